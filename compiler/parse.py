@@ -1,0 +1,188 @@
+"""Loaded YAML -> `spec.Spec`, turning pydantic's errors into positioned diagnostics."""
+
+from __future__ import annotations
+
+import difflib
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from . import rules, spec
+from .diagnostics import Diagnostic, Rule, SpecError, error
+from .loader import Document, Loc
+
+_TYPE_WORDS = {
+    "string_type": "a string", "int_type": "an integer", "bool_type": "true or false",
+    "list_type": "a list", "dict_type": "a mapping", "model_type": "a mapping",
+    "model_attributes_type": "a mapping", "literal_error": None, "int_parsing": "an integer",
+    "float_type": "a number", "int_from_float": "an integer",
+}
+
+
+def parse_spec(doc: Document) -> spec.Spec:
+    """Validate the document; raise SpecError carrying every problem found."""
+    data = doc.data
+    _check_header(doc)
+    try:
+        return spec.Spec.model_validate(data)
+    except ValidationError as exc:
+        raise SpecError(_diagnostics(doc, exc.errors(include_url=False))) from None
+
+
+def _check_header(doc: Document) -> None:
+    data = doc.data
+    if not isinstance(data, dict):
+        kind = "an empty file" if data is None else f"a {_kind(data)}"
+        raise SpecError([error(rules.WRONG_TYPE, doc.span(()),
+                               f"a spec is a mapping with apiVersion, kind, metadata and spec; this is {kind}",
+                               f"start the file with `apiVersion: {spec.API_VERSION}`")])
+    version = data.get("apiVersion")
+    if version is not None and version != spec.API_VERSION:
+        raise SpecError([error(rules.WRONG_HEADER, doc.span(("apiVersion",)),
+                               f"apiVersion '{version}' is not supported",
+                               f"use `apiVersion: {spec.API_VERSION}`")])
+
+
+def _kind(value: Any) -> str:
+    return {list: "list", str: "string", int: "number", float: "number", bool: "boolean",
+            dict: "mapping"}.get(type(value), type(value).__name__)
+
+
+def _diagnostics(doc: Document, errors: list[Any]) -> list[Diagnostic]:
+    found: dict[tuple[Loc, str], Diagnostic] = {}
+    for err in _prefer_specific(doc, errors):
+        loc = _data_loc(doc.data, err["loc"])
+        diagnostic = _one(doc, loc, err)
+        found.setdefault((loc, diagnostic.message), diagnostic)
+    return list(found.values())
+
+
+def _prefer_specific(doc: Document, errors: list[Any]) -> list[Any]:
+    """Of the errors a union produced for one value, keep those of the branch that fits its shape."""
+    by_loc: dict[Loc, list[Any]] = {}
+    for err in errors:
+        by_loc.setdefault(_data_loc(doc.data, err["loc"])[:], []).append(err)
+    kept: list[Any] = []
+    for loc, group in by_loc.items():
+        value = _value(doc.data, loc)
+        shape_errors = [e for e in group if e["type"] in _TYPE_WORDS]
+        deeper = any(other[: len(loc)] == loc and len(other) > len(loc) for other in by_loc)
+        if shape_errors and (deeper or len(shape_errors) < len(group)):
+            kept.extend(e for e in group if e["type"] not in _TYPE_WORDS)
+        elif len(shape_errors) > 1:
+            kept.append(_merged_type_error(shape_errors, value))
+        else:
+            kept.extend(group)
+    return kept
+
+
+def _merged_type_error(errors: list[Any], value: Any) -> dict[str, Any]:
+    words = [w for w in dict.fromkeys(_TYPE_WORDS.get(e["type"]) for e in errors) if w]
+    expected = ", ".join(words[:-1]) + f" or {words[-1]}" if len(words) > 1 else "".join(words)
+    return {"type": "union_type", "loc": errors[0]["loc"], "input": value,
+            "msg": f"expected {expected}, got a {_kind(value)}"}
+
+
+def _data_loc(data: Any, loc: tuple[Any, ...]) -> Loc:
+    """pydantic's loc with union tags (segments that are not keys or indexes) dropped."""
+    out: list[str | int] = []
+    node = data
+    for part in loc:
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+        elif isinstance(node, list) and isinstance(part, int) and part < len(node):
+            node = node[part]
+        elif isinstance(node, dict) and isinstance(part, str) and not _is_tag(part):
+            out.append(part)  # a missing or extra key: keep it, the caller points at its parent
+            break
+        else:
+            continue
+        out.append(part)
+    return tuple(out)
+
+
+def _is_tag(part: str) -> bool:
+    return part[:1].isupper() or "[" in part or part in {"str", "int", "bool", "list", "dict"}
+
+
+def _value(data: Any, loc: Loc) -> Any:
+    for part in loc:
+        try:
+            data = data[part]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return data
+
+
+def _one(doc: Document, loc: Loc, err: dict[str, Any]) -> Diagnostic:
+    kind = err["type"]
+    field = str(loc[-1]) if loc else "document"
+    if kind == "missing":
+        return error(rules.MISSING_FIELD, doc.key_span(loc[:-1]) if loc[:-1] else doc.span(()),
+                     f"missing required field '{field}'", f"add `{field}:`")
+    if kind == "extra_forbidden":
+        return error(rules.UNKNOWN_FIELD, doc.key_span(loc), f"unknown field '{field}'",
+                     _did_you_mean(field, _allowed_keys(doc.data, loc[:-1])))
+    if kind == "literal_error":
+        expected = err.get("ctx", {}).get("expected", "")
+        return _wrong(doc, loc, f"'{err['input']}' is not allowed here; expected {expected}", rules.WRONG_TYPE)
+    message = err["msg"] if kind == "union_type" else _message(err)
+    return _wrong(doc, loc, f"{field}: {message}", rules.WRONG_TYPE)
+
+
+def _wrong(doc: Document, loc: Loc, message: str, rule: Rule) -> Diagnostic:
+    return error(rule, doc.span(loc), message)
+
+
+def _message(err: dict[str, Any]) -> str:
+    expected = _TYPE_WORDS.get(err["type"])
+    if expected:
+        return f"expected {expected}, got a {_kind(err['input'])}"
+    if err["type"] == "too_short":
+        return "must not be empty"
+    return str(err["msg"]).replace("Value error, ", "")
+
+
+def _allowed_keys(data: Any, parent: Loc) -> list[str]:
+    model = _model_at(parent, data)
+    if model is None:
+        return []
+    return [f.alias or name for name, f in model.model_fields.items()]
+
+
+def _model_at(loc: Loc, data: Any) -> type[BaseModel] | None:
+    """The model that validates the mapping at `loc`, found by walking the field annotations."""
+    model: Any = spec.Spec
+    free_key = False
+    for part in loc:
+        if isinstance(part, int) or free_key:
+            free_key = False
+            continue
+        if not (isinstance(model, type) and issubclass(model, BaseModel)):
+            return None
+        field = next((f for n, f in model.model_fields.items() if (f.alias or n) == part), None)
+        if field is None:
+            return None
+        model = _inner_model(field.annotation)
+        free_key = "dict[" in str(field.annotation)
+    return model if isinstance(model, type) and issubclass(model, BaseModel) else None
+
+
+def _inner_model(annotation: Any) -> Any:
+    """The first BaseModel inside list[...] / X | None / dict[str, X] annotations."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()):
+        found = _inner_model(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def _did_you_mean(word: str, choices: list[str]) -> str | None:
+    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+    if close:
+        return f"did you mean '{close[0]}'?"
+    if choices:
+        return "expected one of: " + ", ".join(sorted(choices))
+    return None
