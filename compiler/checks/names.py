@@ -1,0 +1,99 @@
+"""Names every engine accepts: Kubernetes DNS-1123 labels for tasks, GitHub and Tekton id rules
+for params and results, and no two things of one kind under one name."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+
+from .. import ir, rules
+from ..diagnostics import Diagnostic, Span, error
+
+RULES = (rules.INVALID_NAME, rules.DUPLICATE_NAME, rules.DUPLICATE_PRODUCER)
+
+# A DNS-1123 label that also starts with a letter (GitHub job ids cannot start with a digit).
+_LABEL = re.compile(r"[a-z]([-a-z0-9]*[a-z0-9])?")
+# Params and results: Tekton's and GitHub's id rules, intersected.
+_ID = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
+_ENV = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_AXIS = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+MAX_PIPELINE_NAME = 52  # leaves room for the engines' run suffixes ("-run-xxxxx") within 63
+MAX_LABEL = 63
+LABEL_RULE = "lower case letters, digits and '-', starting with a letter and ending with a letter or digit"
+
+ADVISORY = False  # skipped once an error is known
+
+
+def check(pipeline: ir.Pipeline) -> Iterator[Diagnostic]:
+    yield from _label("pipeline", pipeline.name, pipeline.span, MAX_PIPELINE_NAME)
+    for param in pipeline.params:
+        yield from _id("param", param.name, param.span, _ID)
+    yield from _unique("param", ((p.name, p.span) for p in pipeline.params))
+    yield from _unique("pipeline result", ((r.name, r.span) for r in pipeline.results))
+    yield from _unique("cache", ((c.name, c.span) for c in pipeline.caches))
+    for result in pipeline.results:
+        yield from _id("pipeline result", result.name, result.span, _ID)
+    for cache in pipeline.caches:
+        yield from _label("cache", cache.name, cache.span, MAX_LABEL)
+    for task in pipeline.all_tasks:
+        yield from _task(task)
+    yield from _producers(pipeline)
+
+
+def _task(task: ir.Task) -> Iterator[Diagnostic]:
+    yield from _label("task", task.name, task.span, MAX_LABEL)
+    for result in task.results:
+        yield from _id("result", result.name, result.span, _ID)
+    yield from _unique("result", ((r.name, r.span) for r in task.results))
+    for var in task.env:
+        yield from _id("env var", var.name, var.span, _ENV)
+    for sidecar in task.sidecars:
+        yield from _label("sidecar", sidecar.name, sidecar.span, MAX_LABEL)
+    yield from _unique("sidecar", ((s.name, s.span) for s in task.sidecars))
+    for art in task.produces:
+        yield from _label("artifact", art.name, art.span, MAX_LABEL)
+    for axis in task.matrix.axes if task.matrix else ():
+        yield from _id("matrix axis", axis.name, axis.span, _AXIS)
+
+
+def _label(kind: str, name: str, span: Span, limit: int) -> Iterator[Diagnostic]:
+    if not _LABEL.fullmatch(name):
+        yield error(rules.INVALID_NAME, span, f"{kind} name '{name}' is invalid: use {LABEL_RULE}",
+                    f"try '{_suggest(name)}'")
+    elif len(name) > limit:
+        yield error(rules.INVALID_NAME, span,
+                    f"{kind} name '{name}' is {len(name)} characters; the limit is {limit}",
+                    "shorten it")
+
+
+def _id(kind: str, name: str, span: Span, pattern: re.Pattern[str]) -> Iterator[Diagnostic]:
+    if not pattern.fullmatch(name):
+        allowed = "letters, digits and '_'" if pattern is not _ID else "letters, digits, '_' and '-'"
+        yield error(rules.INVALID_NAME, span, f"{kind} name '{name}' is invalid: use {allowed}, "
+                    "not starting with a digit")
+
+
+def _unique(kind: str, items: Iterable[tuple[str, Span]]) -> Iterator[Diagnostic]:
+    seen: dict[str, Span] = {}
+    for name, span in items:
+        first = seen.setdefault(name, span)
+        if first is not span:
+            yield error(rules.DUPLICATE_NAME, span, f"{kind} '{name}' is already defined at line {first.line}")
+
+
+def _producers(pipeline: ir.Pipeline) -> Iterator[Diagnostic]:
+    seen: dict[str, str] = {}
+    for task in pipeline.all_tasks:
+        for art in task.produces:
+            first = seen.setdefault(art.name, task.name)
+            if first != task.name or task.is_finally:
+                why = (f"task '{first}' produces it already" if first != task.name
+                       else "finally tasks run last, so nothing could consume it")
+                yield error(rules.DUPLICATE_PRODUCER, art.span, f"artifact '{art.name}': {why}")
+
+
+def _suggest(name: str) -> str:
+    text = re.sub(r"[^a-z0-9-]+", "-", name.lower()).strip("-")
+    text = re.sub(r"^[^a-z]+", "", text)
+    return text[:MAX_LABEL].rstrip("-") or "task"

@@ -1,0 +1,45 @@
+"""Declared but never read: params and task results nobody uses (warnings)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from .. import ir, rules
+from ..diagnostics import Diagnostic, warning
+
+RULES = (rules.UNUSED_PARAM, rules.UNUSED_RESULT)
+
+ADVISORY = True  # skipped once an error is known
+
+
+def check(pipeline: ir.Pipeline) -> Iterator[Diagnostic]:
+    used = set(_all_refs(pipeline))
+    params = {r.name for r in used if isinstance(r, ir.ParamRef)}
+    results = {(r.task, r.result) for r in used if isinstance(r, ir.ResultRef)}
+    for param in pipeline.params:
+        if param.name not in params:
+            yield warning(rules.UNUSED_PARAM, param.span, f"param '{param.name}' is never used",
+                          "remove it, or read it with ~{ params." + param.name + " }")
+    for task in pipeline.all_tasks:
+        for result in task.results:
+            if (task.name, result.name) not in results:
+                yield warning(rules.UNUSED_RESULT, result.span,
+                              f"result '{result.name}' of task '{task.name}' is never read",
+                              "remove it, or read it with ~{ tasks." + task.name + ".results."
+                              + result.name + " }")
+
+
+def _all_refs(pipeline: ir.Pipeline) -> Iterator[ir.Ref]:
+    for task in pipeline.all_tasks:
+        for var in task.env:
+            if isinstance(var.value, ir.Template):
+                yield from var.value.refs
+        for template in task.command + task.args:
+            yield from template.refs
+        if task.when is not None:
+            yield from ir.condition_refs(task.when)
+        for axis in task.matrix.axes if task.matrix else ():
+            if isinstance(axis.values, ir.ParamRef):
+                yield axis.values
+    for result in pipeline.results:
+        yield from result.value.refs

@@ -1,0 +1,245 @@
+"""The command line: the one module that knows both the compiler and the targets.
+
+Each command is a function returning an exit code: 0 ok, 1 invalid spec, 2 usage error,
+3 internal error. Heavy modules (pydantic, the backends) are imported inside the commands so
+`shipspec --version` stays as cheap as starting Python.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import click
+
+from .. import __version__
+
+TARGETS = ("argo", "tekton", "github")
+EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="shipspec", message="%(prog)s %(version)s")
+def cli() -> None:
+    """Compile one pipeline spec to Argo Workflows, Tekton and GitHub Actions."""
+
+
+_format_option = click.option(
+    "--format", "fmt", type=click.Choice(["concise", "full", "github", "json"]), default="concise",
+    show_default=True, help="How to print diagnostics.")
+
+
+@cli.command("compile")
+@click.argument("specs", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("-t", "--target", type=click.Choice([*TARGETS, "all"]), default="all", show_default=True)
+@click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False),
+              help="Write DIR/<spec>.<target>.yaml; without it, print to stdout (one spec, one target).")
+@click.option("--argo-kind", type=click.Choice(["Workflow", "WorkflowTemplate", "ClusterWorkflowTemplate"]),
+              default="Workflow", show_default=True, help="What the Argo output is.")
+@_format_option
+def compile_command(specs: tuple[str, ...], target: str, out_dir: str | None, argo_kind: str,
+                    fmt: str) -> None:
+    """Compile SPECS to the target engines' YAML."""
+    targets = TARGETS if target == "all" else (target,)
+    if out_dir is None and (len(specs) > 1 or len(targets) > 1):
+        raise click.UsageError("several specs or targets need -o DIR")
+    raise SystemExit(compile_specs(specs, targets, out_dir, argo_kind, fmt))
+
+
+@cli.command("validate")
+@click.argument("specs", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("-t", "--target", "targets", type=click.Choice(TARGETS), multiple=True,
+              help="Also check what these targets cannot express (repeatable).")
+@_format_option
+def validate_command(specs: tuple[str, ...], targets: tuple[str, ...], fmt: str) -> None:
+    """Run every check on SPECS; write nothing."""
+    raise SystemExit(validate_specs(specs, targets, fmt))
+
+
+@cli.command("schema")
+def schema_command() -> None:
+    """Print the spec's JSON Schema."""
+    click.echo(schema_text(), nl=False)
+
+
+# --- the commands' work ----------------------------------------------------------------------
+
+
+def _backend(name: str) -> Any:
+    """Backends are imported only when asked for: one module per engine, a literal mapping."""
+    from importlib import import_module
+
+    return import_module(f"..targets.{BACKENDS[name]}", __package__)
+
+
+BACKENDS = {"argo": "argo", "tekton": "tekton", "github": "github"}
+
+
+def _source_name(path: str) -> str:
+    """The spec's path as the generated header shows it: relative, with '/' on every OS."""
+    p = Path(path)
+    if p.is_absolute():
+        try:
+            p = p.relative_to(Path.cwd())
+        except ValueError:
+            p = Path(p.name)
+    return p.as_posix()
+
+
+def _read(path: str) -> bytes | None:
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(MAX_READ)
+    except OSError as exc:
+        click.echo(f"{path}: error: cannot read: {exc.strerror}", err=True)
+        return None
+
+
+MAX_READ = 1024 * 1024 + 1  # one byte over the loader's limit, so it can say the file is too big
+
+
+def _front(path: str) -> tuple[Any, dict[str, str]] | None:
+    from .frontend import compile_spec
+
+    raw = _read(path)
+    if raw is None:
+        return None
+    name = _source_name(path)
+    result = compile_spec(raw, name)
+    text = raw.decode("utf-8", "replace")
+    return result, {name: text}
+
+
+def _print(diagnostics: Sequence[Any], sources: dict[str, str], fmt: str) -> None:
+    from .render import FORMATS
+
+    for d in diagnostics:
+        click.echo(FORMATS[fmt](d, sources), err=True)
+
+
+def compile_specs(specs: Sequence[str], targets: Sequence[str], out_dir: str | None,
+                  argo_kind: str, fmt: str) -> int:
+    """Compile every spec for every target; write only when all of them are clean."""
+    from ..targets import yamlout
+    from ..targets.base import EmitOptions
+    from .diagnostics import has_errors, sort_unique
+
+    options = EmitOptions(argo_kind=argo_kind)
+    outputs: list[tuple[str, str]] = []
+    failed = False
+    for path in specs:
+        front = _front(path)
+        if front is None:
+            failed = True
+            continue
+        result, sources = front
+        diagnostics = list(result.diagnostics)
+        if result.ok:
+            for target in targets:
+                emitted = _backend(target).emit(result.pipeline, options)
+                diagnostics += emitted.diagnostics
+                if not has_errors(emitted.diagnostics):
+                    text = yamlout.dump(emitted.documents, result.pipeline.source, target)
+                    outputs.append((_out_name(path, target), text))
+        diagnostics = sort_unique(diagnostics)
+        _print(diagnostics, sources, fmt)
+        failed = failed or not result.ok or has_errors(diagnostics)
+    if failed:
+        return EXIT_INVALID
+    for name, text in outputs:
+        if out_dir is None:
+            click.echo(text, nl=False)
+        else:
+            write_atomic(Path(out_dir) / name, text)
+    return EXIT_OK
+
+
+def _out_name(spec_path: str, target: str) -> str:
+    return f"{Path(spec_path).stem}.{target}.yaml"
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write through a temporary file and rename it: a reader never sees half a file."""
+    import os
+    import tempfile
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def validate_specs(specs: Sequence[str], targets: Sequence[str], fmt: str) -> int:
+    from ..targets.base import EmitOptions
+    from .diagnostics import has_errors, sort_unique
+
+    failed = False
+    for path in specs:
+        front = _front(path)
+        if front is None:
+            failed = True
+            continue
+        result, sources = front
+        diagnostics = list(result.diagnostics)
+        if result.ok:
+            for target in targets:
+                diagnostics += _backend(target).emit(result.pipeline, EmitOptions()).diagnostics
+        diagnostics = sort_unique(diagnostics)
+        _print(diagnostics, sources, fmt)
+        failed = failed or not result.ok or has_errors(diagnostics)
+    return EXIT_INVALID if failed else EXIT_OK
+
+
+def schema_text() -> str:
+    """The spec's JSON Schema, as checked in under schemas/ (a test keeps the two equal)."""
+    import json
+
+    from .spec import Spec
+
+    schema = Spec.model_json_schema(by_alias=True)
+    schema = {"$schema": "https://json-schema.org/draft/2020-12/schema",
+              "$id": "https://shipspec.dev/schemas/shipspec-v1.schema.json", **schema}
+    return json.dumps(schema, indent=2, sort_keys=False) + "\n"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point: click's own exit codes for usage errors (2); no traceback ever reaches a user."""
+    try:
+        cli.main(args=list(argv) if argv is not None else None, prog_name="shipspec", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        return int(exc.exit_code)
+    except click.ClickException as exc:
+        exc.show()
+        return EXIT_USAGE
+    except click.exceptions.Abort:
+        click.echo("Aborted.", err=True)
+        return 130
+    except SystemExit as exc:
+        return int(exc.code or 0) if not isinstance(exc.code, str) else EXIT_INVALID
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # noqa: BLE001 - the last line of defence: report, never a traceback
+        return _internal_error(exc)
+    return EXIT_OK
+
+
+def _internal_error(exc: Exception) -> int:
+    import tempfile
+    import traceback
+
+    log = Path(tempfile.gettempdir()) / "shipspec-crash.log"
+    log.write_text(f"shipspec {__version__}\n" + "".join(traceback.format_exception(exc)))
+    click.echo(f"shipspec: internal error: {type(exc).__name__}: {exc}\n"
+               f"This is a bug in shipspec; please report it with {log}.", err=True)
+    return EXIT_INTERNAL
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,350 @@
+"""Spec models -> IR: resolve references, rewrite scripts, fill defaults. Knows no target.
+
+Every IR node gets the span of the YAML it came from (`Document` keeps them by path). Problems
+found here (unknown references, types, durations) are collected, not raised, so the user sees
+all of them in one run.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+
+from . import expr, ir, rules, spec
+from .diagnostics import Diagnostic
+from .loader import Document, Loc
+from .refs import Scope, SpanAt, TaskInfo, did_you_mean, lower_condition, resolve
+
+_DURATION = re.compile(r"(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?")
+_PARAM_TYPES = {t.value: t for t in ir.ParamType}
+
+
+def lower(model: spec.Spec, doc: Document, source: str) -> tuple[ir.Pipeline, list[Diagnostic]]:
+    """The IR of a validated spec, and every problem found while resolving it."""
+    body = model.spec
+    scope = Scope(params={p.name: _PARAM_TYPES[p.type] for p in body.params},
+                  tasks=_task_infos(body))
+    lowerer = _Lowerer(doc, scope, body)
+    k8s = body.kubernetes or spec.PipelineKubernetes()
+    storage = k8s.storage or spec.Storage()
+    pipeline = ir.Pipeline(
+        name=model.metadata.name,
+        source=source,
+        namespace=model.metadata.namespace,
+        labels=tuple(model.metadata.labels.items()),
+        annotations=tuple(model.metadata.annotations.items()),
+        description=model.metadata.description,
+        params=tuple(lowerer.param(p, ("spec", "params", i)) for i, p in enumerate(body.params)),
+        tasks=tuple(lowerer.task(t, ("spec", "tasks", i), False) for i, t in enumerate(body.tasks)),
+        finally_tasks=tuple(lowerer.task(t, ("spec", "finally", i), True)
+                            for i, t in enumerate(body.finally_)),
+        results=tuple(lowerer.pipeline_result(r, ("spec", "results", i))
+                      for i, r in enumerate(body.results)),
+        caches=tuple(ir.Cache(c.name, tuple(c.key_files), c.size, doc.span(("spec", "caches", i, "name")))
+                     for i, c in enumerate(body.caches)),
+        service_account=k8s.service_account,
+        host_network=k8s.host_network,
+        storage_size=storage.size,
+        storage_class=storage.storage_class,
+        runs_on=(body.github.runs_on if body.github and body.github.runs_on else ir.Pipeline.runs_on),
+        span=doc.span(("metadata", "name")),
+    )
+    return pipeline, scope.diagnostics
+
+
+def _task_infos(body: spec.PipelineSpec) -> dict[str, TaskInfo]:
+    infos: dict[str, TaskInfo] = {}
+    for is_finally, tasks in ((False, body.tasks), (True, body.finally_)):
+        for t in tasks:
+            names = tuple(r if isinstance(r, str) else r.name for r in t.results)
+            infos.setdefault(t.name, TaskInfo(t.name, names, t.matrix is not None, is_finally))
+    return infos
+
+
+class _Lowerer:
+    def __init__(self, doc: Document, scope: Scope, body: spec.PipelineSpec) -> None:
+        self.doc = doc
+        self.scope = scope
+        self.producers = self._producers(body)
+        self.cache_names = {c.name for c in body.caches}
+
+    def report(self, rule: rules.Rule, loc: Loc, message: str, hint: str | None = None) -> None:
+        self.scope.report(rule, self.doc.span(loc), message, hint)
+
+    # --- params and pipeline results -----------------------------------------------------
+
+    def param(self, p: spec.Param, loc: Loc) -> ir.Param:
+        kind = _PARAM_TYPES[p.type]
+        return ir.Param(p.name, kind, self._default(p, kind, loc), p.description,
+                        self.doc.span((*loc, "name")))
+
+    def _default(self, p: spec.Param, kind: ir.ParamType, loc: Loc) -> ir.Scalar | tuple[str, ...] | None:
+        value = p.default
+        if value is None:
+            return None
+        ok = {
+            ir.ParamType.STRING: isinstance(value, str | int) and not isinstance(value, bool),
+            ir.ParamType.BOOL: isinstance(value, bool),
+            ir.ParamType.INT: isinstance(value, int) and not isinstance(value, bool),
+            ir.ParamType.ARRAY: isinstance(value, list),
+        }[kind]
+        if not ok:
+            self.report(rules.TYPE_MISMATCH, (*loc, "default"),
+                        f"default {json.dumps(value)} does not fit param type '{kind.value}'",
+                        "change the default or the type")
+            return None
+        if kind is ir.ParamType.STRING:
+            return str(value)
+        return tuple(value) if isinstance(value, list) else value
+
+    def pipeline_result(self, r: spec.PipelineResult, loc: Loc) -> ir.PipelineResult:
+        self.scope.task = None
+        self.scope.axes = ()
+        value = self.template(r.value, (*loc, "value"))
+        return ir.PipelineResult(r.name, value, r.description, self.doc.span((*loc, "name")))
+
+    # --- templates -----------------------------------------------------------------------
+
+    def template(self, text: str, loc: Loc, allow_list: bool = False) -> ir.Template:
+        """A string with references resolved; array values only where `allow_list`."""
+        parts: list[str | ir.Ref] = []
+        for piece in self._scan(text, loc):
+            if isinstance(piece, str):
+                parts.append(piece)
+                continue
+            ref = resolve(self.scope, piece, self.doc.offset_span(loc, piece.start, piece.end - piece.start))
+            if ref is not None:
+                parts.append(ref)
+        template = ir.Template(tuple(parts), self.doc.span(loc))
+        self._check_scalar_use(template, allow_list)
+        return template
+
+    def _scan(self, text: str, loc: Loc) -> list[expr.Piece]:
+        try:
+            return expr.scan(text)
+        except expr.ExprError as exc:
+            span = self.doc.offset_span(loc, exc.start, exc.end - exc.start)
+            self.scope.report(rules.EXPRESSION_SYNTAX, span, exc.message, exc.hint)
+            return []
+
+    def _check_scalar_use(self, template: ir.Template, allow_list: bool) -> None:
+        whole = template.single_ref is not None
+        for ref in template.refs:
+            if isinstance(ref, ir.ParamRef) and ref.type is ir.ParamType.ARRAY:
+                self.scope.report(rules.TYPE_MISMATCH, ref.span,
+                                  f"param '{ref.name}' is an array and cannot be used inside text",
+                                  "use it as a matrix axis: `axes: {x: '~{ params." + ref.name + " }'}`")
+            elif isinstance(ref, ir.ResultRef) and ref.as_list and not (allow_list and whole):
+                self.scope.report(rules.TYPE_MISMATCH, ref.span,
+                                  f"'{ref.task}' runs as a matrix, so '{ref.result}' is a JSON list; it "
+                                  "can only be the whole value of an env var", "move it into `env:`")
+
+    # --- tasks ---------------------------------------------------------------------------
+
+    def task(self, t: spec.Task, loc: Loc, is_finally: bool) -> ir.Task:
+        self.scope.task = self.scope.tasks.get(t.name)
+        if self.scope.task is None or self.scope.task.is_finally != is_finally:
+            self.scope.task = TaskInfo(t.name, (), t.matrix is not None, is_finally)
+        self.scope.axes = tuple(t.matrix.axes) if t.matrix else ()
+        env = [self._env(name, value, (*loc, "env", name)) for name, value in t.env.items()]
+        script = self._script(t.run, (*loc, "run"), env) if t.run is not None else None
+        command = tuple(self.template(c, (*loc, "command", i)) for i, c in enumerate(t.command))
+        args = tuple(self.template(a, (*loc, "args", i)) for i, a in enumerate(t.args))
+        when = lower_condition(self.scope, t.when, self._when_span((*loc, "when"))) if t.when else None
+        consumes = tuple(self._consume(c, (*loc, "consumes", i)) for i, c in enumerate(t.consumes))
+        self._require_one_body(t, loc)
+        return ir.Task(
+            name=t.name,
+            image=t.image,
+            script=script,
+            command=command,
+            args=args,
+            env=tuple(env),
+            working_dir=t.working_dir,
+            depends=self._depends(t, loc, env, command + args, when, consumes, is_finally),
+            when=when,
+            results=tuple(self._result(r, (*loc, "results", i)) for i, r in enumerate(t.results)),
+            produces=tuple(ir.ArtifactOut(a.name, a.path, self.doc.span((*loc, "produces", i)))
+                           for i, a in enumerate(t.produces)),
+            consumes=tuple(c for c in consumes if c is not None),
+            caches=tuple(self._cache(c, (*loc, "caches", i)) for i, c in enumerate(t.caches)),
+            secret_files=tuple(self._secret_file(s, (*loc, "secretFiles", i))
+                               for i, s in enumerate(t.secret_files)),
+            sidecars=tuple(self._sidecar(s, (*loc, "sidecars", i)) for i, s in enumerate(t.sidecars)),
+            security=self._security(t.security_context, (*loc, "securityContext")),
+            resources=self._resources(t, (*loc, "kubernetes", "resources")),
+            timeout_s=self._seconds(t.timeout, (*loc, "timeout")),
+            retry=self._retry(t.retries, (*loc, "retries")),
+            matrix=self._matrix(t.matrix, (*loc, "matrix")),
+            runs_on=t.github.runs_on if t.github else None,
+            is_finally=is_finally,
+            span=self.doc.span((*loc, "name")),
+        )
+
+    def _require_one_body(self, t: spec.Task, loc: Loc) -> None:
+        if (t.run is None) == (not t.command):
+            self.report(rules.MISSING_FIELD if t.run is None else rules.WRONG_TYPE, (*loc, "name"),
+                        f"task '{t.name}' needs either `run` (a script) or `command`, not "
+                        + ("neither" if t.run is None else "both"),
+                        "give it a `run:` script, or a `command:` with `args:`")
+
+    def _when_span(self, loc: Loc) -> SpanAt:
+        return lambda start, end: self.doc.offset_span(loc, start, end - start)
+
+    def _env(self, name: str, value: spec.EnvValue, loc: Loc) -> ir.EnvVar:
+        span = self.doc.key_span(loc)
+        if isinstance(value, spec.SecretKeyRef):
+            return ir.EnvVar(name, ir.SecretRef(value.secret, value.key, self.doc.span(loc)), span)
+        text = value if isinstance(value, str) else json.dumps(value)
+        return ir.EnvVar(name, self.template(text, loc, allow_list=True), span)
+
+    def _script(self, run: str, loc: Loc, env: list[ir.EnvVar]) -> str:
+        """The script with each reference replaced by its env var: values never enter the text."""
+        out: list[str] = []
+        declared = {e.name for e in env}
+        for piece in self._scan(run, loc):
+            if isinstance(piece, str):
+                out.append(piece)
+                continue
+            span = self.doc.offset_span(loc, piece.start, piece.end - piece.start)
+            ref = resolve(self.scope, piece, span)
+            if ref is None:
+                continue
+            name = ir.env_name(ref)
+            template = ir.Template((ref,), span)
+            self._check_scalar_use(template, allow_list=False)
+            if name not in declared:
+                env.append(ir.EnvVar(name, template, span))
+                declared.add(name)
+            out.append("${" + name + "}")
+        return "".join(out)
+
+    def _depends(self, t: spec.Task, loc: Loc, env: list[ir.EnvVar], argv: tuple[ir.Template, ...],
+                 when: ir.Condition | None, consumes: Iterable[ir.ArtifactIn | None],
+                 is_finally: bool) -> tuple[ir.Dependency, ...]:
+        deps = [ir.Dependency(d, True, self.doc.span((*loc, "depends", i))) for i, d in enumerate(t.depends)]
+        if is_finally and deps:
+            self.report(rules.FINALLY_DEPENDENCY, (*loc, "depends"),
+                        f"finally task '{t.name}' cannot wait for other tasks: finally tasks run "
+                        "together after all others", "remove `depends`, or merge the ordered work into one task")
+            return ()
+        refs = [r for e in env if isinstance(e.value, ir.Template) for r in e.value.refs]
+        refs += [r for a in argv for r in a.refs]
+        refs += list(ir.condition_refs(when)) if when else []
+        for ref in refs:
+            if isinstance(ref, ir.ResultRef) and not is_finally:
+                deps.append(ir.Dependency(ref.task, False, ref.span))
+        if not is_finally:
+            deps += [ir.Dependency(c.producer, False, c.span) for c in consumes if c is not None]
+        return tuple(deps)
+
+    def _result(self, r: str | spec.ResultDecl, loc: Loc) -> ir.Result:
+        if isinstance(r, str):
+            return ir.Result(r, None, self.doc.span(loc))
+        return ir.Result(r.name, r.description, self.doc.span(loc))
+
+    @staticmethod
+    def _producers(body: spec.PipelineSpec) -> dict[str, tuple[str, str]]:
+        found: dict[str, tuple[str, str]] = {}
+        for t in body.tasks:
+            for a in t.produces:
+                found.setdefault(a.name, (t.name, a.path))
+        return found
+
+    def _consume(self, use: spec.ArtifactUse, loc: Loc) -> ir.ArtifactIn | None:
+        producer = self.producers.get(use.artifact)
+        if producer is None:
+            self.report(rules.UNKNOWN_REFERENCE, (*loc, "artifact"),
+                        f"no task produces artifact '{use.artifact}'",
+                        did_you_mean(use.artifact, self.producers) or "add it to a task's `produces`")
+            return None
+        task, path = producer
+        current = self.scope.task
+        if current is not None and task == current.name:
+            self.report(rules.RESULT_NOT_UPSTREAM, (*loc, "artifact"),
+                        f"task '{task}' consumes the artifact '{use.artifact}' it produces itself")
+            return None
+        return ir.ArtifactIn(use.artifact, task, use.path or path, self.doc.span(loc))
+
+    def _cache(self, use: spec.CacheUse, loc: Loc) -> ir.CacheMount:
+        if use.name not in self.cache_names:
+            self.report(rules.UNKNOWN_REFERENCE, (*loc, "name"), f"cache '{use.name}' is not declared",
+                        did_you_mean(use.name, self.cache_names) or "declare it under spec.caches")
+        return ir.CacheMount(use.name, use.path, self.doc.span(loc))
+
+    def _secret_file(self, s: spec.SecretFileDecl, loc: Loc) -> ir.SecretFile:
+        span = self.doc.span(loc)
+        return ir.SecretFile(ir.SecretRef(s.secret, s.key, span), s.path, span)
+
+    def _sidecar(self, s: spec.Sidecar, loc: Loc) -> ir.Sidecar:
+        env: list[ir.EnvVar] = []
+        for name, value in s.env.items():
+            var = self._env(name, value, (*loc, "env", name))
+            if isinstance(var.value, ir.Template) and var.value.refs:
+                self.report(rules.UNKNOWN_REFERENCE, (*loc, "env", name),
+                            "sidecar env takes literal values and secrets, not references",
+                            "pass the value to the task's own env instead")
+            env.append(var)
+        return ir.Sidecar(s.name, s.image, tuple(s.command), tuple(s.args), tuple(env), s.privileged,
+                          self.doc.span(loc))
+
+    def _security(self, s: spec.SecurityContext | None, loc: Loc) -> ir.SecurityContext | None:
+        if s is None:
+            return None
+        return ir.SecurityContext(s.run_as_user, s.run_as_group, s.seccomp, self.doc.span(loc))
+
+    def _resources(self, t: spec.Task, loc: Loc) -> ir.Resources | None:
+        res = t.kubernetes.resources if t.kubernetes else None
+        if res is None:
+            return None
+        return ir.Resources(tuple((k, str(v)) for k, v in res.requests.items()),
+                            tuple((k, str(v)) for k, v in res.limits.items()), self.doc.span(loc))
+
+    def _seconds(self, value: int | str | None, loc: Loc) -> int | None:
+        if value is None or isinstance(value, int):
+            return value
+        m = _DURATION.fullmatch(value.strip())
+        if not value.strip() or m is None:
+            self.report(rules.WRONG_TYPE, loc, f"'{value}' is not a duration",
+                        "write seconds (1200) or a duration like '90s', '20m', '1h30m'")
+            return None
+        h, mins, s = (int(g) if g else 0 for g in m.groups())
+        return h * 3600 + mins * 60 + s
+
+    def _retry(self, value: int | spec.Retries | None, loc: Loc) -> ir.Retry | None:
+        if value is None:
+            return None
+        span = self.doc.span(loc)
+        if isinstance(value, int):
+            return ir.Retry(value, None, span)
+        backoff = None
+        if value.backoff is not None:
+            b = value.backoff
+            duration = self._seconds(b.duration, (*loc, "backoff", "duration")) or 0
+            cap = self._seconds(b.max_duration, (*loc, "backoff", "maxDuration"))
+            backoff = ir.Backoff(duration, b.factor, cap)
+        return ir.Retry(value.limit, backoff, span)
+
+    def _matrix(self, m: spec.Matrix | None, loc: Loc) -> ir.Matrix | None:
+        if m is None:
+            return None
+        axes = tuple(self._axis(name, values, (*loc, "axes", name)) for name, values in m.axes.items())
+        return ir.Matrix(axes, m.max_parallel, self.doc.span(loc))
+
+    def _axis(self, name: str, values: list[str | int | bool] | str, loc: Loc) -> ir.MatrixAxis:
+        span = self.doc.key_span(loc)
+        if isinstance(values, list):
+            return ir.MatrixAxis(name, tuple(values), span)
+        pieces = self._scan(values, loc)
+        if len(pieces) == 1 and isinstance(pieces[0], expr.RawRef):
+            ref = resolve(self.scope, pieces[0], self.doc.offset_span(loc, pieces[0].start,
+                                                                       pieces[0].end - pieces[0].start))
+            if isinstance(ref, ir.ParamRef) and ref.type is ir.ParamType.ARRAY:
+                return ir.MatrixAxis(name, ref, span)
+            if ref is None:
+                return ir.MatrixAxis(name, (), span)
+        self.report(rules.TYPE_MISMATCH, loc, f"matrix axis '{name}' needs a list of values or an "
+                    "array param", "write `[a, b]` or `~{ params.NAME }` with a param of type array")
+        return ir.MatrixAxis(name, (), span)
+
