@@ -100,18 +100,6 @@ def _read(path: str) -> bytes | None:
 MAX_READ = 1024 * 1024 + 1  # one byte over the loader's limit, so it can say the file is too big
 
 
-def _front(path: str) -> tuple[Any, dict[str, str]] | None:
-    from .frontend import compile_spec
-
-    raw = _read(path)
-    if raw is None:
-        return None
-    name = _source_name(path)
-    result = compile_spec(raw, name)
-    text = raw.decode("utf-8", "replace")
-    return result, {name: text}
-
-
 def _print(diagnostics: Sequence[Any], sources: dict[str, str], fmt: str) -> None:
     from .render import FORMATS
 
@@ -119,33 +107,48 @@ def _print(diagnostics: Sequence[Any], sources: dict[str, str], fmt: str) -> Non
         click.echo(FORMATS[fmt](d, sources), err=True)
 
 
-def compile_specs(specs: Sequence[str], targets: Sequence[str], out_dir: str | None,
-                  argo_kind: str, fmt: str) -> int:
-    """Compile every spec for every target; write only when all of them are clean."""
+def compile_one(text: str | bytes, source: str, targets: Sequence[str],
+                options: Any = None) -> tuple[dict[str, str], list[Any]]:
+    """Compile one spec for `targets`: the YAML text per clean target, and every diagnostic, sorted.
+
+    `source` names the spec in diagnostics and in the generated header. Tests call this too.
+    """
     from ..targets import yamlout
     from ..targets.base import EmitOptions
     from .diagnostics import has_errors, sort_unique
+    from .frontend import compile_spec
+
+    result = compile_spec(text, source)
+    diagnostics = list(result.diagnostics)
+    texts: dict[str, str] = {}
+    if result.ok and result.pipeline is not None:
+        for target in targets:
+            emitted = _backend(target).emit(result.pipeline, options or EmitOptions())
+            diagnostics += emitted.diagnostics
+            if not has_errors(emitted.diagnostics):
+                texts[target] = yamlout.dump(emitted.documents, result.pipeline.source, target)
+    return texts, sort_unique(diagnostics)
+
+
+def compile_specs(specs: Sequence[str], targets: Sequence[str], out_dir: str | None,
+                  argo_kind: str, fmt: str) -> int:
+    """Compile every spec for every target; write only when all of them are clean."""
+    from ..targets.base import EmitOptions
+    from .diagnostics import has_errors
 
     options = EmitOptions(argo_kind=argo_kind)
     outputs: list[tuple[str, str]] = []
     failed = False
     for path in specs:
-        front = _front(path)
-        if front is None:
+        raw = _read(path)
+        if raw is None:
             failed = True
             continue
-        result, sources = front
-        diagnostics = list(result.diagnostics)
-        if result.ok:
-            for target in targets:
-                emitted = _backend(target).emit(result.pipeline, options)
-                diagnostics += emitted.diagnostics
-                if not has_errors(emitted.diagnostics):
-                    text = yamlout.dump(emitted.documents, result.pipeline.source, target)
-                    outputs.append((_out_name(path, target), text))
-        diagnostics = sort_unique(diagnostics)
-        _print(diagnostics, sources, fmt)
-        failed = failed or not result.ok or has_errors(diagnostics)
+        source = _source_name(path)
+        texts, diagnostics = compile_one(raw, source, targets, options)
+        _print(diagnostics, {source: raw.decode("utf-8", "replace")}, fmt)
+        failed = failed or has_errors(diagnostics) or len(texts) < len(targets)
+        outputs += [(_out_name(path, t), texts[t]) for t in targets if t in texts]
     if failed:
         return EXIT_INVALID
     for name, text in outputs:
@@ -177,23 +180,19 @@ def write_atomic(path: Path, text: str) -> None:
 
 
 def validate_specs(specs: Sequence[str], targets: Sequence[str], fmt: str) -> int:
-    from ..targets.base import EmitOptions
-    from .diagnostics import has_errors, sort_unique
+    """Every check, and what each of `targets` cannot express; nothing is written."""
+    from .diagnostics import has_errors
 
     failed = False
     for path in specs:
-        front = _front(path)
-        if front is None:
+        raw = _read(path)
+        if raw is None:
             failed = True
             continue
-        result, sources = front
-        diagnostics = list(result.diagnostics)
-        if result.ok:
-            for target in targets:
-                diagnostics += _backend(target).emit(result.pipeline, EmitOptions()).diagnostics
-        diagnostics = sort_unique(diagnostics)
-        _print(diagnostics, sources, fmt)
-        failed = failed or not result.ok or has_errors(diagnostics)
+        source = _source_name(path)
+        _texts, diagnostics = compile_one(raw, source, targets)
+        _print(diagnostics, {source: raw.decode("utf-8", "replace")}, fmt)
+        failed = failed or has_errors(diagnostics)
     return EXIT_INVALID if failed else EXIT_OK
 
 
