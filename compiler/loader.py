@@ -47,7 +47,8 @@ class Document:
         """The span of the value at `loc`, or of the nearest enclosing node that exists."""
         while loc not in self.values and loc:
             loc = loc[:-1]
-        return self.values[loc].span
+        found = self.values.get(loc)
+        return found.span if found else Span(self.file, 1, 1, 1, 1)
 
     def key_span(self, loc: Loc) -> Span:
         return self.keys.get(loc) or self.span(loc)

@@ -138,6 +138,8 @@ def _message(err: dict[str, Any]) -> str:
     expected = _TYPE_WORDS.get(err["type"])
     if expected:
         return f"expected {expected}, got a {_kind(err['input'])}"
+    if err["type"] == "string_pattern_mismatch":
+        return f"'{err['input']}' is not a duration: write seconds (1200) or '90s', '20m', '1h30m'"
     if err["type"] == "too_short":
         return "must not be empty"
     return str(err["msg"]).replace("Value error, ", "")

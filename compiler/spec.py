@@ -14,8 +14,9 @@ from pydantic.alias_generators import to_camel
 API_VERSION = "shipspec.dev/v1"
 
 Name = Annotated[str, Field(min_length=1, description="A name: lower case letters, digits and '-'.")]
+DURATION_PATTERN = r"^\s*(\d+h)?(\d+m)?(\d+s)?\s*$"
 Duration = Annotated[
-    int | str,
+    int | Annotated[str, Field(pattern=DURATION_PATTERN, min_length=2)],
     Field(description="Seconds, or a duration such as '90s', '20m', '1h30m'.", examples=["20m"]),
 ]
 Expression = Annotated[str, Field(description="A string that may hold `~{ reference }` expressions.")]
