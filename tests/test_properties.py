@@ -1,0 +1,155 @@
+"""Properties over generated specs: valid ones compile everywhere, deterministically, to output the
+engines' schemas accept; mutated ones never crash the compiler."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import validators
+from shipspec.compiler.cli import TARGETS, compile_one, main
+from shipspec.compiler.diagnostics import has_errors
+
+TRICKY_TEXT = st.sampled_from(["main", "{{ x }}", "$(params.y)", "${{ github.sha }}", "it's", 'say "hi"',
+                               "a\nb", "100", "true", "", "~~{ lit }", "$HOME", "`id`"])
+PARAM_TYPES = {"string": TRICKY_TEXT, "bool": st.booleans(), "int": st.integers(0, 10_000)}
+
+
+@st.composite
+def specs(draw: st.DrawFn) -> dict[str, Any]:
+    params = _params(draw)
+    tasks: list[dict[str, Any]] = []
+    for i in range(draw(st.integers(1, 7))):
+        tasks.append(_task(draw, i, tasks, params))
+    body: dict[str, Any] = {"params": params, "tasks": tasks}
+    if draw(st.booleans()):
+        body["finally"] = [{"name": "report", "image": "alpine:3.20",
+                            "run": 'echo "status: ~{ pipeline.status }"'}]
+    with_results = [(t["name"], r) for t in tasks for r in t.get("results", [])]
+    if with_results and draw(st.booleans()):
+        task, result = draw(st.sampled_from(with_results))
+        body["results"] = [{"name": "out", "value": f"~{{ tasks.{task}.results.{result} }}"}]
+    return {"apiVersion": "shipspec.dev/v1", "kind": "Pipeline", "metadata": {"name": "generated"},
+            "spec": body}
+
+
+def _params(draw: st.DrawFn) -> list[dict[str, Any]]:
+    params = []
+    for i in range(draw(st.integers(0, 3))):
+        kind = draw(st.sampled_from(sorted(PARAM_TYPES)))
+        param: dict[str, Any] = {"name": f"p{i}", "type": kind}
+        if draw(st.booleans()):
+            param["default"] = draw(PARAM_TYPES[kind])
+        params.append(param)
+    return params
+
+
+def _task(draw: st.DrawFn, i: int, earlier: list[dict[str, Any]], params: list[dict[str, Any]]) -> dict[str, Any]:
+    task: dict[str, Any] = {"name": f"task-{i}", "image": "alpine:3.20"}
+    if earlier:
+        deps = draw(st.lists(st.sampled_from([t["name"] for t in earlier]), max_size=3, unique=True))
+        if deps:
+            task["depends"] = deps
+    refs = [f"params.{p['name']}" for p in params]
+    refs += [f"tasks.{t['name']}.results.{r}" for t in earlier for r in t.get("results", [])]
+    env = {f"V{j}": f"~{{ {ref} }}" for j, ref in enumerate(draw(st.lists(st.sampled_from(refs), max_size=3)))} \
+        if refs else {}
+    if env:
+        task["env"] = env
+    lines = [f'echo "${v}"' for v in env] or ["echo hello"]
+    if draw(st.booleans()):
+        task["results"] = ["value"]
+        lines.append('printf done > "$SHIPSPEC_RESULTS/value"')
+    task["run"] = "\n".join(lines) + "\n"
+    condition = _condition(draw, params)
+    if condition:
+        task["when"] = condition
+    if draw(st.integers(0, 5)) == 0:
+        task["matrix"] = {"axes": {"shard": [1, 2]}}
+        task.pop("results", None)
+        task["run"] = 'echo "shard ~{ matrix.shard }"\n'
+    return task
+
+
+def _condition(draw: st.DrawFn, params: list[dict[str, Any]]) -> str | None:
+    """Conjunctions only: OR is an error on Tekton, and the property is 'compiles everywhere'."""
+    parts = []
+    for p in params:
+        if not draw(st.booleans()):
+            continue
+        if p["type"] == "bool":
+            parts.append(("!" if draw(st.booleans()) else "") + f"params.{p['name']}")
+        elif p["type"] == "int":
+            parts.append(f"params.{p['name']} != {draw(st.integers(0, 9))}")
+        else:
+            parts.append(f"params.{p['name']} in ['a', 'b c']")
+    return " && ".join(parts) or None
+
+
+SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+
+@SETTINGS
+@given(spec=specs())
+def test_generated_specs_compile_everywhere_and_deterministically(spec: dict[str, Any], tmp_path: Path) -> None:
+    text = json.dumps(spec, indent=2)  # JSON is YAML
+    texts, diagnostics = compile_one(text, "generated.yaml", TARGETS)
+    assert not has_errors(diagnostics), diagnostics
+    assert sorted(texts) == sorted(TARGETS)
+    again, _ = compile_one(text, "generated.yaml", TARGETS)
+    assert again == texts
+    for target, check in (("argo", validators.argo_schema), ("tekton", validators.tekton_schema)):
+        path = tmp_path / f"{target}.yaml"
+        path.write_text(texts[target])
+        assert check(path) == [], texts[target]
+
+
+MUTATIONS = st.sampled_from(["delete", "insert", "duplicate-line", "swap-lines", "retype"])
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(spec=specs(), how=MUTATIONS, where=st.integers(0, 10_000),
+       junk=st.sampled_from([":", "-", "{", "}", "[", "'", '"', "~{", "&a", "*a", "!!int", "\t", "\x00", "\u00e9",
+                             "  ", "\n", "#", "|", "?"]))
+def test_mutated_specs_never_crash(spec: dict[str, Any], how: str, where: int, junk: str, tmp_path: Path,
+                                   capsys: pytest.CaptureFixture[str]) -> None:
+    text = _mutate(_to_yaml(spec), how, where, junk)
+    path = tmp_path / "mutated.yaml"
+    path.write_bytes(text.encode("utf-8", "surrogatepass"))
+    code = main(["validate", str(path), "--target", "argo", "--target", "tekton", "--target", "github"])
+    output = capsys.readouterr()
+    assert code in (0, 1), output.err
+    assert "internal error" not in output.err and "Traceback" not in output.err
+
+
+def _to_yaml(spec: dict[str, Any]) -> str:
+    import io
+
+    from ruamel.yaml import YAML
+
+    out = io.StringIO()
+    YAML(typ="safe", pure=True).dump(spec, out)
+    return out.getvalue()
+
+
+def _mutate(text: str, how: str, where: int, junk: str) -> str:
+    lines = text.split("\n")
+    i = where % max(1, len(text))
+    n = where % max(1, len(lines))
+    if how == "delete":
+        return text[:i] + text[i + 1:]
+    if how == "insert":
+        return text[:i] + junk + text[i:]
+    if how == "duplicate-line":
+        return "\n".join(lines[: n + 1] + lines[n:])
+    if how == "swap-lines":
+        m = (n + 1) % len(lines)
+        lines[n], lines[m] = lines[m], lines[n]
+        return "\n".join(lines)
+    key, sep, _ = lines[n].partition(": ")
+    return "\n".join(lines[:n] + [f"{key}{sep or ': '}{junk}"] + lines[n + 1:])

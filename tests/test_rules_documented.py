@@ -1,0 +1,34 @@
+"""Every rule is exercised by a case whose expected output names it (actionlint's check-checks)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from shipspec.compiler import rules
+from shipspec.compiler.diagnostics import Rule
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _all_rules() -> list[Rule]:
+    return [v for v in vars(rules).values() if isinstance(v, Rule)]
+
+
+def test_codes_are_unique_and_well_formed() -> None:
+    codes = [r.code for r in _all_rules()]
+    assert len(codes) == len(set(codes))
+    assert all(len(c) == 5 and c.startswith("SS") and c[2:].isdigit() for c in codes)
+    names = [r.name for r in _all_rules()]
+    assert len(names) == len(set(names))
+
+
+def test_every_rule_has_an_expected_output_case() -> None:
+    outputs = "".join(p.read_text() for p in (ROOT / "golden_tests").rglob("*.out"))
+    missing = [f"{r.code} {r.name}" for r in _all_rules() if f"[{r.code}]" not in outputs]
+    assert not missing, f"rules with no case in golden_tests/: {missing}"
+
+
+def test_every_rule_is_documented() -> None:
+    doc = (ROOT / "docs" / "rules.md").read_text()
+    missing = [r.code for r in _all_rules() if f"`{r.code}`" not in doc]
+    assert not missing
