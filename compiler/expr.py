@@ -169,7 +169,8 @@ class _Parser:
     def take(self, text: str | None = None) -> _Tok:
         tok = self.peek()
         if tok is None:
-            raise ExprError(f"expected {text or 'a value'} at the end", self.length, self.length + 1)
+            raise ExprError(f"expected {repr(text) if text else 'a value'} at the end", self.length,
+                            self.length + 1)
         if text is not None and tok.text != text:
             raise ExprError(f"expected '{text}', found '{tok.text}'", tok.start, tok.end)
         self.pos += 1
