@@ -68,13 +68,12 @@ def schema_command() -> None:
 
 
 def _backend(name: str) -> Any:
-    """Backends are imported only when asked for: one module per engine, a literal mapping."""
+    """Backends are imported only when asked for."""
     from importlib import import_module
 
-    return import_module(f"..targets.{BACKENDS[name]}", __package__)
+    from ..targets import BACKENDS
 
-
-BACKENDS = {"argo": "argo", "tekton": "tekton", "github": "github"}
+    return import_module(BACKENDS[name])
 
 
 def _source_name(path: str) -> str:

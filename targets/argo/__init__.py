@@ -1,0 +1,129 @@
+"""Argo Workflows backend: one Workflow, WorkflowTemplate or ClusterWorkflowTemplate.
+
+Mapping (details in each module):
+- pipeline -> `spec.entrypoint: main`, a `dag` template; a Workflow has `generateName: <name>-`
+  so every submission is a new run; the description is the annotation the Argo UI shows.
+- params -> `spec.arguments.parameters` (text; array params as JSON; required ones without value).
+- task -> a DAG task + a `script` (`sh`, `set -e` first) or `container` template; every reference becomes an
+  input parameter the DAG task fills (templates.py, values.py).
+- results -> files in an emptyDir at /tmp/shipspec/results read by `outputs.parameters`.
+- matrix -> `withItems`/`withParam`; `max_parallel` -> a wrapper DAG template with `parallelism`.
+- finally -> `spec.onExit: exit-handler`, a DAG; their result reads use global outputs.
+- pipeline results -> outputs of `main` (results.py).
+- artifacts -> one `volumeClaimTemplates` claim, a `subPath` per artifact; caches -> existing
+  PVCs `<pipeline>-cache-<cache>`; secret files -> `secret` volumes.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from ...compiler import diagnostics, ir, rules
+from ..base import Document, EmitOptions, Emitted
+from . import dag, syntax
+from .context import ARTIFACTS_VOLUME, ENTRYPOINT, EXIT_HANDLER, Context, build
+
+NAME = "argo"
+API_VERSION = "argoproj.io/v1alpha1"
+KINDS = ("Workflow", "WorkflowTemplate", "ClusterWorkflowTemplate")
+DESCRIPTION_ANNOTATION = "workflows.argoproj.io/description"
+MAX_NAME = 63  # Argo's validate.maxCharsInObjectName: the name is also a label value
+# (a Workflow's generateName is cut to 58 characters by Kubernetes, so it cannot be too long)
+
+Json = dict[str, Any]
+
+
+def emit(pipeline: ir.Pipeline, options: EmitOptions) -> Emitted:
+    """One document of `options.argo_kind`; what Argo cannot express is in the diagnostics."""
+    ctx = build(pipeline)
+    kind = options.argo_kind
+    if kind not in KINDS:
+        ctx.unsupported(pipeline.span, f"the Argo kind '{kind}'", f"the backend writes {', '.join(KINDS)}",
+                        "choose one of those kinds")
+        return Emitted([], diagnostics.sort_unique(ctx.diagnostics))
+    doc: Document = {"apiVersion": API_VERSION, "kind": kind, "metadata": _metadata(ctx, kind), "spec": _spec(ctx)}
+    return Emitted([doc], diagnostics.sort_unique(ctx.diagnostics))
+
+
+def _metadata(ctx: Context, kind: str) -> Json:
+    p = ctx.pipeline
+    out: Json = {"generateName": f"{p.name}-"} if kind == "Workflow" else {"name": p.name}
+    if kind != "Workflow" and len(p.name) > MAX_NAME:
+        ctx.diagnostics.append(diagnostics.error(
+            rules.NAME_TOO_LONG_FOR_TARGET, p.span,
+            f"pipeline name '{p.name}' is {len(p.name)} characters; Argo allows {MAX_NAME} for a {kind}",
+            "shorten the pipeline name"))
+    if p.namespace and kind == "ClusterWorkflowTemplate":
+        ctx.note(p.span, "namespace is ignored: a ClusterWorkflowTemplate is cluster-scoped",
+                 "drop the namespace, or emit a WorkflowTemplate")
+    elif p.namespace:
+        out["namespace"] = p.namespace
+    if p.labels:
+        out["labels"] = dict(p.labels)
+    annotations = ({DESCRIPTION_ANNOTATION: p.description} if p.description else {}) | dict(p.annotations)
+    if annotations:
+        out["annotations"] = annotations
+    return out
+
+
+def _spec(ctx: Context) -> Json:
+    p = ctx.pipeline
+    out: Json = {"entrypoint": ENTRYPOINT}
+    if p.params:
+        out["arguments"] = {"parameters": [_param(ctx, param) for param in p.params]}
+    if p.service_account:
+        out["serviceAccountName"] = p.service_account
+    if p.host_network:
+        out["hostNetwork"] = True
+    if p.uses_artifacts:
+        out["volumeClaimTemplates"] = [_artifacts_claim(p)]
+    volumes = _volumes(ctx)
+    if volumes:
+        out["volumes"] = volumes
+    if p.finally_tasks:
+        out["onExit"] = EXIT_HANDLER
+    out["templates"] = _templates(ctx)
+    return out
+
+
+def _templates(ctx: Context) -> list[Json]:
+    out = [dag.main_template(ctx)]
+    if ctx.pipeline.finally_tasks:
+        out.append(dag.exit_template(ctx))
+    for task in ctx.pipeline.all_tasks:
+        out += dag.task_templates(ctx, task)
+    return out
+
+
+def _param(ctx: Context, param: ir.Param) -> Json:
+    out: Json = {"name": param.name}
+    if param.default is not None:
+        out["value"] = ctx.literal(_default_text(param.default), param.span)
+    if param.description:
+        out["description"] = param.description
+    return out
+
+
+def _default_text(value: ir.Scalar | tuple[str, ...]) -> str:
+    if isinstance(value, tuple):
+        return json.dumps(list(value), ensure_ascii=False)
+    return syntax.scalar(value)
+
+
+def _artifacts_claim(p: ir.Pipeline) -> Json:
+    """The run's own volume: created with the run, deleted with it; artifacts are subPaths."""
+    spec: Json = {"accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": p.storage_size}}}
+    if p.storage_class:
+        spec["storageClassName"] = p.storage_class
+    return {"metadata": {"name": ARTIFACTS_VOLUME}, "spec": spec}
+
+
+def _volumes(ctx: Context) -> list[Json]:
+    """Secret volumes, then cache PVCs (which the platform team creates once, outside the run)."""
+    secrets = [{"name": v, "secret": {"secretName": s}} for s, v in ctx.secret_volumes.items()]
+    caches = [
+        {"name": v, "persistentVolumeClaim": {"claimName": f"{ctx.pipeline.name}-cache-{c}"}}
+        for c, v in ctx.cache_volumes.items()
+    ]
+    return secrets + caches

@@ -1,0 +1,135 @@
+"""What every part of the Argo backend shares: the pipeline, the names decided up front, and
+the diagnostics collected on the way (one per build, never module state)."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from ...compiler import ir, rules
+from ...compiler.diagnostics import Diagnostic, Span, error, warning
+from . import syntax
+
+ENTRYPOINT = "main"
+EXIT_HANDLER = "exit-handler"
+RESULTS_VOLUME = "shipspec-results"
+ARTIFACTS_VOLUME = "shipspec-artifacts"
+RUN_INPUTS = {ir.RunField.ID: ("shipspec-run-id", "uid"), ir.RunField.NAME: ("shipspec-run-name", "name")}
+
+
+class Scope(enum.Enum):
+    """Where a DAG task runs, which decides how it reads another task's result."""
+
+    MAIN = "main"  # the entrypoint DAG: `{{tasks.t.outputs.parameters.r}}`
+    EXIT = "exit"  # the onExit DAG: main tasks are out of scope, so results travel as global outputs
+    WRAPPED = "wrapped"  # inside a matrix wrapper: results arrive as the wrapper's inputs
+
+
+@dataclass
+class Context:
+    pipeline: ir.Pipeline
+    leaf_names: dict[str, str]  # task -> its script/container template
+    wrapper_names: dict[str, str]  # matrix task -> the DAG template that caps or collects it
+    global_names: dict[tuple[str, str], str]  # (task, result) a finally task reads -> globalName
+    secret_volumes: dict[str, str]  # secret -> volume name
+    cache_volumes: dict[str, str]  # cache -> volume name
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    def unsupported(self, span: Span, feature: str, why: str, hint: str) -> None:
+        self.diagnostics.append(
+            error(rules.UNSUPPORTED_ON_TARGET, span, f"{feature} is not supported on argo: {why}", hint)
+        )
+
+    def note(self, span: Span, message: str, hint: str) -> None:
+        self.diagnostics.append(warning(rules.UNSUPPORTED_ON_TARGET, span, message, hint))
+
+    def literal(self, text: str, span: Span) -> str:
+        """User text as Argo must receive it; reports what Argo would rewrite."""
+        why = syntax.unsafe_brace(text)
+        if why:
+            self.unsupported(
+                span, "a literal '{{'", f"{why}, and Argo has no escape for it",
+                "build the text at run time, e.g. in sh: o='{'; echo \"${o}{workflow.name}}\"",
+            )
+        return text
+
+
+def build(pipeline: ir.Pipeline) -> Context:
+    """Decide every name before emitting, so templates can refer to each other in any order."""
+    taken = {ENTRYPOINT, EXIT_HANDLER}
+    global_names = _finally_reads(pipeline)
+    leaf_names: dict[str, str] = {}
+    wrapper_names: dict[str, str] = {}
+    for task in pipeline.all_tasks:
+        if _needs_wrapper(task, global_names):
+            wrapper_names[task.name] = _claim(taken, f"{task.name}-matrix")
+        leaf_names[task.name] = _claim(taken, task.name)
+    return Context(
+        pipeline, leaf_names, wrapper_names, global_names,
+        _volume_names("secret", (f.secret.secret for t in pipeline.all_tasks for f in t.secret_files)),
+        _volume_names("cache", (c.cache for t in pipeline.all_tasks for c in t.caches)),
+    )
+
+
+def _claim(taken: set[str], name: str) -> str:
+    """`name`, or `name-2`, `name-3`… when a task's name is one of ours (`main`)."""
+    candidate, n = name, 1
+    while candidate in taken:
+        n += 1
+        candidate = f"{name}-{n}"
+    taken.add(candidate)
+    return candidate
+
+
+def _finally_reads(pipeline: ir.Pipeline) -> dict[tuple[str, str], str]:
+    """Main-task results read by finally tasks: exported as global outputs `<task>_<result>`
+    (task names have no `_`, so the name is unique)."""
+    reads: dict[tuple[str, str], str] = {}
+    for task in pipeline.finally_tasks:
+        for ref in (*task_refs(task), *(ir.condition_refs(task.when) if task.when else ())):
+            if isinstance(ref, ir.ResultRef):
+                reads.setdefault((ref.task, ref.result), f"{ref.task}_{ref.result}")
+    return reads
+
+
+def _needs_wrapper(task: ir.Task, global_names: dict[tuple[str, str], str]) -> bool:
+    """A matrix task runs inside its own DAG template when it has a cap (`parallelism`) or when a
+    finally task reads its results (only a DAG template can export the aggregated list)."""
+    if task.matrix is None:
+        return False
+    read_later = any((task.name, r.name) in global_names for r in task.results)
+    return task.matrix.max_parallel is not None or read_later
+
+
+def _volume_names(prefix: str, names: Iterable[str]) -> dict[str, str]:
+    return {name: syntax.k8s_label(prefix, name) for name in dict.fromkeys(names)}
+
+
+# --- references ---------------------------------------------------------------------------------
+
+
+def input_name(ref: ir.Ref) -> str:
+    """The input parameter that carries `ref` into a template. Prefixes keep kinds apart, and
+    task names have no `_`, so `tasks_<task>_<result>` cannot collide."""
+    if isinstance(ref, ir.ParamRef):
+        return f"params_{ref.name}"
+    if isinstance(ref, ir.ResultRef):
+        return f"tasks_{ref.task}_{ref.result}"
+    if isinstance(ref, ir.MatrixRef):
+        return f"matrix_{ref.axis}"
+    if isinstance(ref, ir.RunRef):
+        return f"run_{ref.field.value}"
+    return "pipeline_status"
+
+
+def _template_refs(template: ir.Template | ir.SecretRef) -> tuple[ir.Ref, ...]:
+    return template.refs if isinstance(template, ir.Template) else ()
+
+
+def task_refs(task: ir.Task) -> tuple[ir.Ref, ...]:
+    """Distinct references used inside the task's pod (env, command, args, sidecars), in order."""
+    found: list[ir.Ref] = [r for var in task.env for r in _template_refs(var.value)]
+    found += [r for part in (*task.command, *task.args) for r in part.refs]
+    found += [r for sidecar in task.sidecars for var in sidecar.env for r in _template_refs(var.value)]
+    return tuple(dict.fromkeys(found))

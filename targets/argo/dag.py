@@ -1,0 +1,144 @@
+"""The DAG side: the entrypoint `main`, the `exit-handler` of finally tasks, one DAG task per
+task, matrix fan-out (`withItems`/`withParam`) and the wrapper DAG that caps or collects it."""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+from ...compiler import ir
+from . import syntax, templates
+from .conditions import when as when_text
+from .context import ENTRYPOINT, EXIT_HANDLER, Context, Scope, input_name, task_refs
+from .results import pipeline_outputs
+from .values import caller_value
+
+Json = dict[str, Any]
+
+
+def task_templates(ctx: Context, task: ir.Task) -> list[Json]:
+    """The templates one task needs: its matrix wrapper, if any, then its own."""
+    if task.matrix and task.name in ctx.wrapper_names:
+        return [_wrapper(ctx, task, task.matrix), templates.leaf(ctx, task, exported=False)]
+    return [templates.leaf(ctx, task)]
+
+
+def main_template(ctx: Context) -> Json:
+    """`main`: a DAG of the tasks; pipeline results are its outputs (see results.py)."""
+    out: Json = {"name": ENTRYPOINT}
+    inputs, outputs = pipeline_outputs(ctx)
+    if inputs:
+        out["inputs"] = {"parameters": inputs}
+    if outputs:
+        out["outputs"] = {"parameters": outputs}
+    out["dag"] = {"tasks": [_dag_task(ctx, t, Scope.MAIN) for t in ctx.pipeline.tasks]}
+    return out
+
+
+def exit_template(ctx: Context) -> Json:
+    """`exit-handler` (spec.onExit): Argo runs it after the DAG whatever happened, where
+    `{{workflow.status}}` holds the outcome; its tasks run in parallel, as finally tasks do."""
+    return {
+        "name": EXIT_HANDLER,
+        "dag": {"tasks": [_dag_task(ctx, t, Scope.EXIT) for t in ctx.pipeline.finally_tasks]},
+    }
+
+
+def _dag_task(ctx: Context, task: ir.Task, scope: Scope) -> Json:
+    """The call of a task from `main` or `exit-handler`."""
+    wrapped = task.name in ctx.wrapper_names
+    out: Json = {"name": task.name, "template": (ctx.wrapper_names if wrapped else ctx.leaf_names)[task.name]}
+    depends = _depends(ctx, task, scope)
+    if depends:
+        out["depends"] = depends
+    refs = _wrapper_inputs(task) if wrapped else task_refs(task)
+    if refs:
+        out["arguments"] = _arguments(ctx, task, refs, scope)
+    if task.when and not (wrapped and _when_per_item(task)):
+        out["when"] = when_text(ctx, task.when, lambda r: caller_value(ctx, r, task, scope))
+    if task.matrix and not wrapped:
+        out.update(_loop(ctx, task.matrix))
+    return out
+
+
+def _depends(ctx: Context, task: ir.Task, scope: Scope) -> str:
+    """`a && b`: each must have succeeded, or been skipped by its `when`. In the exit handler
+    the main tasks are already over, so only its own tasks could be waited for."""
+    names = task.depends_on
+    if scope is Scope.EXIT:
+        finals = {t.name for t in ctx.pipeline.finally_tasks}
+        names = tuple(n for n in names if n in finals)
+    return " && ".join(names)
+
+
+def _arguments(ctx: Context, task: ir.Task, refs: tuple[ir.Ref, ...], scope: Scope) -> Json:
+    params = [{"name": input_name(r), "value": caller_value(ctx, r, task, scope)} for r in refs]
+    return {"parameters": params}
+
+
+# --- matrix -------------------------------------------------------------------------------------
+
+
+def _loop(ctx: Context, matrix: ir.Matrix) -> Json:
+    """`withParam` for an array param (one axis); else `withItems`, plain values for one axis and
+    objects (the cross product, computed here) for several."""
+    arrays = [a for a in matrix.axes if isinstance(a.values, ir.ParamRef)]
+    if arrays and len(matrix.axes) > 1:
+        ctx.unsupported(
+            arrays[0].span, "a matrix that crosses an array param with other axes",
+            "Argo expands `withParam` (one JSON list) or `withItems` (a fixed list), and the product "
+            "with a run-time list cannot be written as either",
+            "use one axis for the array param, or list the param's values in the spec",
+        )
+        return {}
+    if arrays and isinstance(arrays[0].values, ir.ParamRef):
+        return {"withParam": syntax.workflow_param(arrays[0].values.name)}
+    columns = [[ctx.literal(syntax.scalar(v), a.span) for v in _literal_values(a)] for a in matrix.axes]
+    if len(columns) == 1:
+        return {"withItems": columns[0]}
+    combos = itertools.product(*columns)
+    return {"withItems": [{a.name: v for a, v in zip(matrix.axes, combo, strict=True)} for combo in combos]}
+
+
+def _literal_values(axis: ir.MatrixAxis) -> tuple[ir.Scalar, ...]:
+    return () if isinstance(axis.values, ir.ParamRef) else axis.values
+
+
+def _when_per_item(task: ir.Task) -> bool:
+    """A condition on `matrix.x` is decided per instance, so it goes on the wrapper's inner task."""
+    return task.when is not None and any(isinstance(r, ir.MatrixRef) for r in ir.condition_refs(task.when))
+
+
+def _wrapper_inputs(task: ir.Task) -> tuple[ir.Ref, ...]:
+    """Results the inner task reads: `tasks.*` is not visible inside another DAG template."""
+    refs = task_refs(task) + (ir.condition_refs(task.when) if task.when is not None and _when_per_item(task) else ())
+    return tuple(dict.fromkeys(r for r in refs if isinstance(r, ir.ResultRef)))
+
+
+def _wrapper(ctx: Context, task: ir.Task, matrix: ir.Matrix) -> Json:
+    """A DAG template around a matrix task: `parallelism` caps its instances (Argo has no cap per
+    DAG task), and its outputs hold the aggregated JSON lists, exported for the exit handler."""
+    out: Json = {"name": ctx.wrapper_names[task.name]}
+    inputs = _wrapper_inputs(task)
+    if inputs:
+        out["inputs"] = {"parameters": [{"name": input_name(r)} for r in inputs]}
+    if task.results:
+        out["outputs"] = {"parameters": [_collected(ctx, task, r) for r in task.results]}
+    if matrix.max_parallel is not None:
+        out["parallelism"] = matrix.max_parallel
+    inner: Json = {"name": task.name, "template": ctx.leaf_names[task.name]}
+    if task_refs(task):
+        inner["arguments"] = _arguments(ctx, task, task_refs(task), Scope.WRAPPED)
+    if task.when and _when_per_item(task):
+        inner["when"] = when_text(ctx, task.when, lambda r: caller_value(ctx, r, task, Scope.WRAPPED))
+    inner.update(_loop(ctx, matrix))
+    out["dag"] = {"tasks": [inner]}
+    return out
+
+
+def _collected(ctx: Context, task: ir.Task, result: ir.Result) -> Json:
+    out: Json = {"name": result.name, "valueFrom": {"parameter": syntax.task_output(task.name, result.name)}}
+    global_name = ctx.global_names.get((task.name, result.name))
+    if global_name:
+        out["globalName"] = global_name
+    return out

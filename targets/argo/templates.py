@@ -1,0 +1,173 @@
+"""A task's own template: the `script` (or `container`) that runs in its pod, with its inputs,
+outputs, volumes, sidecars, retries and deadline."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ...compiler import ir
+from ...compiler.diagnostics import Span
+from . import syntax
+from .context import ARTIFACTS_VOLUME, RESULTS_VOLUME, Context, input_name, task_refs
+
+Json = dict[str, Any]
+
+
+def leaf(ctx: Context, task: ir.Task, *, exported: bool = True) -> Json:
+    """The template a task's pod runs. `exported`: results a finally task reads get a
+    `globalName` here (a matrix wrapper exports the aggregated list instead)."""
+    out: Json = {"name": ctx.leaf_names[task.name]}
+    refs = task_refs(task)
+    if refs:
+        out["inputs"] = {"parameters": [{"name": input_name(r)} for r in refs]}
+    if task.results:
+        out["outputs"] = {"parameters": [_output(ctx, task, r, exported) for r in task.results]}
+    if task.retry:
+        out["retryStrategy"] = _retry(task.retry)
+    if task.timeout_s is not None:
+        out["activeDeadlineSeconds"] = task.timeout_s
+    if task.results:
+        # The directory exists before the command runs, for `script` and `container` alike, and
+        # even on a read-only root filesystem.
+        out["volumes"] = [{"name": RESULTS_VOLUME, "emptyDir": {}}]
+    out["script" if task.script is not None else "container"] = _main(ctx, task)
+    if task.sidecars:
+        out["sidecars"] = [_sidecar(ctx, s) for s in task.sidecars]
+    return out
+
+
+def _output(ctx: Context, task: ir.Task, result: ir.Result, exported: bool) -> Json:
+    out: Json = {"name": result.name, "valueFrom": {"path": f"{ir.RESULTS_DIR}/{result.name}"}}
+    global_name = ctx.global_names.get((task.name, result.name))
+    if exported and global_name:
+        out["globalName"] = global_name
+    if result.description:
+        out["description"] = result.description
+    return out
+
+
+def _retry(retry: ir.Retry) -> Json:
+    """Retry on failures and on errors (`Always`), like the other engines' retries."""
+    out: Json = {"limit": retry.limit, "retryPolicy": "Always"}
+    if retry.backoff:
+        backoff: Json = {"duration": syntax.duration(retry.backoff.duration_s)}
+        if retry.backoff.factor is not None:
+            backoff["factor"] = retry.backoff.factor
+        if retry.backoff.max_duration_s is not None:
+            backoff["maxDuration"] = syntax.duration(retry.backoff.max_duration_s)
+        out["backoff"] = backoff
+    return out
+
+
+def _main(ctx: Context, task: ir.Task) -> Json:
+    out: Json = {"image": ctx.literal(task.image, task.span)}
+    if task.script is not None:
+        out["command"] = ["sh"]  # Argo appends the script's path
+        out["source"] = _errexit(ctx.literal(task.script, task.span))
+    else:
+        if task.command:
+            out["command"] = [template_text(ctx, t) for t in task.command]
+        if task.args:
+            out["args"] = [template_text(ctx, t) for t in task.args]
+    env = ([_results_env()] if task.results else []) + [_env(ctx, var) for var in task.env]
+    if env:
+        out["env"] = env
+    if task.working_dir:
+        out["workingDir"] = ctx.literal(task.working_dir, task.span)
+    if task.resources:
+        out["resources"] = _resources(task.resources)
+    if task.security:
+        out["securityContext"] = _security(task.security)
+    mounts = _mounts(ctx, task)
+    if mounts:
+        out["volumeMounts"] = mounts
+    return out
+
+
+def _errexit(script: str) -> str:
+    """The script under `set -e`, as on every engine. In the text, not in `command`, so that
+    readers and shellcheck see it; after a `#!` line, which stays first."""
+    if script.startswith("#!"):
+        shebang, _, rest = script.partition("\n")
+        return f"{shebang}\nset -e\n{rest}"
+    return f"set -e\n{script}"
+
+
+def template_text(ctx: Context, template: ir.Template) -> str:
+    """Inside a template every reference is one of its inputs."""
+    parts = (
+        ctx.literal(p, template.span) if isinstance(p, str) else syntax.input_param(input_name(p))
+        for p in template.parts
+    )
+    return "".join(parts)
+
+
+def _results_env() -> Json:
+    return {"name": ir.RESULTS_ENV, "value": ir.RESULTS_DIR}
+
+
+def _env(ctx: Context, var: ir.EnvVar) -> Json:
+    if isinstance(var.value, ir.SecretRef):
+        ref = {"name": var.value.secret, "key": var.value.key}
+        return {"name": var.name, "valueFrom": {"secretKeyRef": ref}}
+    return {"name": var.name, "value": template_text(ctx, var.value)}
+
+
+def _resources(resources: ir.Resources) -> Json:
+    out: Json = {}
+    if resources.requests:
+        out["requests"] = dict(resources.requests)
+    if resources.limits:
+        out["limits"] = dict(resources.limits)
+    return out
+
+
+def _security(security: ir.SecurityContext) -> Json:
+    out: Json = {}
+    if security.run_as_user is not None:
+        out["runAsUser"] = security.run_as_user
+    if security.run_as_group is not None:
+        out["runAsGroup"] = security.run_as_group
+    if security.seccomp:
+        out["seccompProfile"] = {"type": security.seccomp}
+    return out
+
+
+def _mount(name: str, path: str, sub_path: str | None = None, read_only: bool = False) -> Json:
+    out: Json = {"name": name, "mountPath": path}
+    if sub_path:
+        out["subPath"] = sub_path
+    if read_only:
+        out["readOnly"] = True
+    return out
+
+
+def _mounts(ctx: Context, task: ir.Task) -> list[Json]:
+    """Results dir, artifacts (one subPath of the run's volume each), caches, secret files."""
+    mounts = [_mount(RESULTS_VOLUME, ir.RESULTS_DIR)] if task.results else []
+    mounts += [_mount(ARTIFACTS_VOLUME, _path(ctx, a.path, a.span), a.name) for a in task.produces]
+    mounts += [_mount(ARTIFACTS_VOLUME, _path(ctx, a.path, a.span), a.name) for a in task.consumes]
+    mounts += [_mount(ctx.cache_volumes[c.cache], _path(ctx, c.path, c.span)) for c in task.caches]
+    mounts += [
+        _mount(ctx.secret_volumes[f.secret.secret], _path(ctx, f.path, f.span), f.secret.key, read_only=True)
+        for f in task.secret_files
+    ]
+    return mounts
+
+
+def _path(ctx: Context, path: str, span: Span) -> str:
+    return ctx.literal(path, span)
+
+
+def _sidecar(ctx: Context, sidecar: ir.Sidecar) -> Json:
+    """Privileged only when the spec asks (docker-in-docker needs it)."""
+    out: Json = {"name": sidecar.name, "image": ctx.literal(sidecar.image, sidecar.span)}
+    if sidecar.command:
+        out["command"] = [ctx.literal(c, sidecar.span) for c in sidecar.command]
+    if sidecar.args:
+        out["args"] = [ctx.literal(a, sidecar.span) for a in sidecar.args]
+    if sidecar.env:
+        out["env"] = [_env(ctx, var) for var in sidecar.env]
+    if sidecar.privileged:
+        out["securityContext"] = {"privileged": True}
+    return out

@@ -1,0 +1,594 @@
+"""The Argo backend on hand-built IR: the emitted structure, and every document through the
+validators (Argo's strict schema, hera's models, shellcheck on every script)."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+import validators
+from shipspec.compiler import ir, rules
+from shipspec.compiler.diagnostics import Severity, Span
+from shipspec.targets import argo, yamlout
+from shipspec.targets.argo import syntax
+from shipspec.targets.base import EmitOptions, Emitted
+
+Json = dict[str, Any]
+
+# --- IR builders ------------------------------------------------------------------------------
+
+
+def span(line: int) -> Span:
+    return Span("spec.yaml", line, 1, line, 20)
+
+
+def param_ref(name: str, type_: ir.ParamType = ir.ParamType.STRING) -> ir.ParamRef:
+    return ir.ParamRef(name, type_)
+
+
+def result_ref(task: str, result: str, as_list: bool = False) -> ir.ResultRef:
+    return ir.ResultRef(task, result, as_list)
+
+
+def text(*parts: str | ir.Ref, line: int = 1) -> ir.Template:
+    return ir.Template(tuple(parts), span(line))
+
+
+def env_of(ref: ir.Ref) -> ir.EnvVar:
+    """The env var lowering creates for a reference used in a script."""
+    return ir.EnvVar(ir.env_name(ref), text(ref))
+
+
+def deps(*names: str) -> tuple[ir.Dependency, ...]:
+    return tuple(ir.Dependency(n, explicit=True) for n in names)
+
+
+def eq(left: ir.Operand, *right: ir.Scalar | ir.Ref, op: ir.CompareOp = ir.CompareOp.EQ) -> ir.Compare:
+    values = tuple(v if not isinstance(v, str | bool | int) else ir.Literal(v) for v in right)
+    return ir.Compare(left, op, values, span(40))
+
+
+def task(name: str, script: str | None = 'echo "hello"\n', **fields: Any) -> ir.Task:
+    return ir.Task(name=name, image="alpine:3.20", script=script, span=span(10), **fields)
+
+
+def writes(*results: str) -> str:
+    return "".join(f"printf '%s' value > \"$SHIPSPEC_RESULTS/{r}\"\n" for r in results)
+
+
+def pipeline(*tasks: ir.Task, finally_tasks: tuple[ir.Task, ...] = (), **fields: Any) -> ir.Pipeline:
+    return ir.Pipeline(name="demo", source="spec.yaml", tasks=tasks, finally_tasks=finally_tasks, span=span(1),
+                       **fields)
+
+
+# --- emitting and validating ------------------------------------------------------------------
+
+
+def emit(p: ir.Pipeline, kind: str = "Workflow") -> Emitted:
+    return argo.emit(p, EmitOptions(argo_kind=kind))
+
+
+def validate(docs: list[Json], tmp_path: Path) -> None:
+    """Every validator must be silent: strict schema, hera models, shellcheck on each script."""
+    path = tmp_path / "argo.yaml"
+    path.write_text(yamlout.dump(docs, "spec.yaml", "argo"), encoding="utf-8")
+    assert validators.argo_schema(path) == []
+    assert validators.hera_models(path) == []
+    scripts = validators.shell_scripts("argo", path)
+    findings = {k: v for k, v in validators.shellcheck_many(scripts).items() if v}
+    assert findings == {}
+
+
+def compile_ok(p: ir.Pipeline, tmp_path: Path, kind: str = "Workflow") -> Json:
+    out = emit(p, kind)
+    assert out.diagnostics == []
+    assert len(out.documents) == 1
+    validate(out.documents, tmp_path)
+    return out.documents[0]
+
+
+def errors(p: ir.Pipeline, kind: str = "Workflow") -> list[str]:
+    out = emit(p, kind)
+    return [f"{d.rule.code} {d.message}" for d in out.diagnostics if d.severity is Severity.ERROR]
+
+
+def template(doc: Json, name: str) -> Json:
+    return next(t for t in doc["spec"]["templates"] if t["name"] == name)
+
+
+def dag_task(doc: Json, name: str, dag: str = "main") -> Json:
+    return next(t for t in template(doc, dag)["dag"]["tasks"] if t["name"] == name)
+
+
+def arguments(dag_task_: Json) -> dict[str, str]:
+    return {p["name"]: p["value"] for p in dag_task_["arguments"]["parameters"]}
+
+
+# --- tests ------------------------------------------------------------------------------------
+
+
+def go_ci() -> ir.Pipeline:
+    """P1's shape: checkout -> test (when enable_test) -> build, with params and a result."""
+    enable = param_ref("enable_test", ir.ParamType.BOOL)
+    commit = result_ref("checkout", "commit")
+    tag = param_ref("container_tag")
+    checkout = task("checkout", writes("commit"), results=(ir.Result("commit", "short commit id"),),
+                    env=(env_of(param_ref("repo_url")),), timeout_s=1200)
+    test = task("test", 'go test ./...\n', depends=deps("checkout"), when=eq(enable, True),
+                caches=(ir.CacheMount("gomod", "/go/pkg/mod"),), env=(ir.EnvVar("GOMODCACHE", text("/go/pkg/mod")),))
+    build = task(
+        "build", 'echo "building $IMAGE"\n', depends=(ir.Dependency("test", True), ir.Dependency("checkout", False)),
+        env=(ir.EnvVar("IMAGE", text("registry/app:", tag, "-", commit)),),
+        security=ir.SecurityContext(run_as_user=1000, seccomp="Unconfined"),
+        resources=ir.Resources(requests=(("cpu", "500m"), ("memory", "1Gi")), limits=(("memory", "2Gi"),)),
+    )
+    params = (
+        ir.Param("repo_url", ir.ParamType.STRING, None, "the repository to build"),
+        ir.Param("container_tag", ir.ParamType.STRING, "v1.0.0"),
+        ir.Param("enable_test", ir.ParamType.BOOL, True),
+    )
+    return pipeline(checkout, test, build, params=params, caches=(ir.Cache("gomod", (), "1Gi"),),
+                    description="Go CI", labels=(("team", "platform"),), namespace="ci")
+
+
+def test_script_env_results_depends(tmp_path: Path) -> None:
+    doc = compile_ok(go_ci(), tmp_path)
+    spec = doc["spec"]
+    assert list(spec) == ["entrypoint", "arguments", "volumes", "templates"]
+    assert spec["entrypoint"] == "main"
+    assert spec["arguments"]["parameters"] == [
+        {"name": "repo_url", "description": "the repository to build"},  # required: no value
+        {"name": "container_tag", "value": "v1.0.0"},
+        {"name": "enable_test", "value": "true"},
+    ]
+    checkout = template(doc, "checkout")
+    assert checkout["inputs"] == {"parameters": [{"name": "params_repo_url"}]}
+    assert checkout["outputs"]["parameters"] == [
+        {"name": "commit", "valueFrom": {"path": "/tmp/shipspec/results/commit"}, "description": "short commit id"}
+    ]
+    assert checkout["activeDeadlineSeconds"] == 1200
+    script = checkout["script"]
+    assert script["command"] == ["sh"]
+    assert script["source"] == "set -e\n" + writes("commit")  # the user's script under errexit
+    assert script["env"] == [
+        {"name": "SHIPSPEC_RESULTS", "value": "/tmp/shipspec/results"},
+        {"name": "SHIPSPEC_PARAM_REPO_URL", "value": "{{inputs.parameters.params_repo_url}}"},
+    ]
+    assert script["volumeMounts"] == [{"name": "shipspec-results", "mountPath": "/tmp/shipspec/results"}]
+    assert checkout["volumes"] == [{"name": "shipspec-results", "emptyDir": {}}]
+    assert dag_task(doc, "checkout") == {
+        "name": "checkout", "template": "checkout",
+        "arguments": {"parameters": [{"name": "params_repo_url", "value": "{{workflow.parameters.repo_url}}"}]},
+    }
+    assert dag_task(doc, "test")["depends"] == "checkout"
+    assert dag_task(doc, "test")["when"] == "'{{workflow.parameters.enable_test}}' == 'true'"
+    build = dag_task(doc, "build")
+    assert build["depends"] == "test && checkout"
+    assert arguments(build) == {
+        "params_container_tag": "{{workflow.parameters.container_tag}}",
+        "tasks_checkout_commit": "{{tasks.checkout.outputs.parameters.commit}}",
+    }
+    env = template(doc, "build")["script"]["env"]
+    assert env == [{"name": "IMAGE", "value": "registry/app:{{inputs.parameters.params_container_tag}}-"
+                    "{{inputs.parameters.tasks_checkout_commit}}"}]
+
+
+def test_metadata_labels_description_namespace(tmp_path: Path) -> None:
+    doc = compile_ok(go_ci(), tmp_path)
+    assert doc["apiVersion"] == "argoproj.io/v1alpha1"
+    assert doc["metadata"] == {
+        "generateName": "demo-", "namespace": "ci", "labels": {"team": "platform"},
+        "annotations": {"workflows.argoproj.io/description": "Go CI"},
+    }
+
+
+def test_security_context_and_resources(tmp_path: Path) -> None:
+    script = template(compile_ok(go_ci(), tmp_path), "build")["script"]
+    assert script["securityContext"] == {"runAsUser": 1000, "seccompProfile": {"type": "Unconfined"}}
+    assert script["resources"] == {"requests": {"cpu": "500m", "memory": "1Gi"}, "limits": {"memory": "2Gi"}}
+
+
+def test_caches_are_existing_pvcs(tmp_path: Path) -> None:
+    doc = compile_ok(go_ci(), tmp_path)
+    pvc = {"claimName": "demo-cache-gomod"}
+    assert doc["spec"]["volumes"] == [{"name": "cache-gomod", "persistentVolumeClaim": pvc}]
+    mounts = template(doc, "test")["script"]["volumeMounts"]
+    assert mounts == [{"name": "cache-gomod", "mountPath": "/go/pkg/mod"}]
+
+
+def test_when_and_or_in(tmp_path: Path) -> None:
+    env, branch, n = param_ref("env"), param_ref("branch"), param_ref("n", ir.ParamType.INT)
+    cond = ir.All((
+        eq(env, "prod", "staging", op=ir.CompareOp.IN),
+        ir.Any((eq(branch, "main"), eq(n, 3, op=ir.CompareOp.NE))),
+        eq(branch, "x", "y", op=ir.CompareOp.NOT_IN),
+    ))
+    params = tuple(ir.Param(p, ir.ParamType.STRING, "main") for p in ("env", "branch", "n"))
+    doc = compile_ok(pipeline(task("deploy", when=cond), params=params), tmp_path)
+    e, b, nn = ("'{{workflow.parameters." + p + "}}'" for p in ("env", "branch", "n"))
+    assert dag_task(doc, "deploy")["when"] == (
+        f"({e} == 'prod' || {e} == 'staging') && ({b} == 'main' || {nn} != '3') && ({b} != 'x' && {b} != 'y')"
+    )
+
+
+def test_when_literal_quotes_are_escaped(tmp_path: Path) -> None:
+    p = pipeline(task("t", when=eq(param_ref("msg"), "it's \"x\" \\")),
+                 params=(ir.Param("msg", ir.ParamType.STRING, "a"),))
+    doc = compile_ok(p, tmp_path)
+    assert dag_task(doc, "t")["when"] == "'{{workflow.parameters.msg}}' == 'it\\'s \\\"x\\\" \\\\'"
+
+
+def test_matrix_literal_two_axes(tmp_path: Path) -> None:
+    os_, arch = ir.MatrixRef("os"), ir.MatrixRef("arch")
+    matrix = ir.Matrix((ir.MatrixAxis("os", ("linux", "darwin")), ir.MatrixAxis("arch", ("amd64", "arm64"))))
+    t = task("build", 'echo "$SHIPSPEC_MATRIX_OS/$SHIPSPEC_MATRIX_ARCH"\n', env=(env_of(os_), env_of(arch)),
+             matrix=matrix, when=eq(os_, "linux", "darwin", op=ir.CompareOp.IN))
+    doc = compile_ok(pipeline(t), tmp_path)
+    call = dag_task(doc, "build")
+    assert call["withItems"] == [
+        {"os": "linux", "arch": "amd64"}, {"os": "linux", "arch": "arm64"},
+        {"os": "darwin", "arch": "amd64"}, {"os": "darwin", "arch": "arm64"},
+    ]
+    assert arguments(call) == {"matrix_os": "{{item.os}}", "matrix_arch": "{{item.arch}}"}
+    assert call["when"] == "('{{item.os}}' == 'linux' || '{{item.os}}' == 'darwin')"
+    assert list(call) == ["name", "template", "arguments", "when", "withItems"]
+
+
+def test_matrix_one_literal_axis_uses_plain_items(tmp_path: Path) -> None:
+    v = ir.MatrixRef("v")
+    t = task("t", 'echo "$SHIPSPEC_MATRIX_V"\n', env=(env_of(v),),
+             matrix=ir.Matrix((ir.MatrixAxis("v", ("a", True, 3)),)))
+    doc = compile_ok(pipeline(t), tmp_path)
+    assert dag_task(doc, "t")["withItems"] == ["a", "true", "3"]
+    assert arguments(dag_task(doc, "t")) == {"matrix_v": "{{item}}"}
+
+
+def test_matrix_array_param_and_fan_in(tmp_path: Path) -> None:
+    platforms = param_ref("platforms", ir.ParamType.ARRAY)
+    build = task("build", writes("digest"), results=(ir.Result("digest"),), env=(env_of(ir.MatrixRef("platform")),),
+                 matrix=ir.Matrix((ir.MatrixAxis("platform", platforms),)))
+    digests = result_ref("build", "digest", as_list=True)
+    push = task("push", 'echo "$SHIPSPEC_TASK_BUILD_DIGEST"\n', env=(env_of(digests),), depends=deps("build"))
+    p = pipeline(build, push, params=(ir.Param("platforms", ir.ParamType.ARRAY, ("linux/amd64", "linux/arm64")),))
+    doc = compile_ok(p, tmp_path)
+    assert doc["spec"]["arguments"]["parameters"] == [{"name": "platforms", "value": '["linux/amd64", "linux/arm64"]'}]
+    assert dag_task(doc, "build")["withParam"] == "{{workflow.parameters.platforms}}"
+    assert arguments(dag_task(doc, "build")) == {"matrix_platform": "{{item}}"}
+    # Argo aggregates a withParam task's output parameter as a JSON list
+    assert arguments(dag_task(doc, "push")) == {"tasks_build_digest": "{{tasks.build.outputs.parameters.digest}}"}
+
+
+def test_matrix_param_crossed_with_other_axis_is_unsupported() -> None:
+    axes = (ir.MatrixAxis("p", param_ref("ps", ir.ParamType.ARRAY), span(7)), ir.MatrixAxis("q", ("a",)))
+    p = pipeline(task("t", matrix=ir.Matrix(axes)), params=(ir.Param("ps", ir.ParamType.ARRAY, ("x",)),))
+    out = emit(p)
+    assert [(d.rule, d.span.line) for d in out.diagnostics] == [(rules.UNSUPPORTED_ON_TARGET, 7)]
+    assert "crosses an array param" in out.diagnostics[0].message
+
+
+def test_max_parallel_wraps_the_matrix_in_a_dag_with_parallelism(tmp_path: Path) -> None:
+    commit, v = result_ref("checkout", "commit"), ir.MatrixRef("v")
+    checkout = task("checkout", writes("commit"), results=(ir.Result("commit"),))
+    t = task("test", writes("report"), env=(env_of(commit), env_of(v)), depends=deps("checkout"),
+             results=(ir.Result("report"),),
+             when=ir.All((eq(v, "a", op=ir.CompareOp.NE), eq(commit, "x", op=ir.CompareOp.NE))),
+             matrix=ir.Matrix((ir.MatrixAxis("v", ("a", "b", "c")),), max_parallel=2))
+    after = task("after", 'echo "$SHIPSPEC_TASK_TEST_REPORT"\n', depends=deps("test"),
+                 env=(env_of(result_ref("test", "report", as_list=True)),))
+    doc = compile_ok(pipeline(checkout, t, after), tmp_path)
+    call = dag_task(doc, "test")
+    assert call == {"name": "test", "template": "test-matrix", "depends": "checkout",
+                    "arguments": {"parameters": [{"name": "tasks_checkout_commit",
+                                                  "value": "{{tasks.checkout.outputs.parameters.commit}}"}]}}
+    wrapper = template(doc, "test-matrix")
+    assert wrapper["parallelism"] == 2
+    assert wrapper["inputs"] == {"parameters": [{"name": "tasks_checkout_commit"}]}
+    assert wrapper["outputs"] == {"parameters": [
+        {"name": "report", "valueFrom": {"parameter": "{{tasks.test.outputs.parameters.report}}"}}]}
+    inner = wrapper["dag"]["tasks"]
+    assert inner == [{
+        "name": "test", "template": "test",
+        "arguments": {"parameters": [
+            {"name": "tasks_checkout_commit", "value": "{{inputs.parameters.tasks_checkout_commit}}"},
+            {"name": "matrix_v", "value": "{{item}}"}]},
+        "when": "'{{item}}' != 'a' && '{{inputs.parameters.tasks_checkout_commit}}' != 'x'",
+        "withItems": ["a", "b", "c"],
+    }]
+    assert arguments(dag_task(doc, "after")) == {"tasks_test_report": "{{tasks.test.outputs.parameters.report}}"}
+
+
+def test_max_parallel_condition_without_matrix_stays_outside(tmp_path: Path) -> None:
+    t = task("t", matrix=ir.Matrix((ir.MatrixAxis("v", ("a", "b")),), max_parallel=1),
+             when=eq(param_ref("go", ir.ParamType.BOOL), True))
+    doc = compile_ok(pipeline(t, params=(ir.Param("go", ir.ParamType.BOOL, False),)), tmp_path)
+    assert dag_task(doc, "t")["when"] == "'{{workflow.parameters.go}}' == 'true'"
+    assert "when" not in template(doc, "t-matrix")["dag"]["tasks"][0]
+
+
+def test_finally_with_status_and_results(tmp_path: Path) -> None:
+    status, tag = ir.StatusRef(), result_ref("build", "tag")
+    digests = result_ref("scan", "digest", as_list=True)
+    build = task("build", writes("tag"), results=(ir.Result("tag"),))
+    scan = task("scan", writes("digest"), results=(ir.Result("digest"),),
+                matrix=ir.Matrix((ir.MatrixAxis("v", ("a", "b")),)))
+    notify = task("notify", 'echo "$SHIPSPEC_PIPELINE_STATUS $SHIPSPEC_TASK_BUILD_TAG $SHIPSPEC_TASK_SCAN_DIGEST"\n',
+                  env=(env_of(status), env_of(tag), env_of(digests)), is_finally=True, depends=deps("build"),
+                  when=eq(status, "Failed"))
+    cleanup = task("cleanup", is_finally=True, when=eq(status, "Succeeded", op=ir.CompareOp.NE))
+    doc = compile_ok(pipeline(build, scan, finally_tasks=(notify, cleanup)), tmp_path)
+    assert doc["spec"]["onExit"] == "exit-handler"
+    handler = template(doc, "exit-handler")
+    assert [t["name"] for t in handler["dag"]["tasks"]] == ["notify", "cleanup"]
+    call = dag_task(doc, "notify", "exit-handler")
+    assert "depends" not in call  # the main tasks are over when the exit handler runs
+    assert arguments(call) == {
+        "pipeline_status": "{{workflow.status}}",
+        "tasks_build_tag": "{{workflow.outputs.parameters.build_tag}}",
+        "tasks_scan_digest": "{{workflow.outputs.parameters.scan_digest}}",
+    }
+    assert call["when"] == "('{{workflow.status}}' == 'Failed' || '{{workflow.status}}' == 'Error')"
+    assert dag_task(doc, "cleanup", "exit-handler")["when"] == "'{{workflow.status}}' != 'Succeeded'"
+    # a plain task exports its own output; a matrix task is wrapped so the list is exported
+    assert template(doc, "build")["outputs"]["parameters"][0]["globalName"] == "build_tag"
+    assert dag_task(doc, "scan")["template"] == "scan-matrix"
+    wrapper_out = template(doc, "scan-matrix")["outputs"]["parameters"]
+    assert wrapper_out == [{"name": "digest", "valueFrom": {"parameter": "{{tasks.scan.outputs.parameters.digest}}"},
+                            "globalName": "scan_digest"}]
+    assert "globalName" not in template(doc, "scan")["outputs"]["parameters"][0]
+    assert "parallelism" not in template(doc, "scan-matrix")
+
+
+def test_artifacts_share_one_claim_by_subpath(tmp_path: Path) -> None:
+    src = task("checkout", 'git clone https://example.com/x /src\n', produces=(ir.ArtifactOut("source", "/src"),))
+    use = task("build", 'ls /work\n', depends=deps("checkout"),
+               consumes=(ir.ArtifactIn("source", "checkout", "/work"),))
+    doc = compile_ok(pipeline(src, use, storage_size="5Gi", storage_class="fast"), tmp_path)
+    assert doc["spec"]["volumeClaimTemplates"] == [{
+        "metadata": {"name": "shipspec-artifacts"},
+        "spec": {"accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": "5Gi"}},
+                 "storageClassName": "fast"},
+    }]
+    assert template(doc, "checkout")["script"]["volumeMounts"] == [
+        {"name": "shipspec-artifacts", "mountPath": "/src", "subPath": "source"}]
+    assert template(doc, "build")["script"]["volumeMounts"] == [
+        {"name": "shipspec-artifacts", "mountPath": "/work", "subPath": "source"}]
+    assert "volumeClaimTemplates" not in compile_ok(pipeline(task("t")), tmp_path)["spec"]
+
+
+def test_secret_files_and_secret_env(tmp_path: Path) -> None:
+    docker = ir.SecretRef("docker-config", "config.json")
+    t = task("push", 'test -n "$TOKEN"\n', env=(ir.EnvVar("TOKEN", ir.SecretRef("registry", "token")),),
+             secret_files=(ir.SecretFile(docker, "/kaniko/.docker/config.json"),
+                           ir.SecretFile(ir.SecretRef("docker-config", "ca.pem"), "/certs/ca.pem")))
+    doc = compile_ok(pipeline(t), tmp_path)
+    assert doc["spec"]["volumes"] == [{"name": "secret-docker-config", "secret": {"secretName": "docker-config"}}]
+    script = template(doc, "push")["script"]
+    assert script["env"] == [{"name": "TOKEN", "valueFrom": {"secretKeyRef": {"name": "registry", "key": "token"}}}]
+    assert script["volumeMounts"] == [
+        {"name": "secret-docker-config", "mountPath": "/kaniko/.docker/config.json", "subPath": "config.json",
+         "readOnly": True},
+        {"name": "secret-docker-config", "mountPath": "/certs/ca.pem", "subPath": "ca.pem", "readOnly": True},
+    ]
+
+
+def test_sidecars_privileged_only_when_asked(tmp_path: Path) -> None:
+    dind = ir.Sidecar("dind", "docker:27-dind", args=("--tls=false",), privileged=True,
+                      env=(ir.EnvVar("DOCKER_TLS_CERTDIR", text("")),))
+    cache = ir.Sidecar("cache", "redis:7", command=("redis-server",))
+    t = task("build", 'docker build .\n', sidecars=(dind, cache), env=(ir.EnvVar("DOCKER_HOST", text("tcp://localhost:2375")),))
+    doc = compile_ok(pipeline(t), tmp_path)
+    assert template(doc, "build")["sidecars"] == [
+        {"name": "dind", "image": "docker:27-dind", "args": ["--tls=false"],
+         "env": [{"name": "DOCKER_TLS_CERTDIR", "value": ""}], "securityContext": {"privileged": True}},
+        {"name": "cache", "image": "redis:7", "command": ["redis-server"]},
+    ]
+
+
+def test_checkout_build_deploy_with_every_spec_field(tmp_path: Path) -> None:
+    """P2's shape: an artifact and a result from checkout, a dind sidecar, a docker config file,
+    then finally; the spec keys come in Argo's documented order."""
+    tag = result_ref("checkout", "tag")
+    checkout = task("checkout", 'git clone "$SHIPSPEC_PARAM_REPO" /src\n' + writes("tag"),
+                    env=(env_of(param_ref("repo")),), results=(ir.Result("tag"),),
+                    produces=(ir.ArtifactOut("source", "/src"),),
+                    secret_files=(ir.SecretFile(ir.SecretRef("git-ssh", "id_rsa"), "/root/.ssh/id_rsa"),))
+    build = task("build", 'docker build -t "app:$SHIPSPEC_TASK_CHECKOUT_TAG" /src\n', depends=deps("checkout"),
+                 env=(env_of(tag), ir.EnvVar("DOCKER_HOST", text("tcp://127.0.0.1:2375"))),
+                 consumes=(ir.ArtifactIn("source", "checkout", "/src"),),
+                 secret_files=(ir.SecretFile(ir.SecretRef("docker-config", "config.json"),
+                                             "/root/.docker/config.json"),),
+                 sidecars=(ir.Sidecar("dind", "docker:27-dind", privileged=True),),
+                 resources=ir.Resources(requests=(("cpu", "1"),), limits=(("memory", "4Gi"),)))
+    cleanup = task("cleanup", 'echo "$SHIPSPEC_TASK_CHECKOUT_TAG"\n', env=(env_of(tag),), is_finally=True)
+    p = pipeline(checkout, build, finally_tasks=(cleanup,), params=(ir.Param("repo", ir.ParamType.STRING, None),),
+                 service_account="ci-bot", host_network=True, labels=(("app", "demo"),))
+    doc = compile_ok(p, tmp_path)
+    assert list(doc["spec"]) == ["entrypoint", "arguments", "serviceAccountName", "hostNetwork",
+                                 "volumeClaimTemplates", "volumes", "onExit", "templates"]
+    assert doc["spec"]["serviceAccountName"] == "ci-bot" and doc["spec"]["hostNetwork"] is True
+    assert [v["name"] for v in doc["spec"]["volumes"]] == ["secret-git-ssh", "secret-docker-config"]
+    assert [t["name"] for t in doc["spec"]["templates"]] == ["main", "exit-handler", "checkout", "build", "cleanup"]
+    assert [m["name"] for m in template(doc, "build")["script"]["volumeMounts"]] == [
+        "shipspec-artifacts", "secret-docker-config"]
+    assert arguments(dag_task(doc, "cleanup", "exit-handler")) == {
+        "tasks_checkout_tag": "{{workflow.outputs.parameters.checkout_tag}}"}
+
+
+def test_retries_with_backoff_and_timeout(tmp_path: Path) -> None:
+    retry = ir.Retry(3, ir.Backoff(duration_s=10, factor=2, max_duration_s=5400))
+    doc = compile_ok(pipeline(task("flaky", retry=retry, timeout_s=90), task("once", retry=ir.Retry(1))), tmp_path)
+    flaky = template(doc, "flaky")
+    assert flaky["retryStrategy"] == {"limit": 3, "retryPolicy": "Always",
+                                      "backoff": {"duration": "10s", "factor": 2, "maxDuration": "1h30m"}}
+    assert flaky["activeDeadlineSeconds"] == 90
+    assert template(doc, "once")["retryStrategy"] == {"limit": 1, "retryPolicy": "Always"}
+
+
+def test_command_task_is_a_container_with_inputs(tmp_path: Path) -> None:
+    tag = param_ref("tag")
+    pack = task("pack", None, command=(text("pack"),),
+                args=(text("build"), text("registry/app:", tag), text("--builder"),
+                      text("paketobuildpacks/builder-jammy-base"), text("--publish")),
+                results=(ir.Result("digest"),))
+    doc = compile_ok(pipeline(pack, params=(ir.Param("tag", ir.ParamType.STRING, "1.2.3"),)), tmp_path)
+    t = template(doc, "pack")
+    assert "script" not in t
+    assert t["container"]["command"] == ["pack"]
+    assert t["container"]["args"][1] == "registry/app:{{inputs.parameters.params_tag}}"
+    assert t["container"]["env"] == [{"name": "SHIPSPEC_RESULTS", "value": "/tmp/shipspec/results"}]
+    assert t["volumes"] == [{"name": "shipspec-results", "emptyDir": {}}]
+
+
+def test_pipeline_results_are_outputs_of_main(tmp_path: Path) -> None:
+    tag, digests = result_ref("build", "tag"), result_ref("scan", "digest", as_list=True)
+    build = task("build", writes("tag"), results=(ir.Result("tag"),))
+    scan = task("scan", writes("digest"), results=(ir.Result("digest"),),
+                matrix=ir.Matrix((ir.MatrixAxis("v", ("a", "b")),)))
+    results = (
+        ir.PipelineResult("tag", text(tag), "the image tag"),
+        ir.PipelineResult("image", text("registry/app:", tag, "@", param_ref("suffix"))),
+        ir.PipelineResult("digests", text(digests)),
+        ir.PipelineResult("run", text(ir.RunRef(ir.RunField.NAME))),
+        ir.PipelineResult("fixed", text('say "hi"')),
+    )
+    p = pipeline(build, scan, results=results, params=(ir.Param("suffix", ir.ParamType.STRING, "x"),))
+    main = template(compile_ok(p, tmp_path), "main")
+    assert main["inputs"] == {"parameters": [
+        {"name": "suffix"}, {"name": "shipspec-run-name", "value": "{{workflow.name}}"}]}
+    assert main["outputs"]["parameters"] == [
+        {"name": "tag", "valueFrom": {"parameter": "{{tasks.build.outputs.parameters.tag}}", "default": ""},
+         "description": "the image tag"},
+        {"name": "image", "valueFrom": {
+            "expression": '"registry/app:" + tasks["build"].outputs.parameters["tag"]'
+                          ' + "@" + inputs.parameters["suffix"]',
+            "default": ""}},
+        {"name": "digests", "valueFrom": {"parameter": "{{tasks.scan.outputs.parameters.digest}}", "default": ""}},
+        {"name": "run", "valueFrom": {"expression": 'inputs.parameters["shipspec-run-name"]', "default": ""}},
+        {"name": "fixed", "valueFrom": {"expression": '"say \\"hi\\""', "default": ""}},
+    ]
+
+
+def test_run_id_and_name(tmp_path: Path) -> None:
+    run_id, run_name = ir.RunRef(ir.RunField.ID), ir.RunRef(ir.RunField.NAME)
+    t = task("t", 'echo "$SHIPSPEC_RUN_ID $SHIPSPEC_RUN_NAME"\n', env=(env_of(run_id), env_of(run_name)))
+    assert arguments(dag_task(compile_ok(pipeline(t), tmp_path), "t")) == {
+        "run_id": "{{workflow.uid}}", "run_name": "{{workflow.name}}"}
+
+
+def test_run_sha_and_branch_are_unsupported() -> None:
+    sha = ir.RunRef(ir.RunField.SHA, span(5))
+    branch = ir.RunRef(ir.RunField.BRANCH, span(6))
+    out = emit(pipeline(task("t", env=(env_of(sha), env_of(branch)))))
+    assert [(d.rule.code, d.span.line) for d in out.diagnostics] == [("SS501", 5), ("SS501", 6)]
+    assert out.diagnostics[0].message.startswith("run.sha is not supported on argo")
+    assert "pass the commit as a param" in (out.diagnostics[0].hint or "")
+
+
+@pytest.mark.parametrize("kind", ["Workflow", "WorkflowTemplate", "ClusterWorkflowTemplate"])
+def test_kinds(kind: str, tmp_path: Path) -> None:
+    out = emit(go_ci(), kind)
+    doc = out.documents[0]
+    validate(out.documents, tmp_path)
+    assert doc["kind"] == kind
+    meta = doc["metadata"]
+    if kind == "Workflow":
+        assert meta["generateName"] == "demo-" and "name" not in meta
+    else:
+        assert meta["name"] == "demo" and "generateName" not in meta
+    if kind == "ClusterWorkflowTemplate":
+        assert "namespace" not in meta
+        assert [(d.severity, d.rule.code) for d in out.diagnostics] == [(Severity.WARNING, "SS501")]
+    else:
+        assert meta["namespace"] == "ci" and out.diagnostics == []
+
+
+def test_unknown_kind_is_an_error() -> None:
+    out = emit(go_ci(), "CronWorkflow")
+    assert out.documents == []
+    assert [d.rule.code for d in out.diagnostics] == ["SS501"]
+
+
+def test_go_template_braces_pass_through(tmp_path: Path) -> None:
+    # double quotes: validators.shell_scripts reads any {{…}} as an engine tag (SC2016 in '…')
+    script = 'docker inspect -f "{{.Id}}" app\nhelm template x --set "a={{ .Values.b }}"\n'
+    doc = compile_ok(pipeline(task("t", script)), tmp_path)
+    assert template(doc, "t")["script"]["source"] == "set -e\n" + script
+
+
+def test_errexit_goes_after_a_shebang(tmp_path: Path) -> None:
+    doc = compile_ok(pipeline(task("t", "#!/bin/sh\ncd /tmp\nls\n")), tmp_path)
+    assert template(doc, "t")["script"]["source"] == "#!/bin/sh\nset -e\ncd /tmp\nls\n"
+
+
+@pytest.mark.parametrize("script", [
+    "echo '{{workflow.name}}'\n", "echo '{{ inputs.parameters.x }}'\n", "echo '{{=1+1}}'\n",
+    "echo '{{'\n", "echo '{{ x {{item}}'\n",
+])
+def test_braces_argo_would_rewrite_are_unsupported(script: str) -> None:
+    assert [e.split(" is ")[0] for e in errors(pipeline(task("t", script)))] == ["SS501 a literal '{{'"]
+
+
+def test_braces_in_env_literal_are_checked() -> None:
+    t = task("t", env=(ir.EnvVar("X", text("{{tasks.a.outputs.parameters.b}}", line=9)),))
+    out = emit(pipeline(t))
+    assert [(d.rule.code, d.span.line) for d in out.diagnostics] == [("SS501", 9)]
+
+
+def test_task_named_like_our_templates(tmp_path: Path) -> None:
+    doc = compile_ok(pipeline(task("main"), task("exit-handler", depends=deps("main"))), tmp_path)
+    assert [t["name"] for t in doc["spec"]["templates"]] == ["main", "main-2", "exit-handler-2"]
+    assert dag_task(doc, "main")["template"] == "main-2"
+
+
+def test_output_is_deterministic() -> None:
+    first, second = emit(go_ci()), emit(go_ci())
+    assert yamlout.dump(first.documents, "s", "argo") == yamlout.dump(second.documents, "s", "argo")
+
+
+def test_long_volume_names_stay_dns_labels() -> None:
+    name = syntax.k8s_label("secret", "a" * 70)
+    assert len(name) <= 63 and name.startswith("secret-aaa") and name != syntax.k8s_label("secret", "a" * 71)
+    assert syntax.k8s_label("secret", "my.secret").startswith("secret-my-secret-")
+    assert syntax.k8s_label("cache", "gomod") == "cache-gomod"
+
+
+def test_durations() -> None:
+    assert [syntax.duration(s) for s in (0, 5, 60, 90, 3600, 3725)] == ["0s", "5s", "1m", "1m30s", "1h", "1h2m5s"]
+
+
+def test_thousand_tasks(tmp_path: Path) -> None:
+    """Emit time for a wide and deep pipeline (printed with -s); the output still validates."""
+    tasks = [task("t0", writes("out"), results=(ir.Result("out"),))]
+    for i in range(1, 1000):
+        prev = result_ref(f"t{i - 1}", "out")
+        tasks.append(task(f"t{i}", writes("out"), results=(ir.Result("out"),), env=(env_of(prev),),
+                          depends=deps(f"t{i - 1}", f"t{i // 2}"), when=eq(prev, "value")))
+    p = pipeline(*tasks)
+    start = time.perf_counter()
+    out = emit(p)
+    elapsed = time.perf_counter() - start
+    print(f"\nargo emit, 1000 tasks: {elapsed * 1000:.1f} ms")
+    assert out.diagnostics == [] and elapsed < 2.0
+    path = tmp_path / "big.yaml"
+    path.write_text(yamlout.dump(out.documents, "spec.yaml", "argo"), encoding="utf-8")
+    assert validators.argo_schema(path) == []
+    assert validators.hera_models(path) == []
+
+
+def test_pipeline_results_argo_cannot_read_are_unsupported() -> None:
+    notify = task("notify", writes("id"), results=(ir.Result("id"),), is_finally=True)
+    results = (ir.PipelineResult("id", text(result_ref("notify", "id"))),
+               ir.PipelineResult("status", text("s=", ir.StatusRef(span(8)))))
+    found = errors(pipeline(task("t"), finally_tasks=(notify,), results=results))
+    assert [e.split(" is not")[0] for e in found] == [
+        "SS501 a pipeline result from a finally task",
+        "SS501 a pipeline result that reads a matrix value or the pipeline status",
+    ]
+
+
+def test_template_kind_name_over_argo_limit() -> None:
+    p = ir.Pipeline(name="x" * 64, source="spec.yaml", tasks=(task("t"),), span=span(1))
+    assert [d.rule.code for d in emit(p, "WorkflowTemplate").diagnostics] == ["SS502"]
+    assert emit(p, "Workflow").diagnostics == []
