@@ -1,0 +1,42 @@
+"""Tekton Pipelines v1 backend: a self-contained `Pipeline` and a `PipelineRun` of it.
+
+The Pipeline holds every task inline (`taskSpec`), so it needs no Task objects and no resolver:
+`kubectl apply` it, then `kubectl create` the PipelineRun (it uses generateName). Each IR task is
+a pipeline task with one step named after it (plus one small step per list it reads). Mapping:
+
+- values: one taskSpec param per distinct reference, fed by the pipeline task; steps read them
+  only through env, command and args (see `inputs`). Results: `SHIPSPEC_RESULTS=/tekton/results`.
+- conditions: the `when` list (ANDed; `in`/`notin`); `||` needs CEL behind a feature flag: SS501.
+- matrix: `matrix.params` (beta, on in a default install); a matrix task's results reach readers
+  as an array, turned into JSON text by a step; max_parallel has no Tekton form: SS501.
+- finally: `finally:`; pipeline.status is `$(tasks.status)` (a `when` on "Succeeded" also accepts
+  Tekton's "Completed", on "Failed" also "None": cancelled or timed out).
+- artifacts: the Pipeline workspace `artifacts`, bound by the PipelineRun to a volumeClaimTemplate;
+  each artifact is a sub-directory (`subPath`) mounted at its path.
+- caches: a task `volume` on the existing PVC `<pipeline>-cache-<cache>` (created once by the
+  platform team; ReadWriteMany if tasks may run on different nodes). Not a workspace: with the
+  default affinity assistant (coschedule: workspaces) a TaskRun may bind only one PVC workspace.
+- secret files: a `secret` volume, mounted read-only with `subPath: <key>`.
+- required params: the PipelineRun sets them to "" (arrays: []), since Tekton fails a run that
+  leaves one unset; fill them in before creating it.
+
+Keys follow the Go field order of Tekton's API types. What Tekton cannot express is an SS501
+(`checks`), never silently dropped.
+"""
+
+from __future__ import annotations
+
+from ...compiler import ir
+from ...compiler.diagnostics import Diagnostic
+from ..base import EmitOptions, Emitted
+from . import checks
+from .pipeline import pipeline_document, pipeline_run_document
+
+NAME = "tekton"
+
+
+def emit(pipeline: ir.Pipeline, options: EmitOptions) -> Emitted:
+    """The Pipeline, then its PipelineRun; diagnostics for what Tekton cannot express."""
+    diags: list[Diagnostic] = [*checks.names(pipeline), *checks.literal_text(pipeline)]
+    documents = [pipeline_document(pipeline, diags), pipeline_run_document(pipeline)]
+    return Emitted(documents, list(dict.fromkeys(diags)))  # one report per place

@@ -1,0 +1,142 @@
+"""What Tekton cannot take as written: names outside its rules, literal `$(…)` text.
+
+Every finding is a diagnostic at the IR node's span; the backend never raises.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from ...compiler import ir, rules
+from ...compiler.diagnostics import Diagnostic, Span, error
+from . import syntax
+
+TARGET = "tekton"
+
+# pkg/apis/pipeline/v1: pipeline task and step names are DNS-1123 labels (IsDNS1123Label);
+# param names follow task_validation.go; result names follow resultref.go ResultNameFormat.
+_DNS_LABEL = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?")
+_DNS_SUBDOMAIN = re.compile(r"[a-z0-9]([-a-z0-9.]*[a-z0-9])?")
+_PARAM_NAME = re.compile(r"[_a-zA-Z][_a-zA-Z0-9.-]*")
+_RESULT_NAME = re.compile(r"([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]")
+_LABEL_MAX = 63  # DNS-1123 labels, and label values (tekton.dev/pipeline: <name>)
+_SUBDOMAIN_MAX = 253
+
+_RULE_TEXT = {
+    "label": "lower case letters, digits and '-', starting and ending with a letter or digit",
+    "subdomain": "lower case letters, digits, '-' and '.', starting and ending with a letter or digit",
+    "param": "letters, digits, '_', '-' and '.', starting with a letter or '_'",
+    "result": "letters, digits, '-', '_' and '.', starting and ending with a letter or digit",
+}
+_PATTERNS = {"label": _DNS_LABEL, "subdomain": _DNS_SUBDOMAIN, "param": _PARAM_NAME, "result": _RESULT_NAME}
+
+
+def is_dns_label(text: str) -> bool:
+    return len(text) <= _LABEL_MAX and bool(_DNS_LABEL.fullmatch(text))
+
+
+def unique(name: str, taken: set[str]) -> str:
+    """`name`, or `name-2`, `name-3`… if taken; the result is taken from then on."""
+    candidate, n = name, 1
+    while candidate in taken:
+        n += 1
+        candidate = f"{name}-{n}"
+    taken.add(candidate)
+    return candidate
+
+
+def unsupported(span: Span, feature: str, why: str, hint: str) -> Diagnostic:
+    return error(rules.UNSUPPORTED_ON_TARGET, span, f"{feature} is not supported on {TARGET}: {why}", hint)
+
+
+def name(kind: str, text: str, rule: str, span: Span, max_len: int | None = None) -> Iterator[Diagnostic]:
+    """A name against one of Tekton's patterns (`rule`), and its length limit if it has one."""
+    if not _PATTERNS[rule].fullmatch(text):
+        yield unsupported(span, f"{kind} name '{text}'", f"Tekton wants {_RULE_TEXT[rule]}",
+                          f"rename the {kind}")
+    if max_len is not None and len(text) > max_len:
+        yield error(rules.NAME_TOO_LONG_FOR_TARGET, span,
+                    f"{kind} name '{text}' has {len(text)} characters; {TARGET} allows {max_len}",
+                    f"shorten the {kind} name to {max_len} characters or fewer")
+
+
+def names(p: ir.Pipeline) -> Iterator[Diagnostic]:
+    """Every name the Tekton documents carry as the spec wrote it."""
+    yield from name("pipeline", p.name, "subdomain", p.span, _LABEL_MAX)
+    for param in p.params:
+        yield from name("param", param.name, "param", param.span)
+    for result in p.results:
+        yield from name("pipeline result", result.name, "result", result.span)
+    for cache in p.caches:
+        claim = f"{p.name}-cache-{cache.name}"
+        yield from name("cache claim", claim, "subdomain", cache.span, _SUBDOMAIN_MAX)
+    for task in p.all_tasks:
+        yield from _task_names(task)
+
+
+def _task_names(task: ir.Task) -> Iterator[Diagnostic]:
+    yield from name("task", task.name, "label", task.span, _LABEL_MAX)
+    for result in task.results:
+        yield from name("result", result.name, "result", result.span)
+    for sidecar in task.sidecars:
+        yield from name("sidecar", sidecar.name, "label", sidecar.span, _LABEL_MAX)
+
+
+def literal_text(p: ir.Pipeline) -> Iterator[Diagnostic]:
+    """Literal text that Tekton would take for one of its own `$(…)` variables; it has no escape."""
+    for task in p.all_tasks:
+        for text, span, where in _step_literals(task):
+            if (found := syntax.engine_variable(text)) is not None:
+                yield _literal_unsupported(found, span, where, "Tekton substitutes or rejects `$(params.…)`-style "
+                                                               "text everywhere in a task")
+        for text, span, where in _pipeline_task_literals(task):
+            if (found := syntax.engine_variable(text, pipeline_level=True)) is not None:
+                yield _literal_unsupported(found, span, where, "Tekton rejects any `$(…)` that is not one of its "
+                                                               "variables in a pipeline task's `when` and matrix")
+
+
+def _literal_unsupported(found: str, span: Span, where: str, why: str) -> Diagnostic:
+    return unsupported(span, f"the literal text '{found}' in {where}", f"{why}, and has no escape",
+                       "build the text at run time, e.g. printf '%s(%s)' '$' 'params.x'")
+
+
+def _step_literals(task: ir.Task) -> Iterator[tuple[str, Span, str]]:
+    """Literal text in the taskSpec: script, working dir, command, args, env, sidecars."""
+    where = f"task '{task.name}'"
+    if task.script is not None:
+        yield task.script, task.span, f"the script of {where}"
+    if task.working_dir:
+        yield task.working_dir, task.span, f"the working directory of {where}"
+    for template in (*task.command, *task.args):
+        yield from ((text, template.span, f"the command of {where}") for text in _texts(template))
+    for env in (*task.env, *(e for s in task.sidecars for e in s.env)):
+        if isinstance(env.value, ir.Template):
+            yield from ((text, env.span, f"env {env.name} of {where}") for text in _texts(env.value))
+    for sidecar in task.sidecars:
+        for text in (*sidecar.command, *sidecar.args):
+            yield text, sidecar.span, f"sidecar '{sidecar.name}' of {where}"
+
+
+def _pipeline_task_literals(task: ir.Task) -> Iterator[tuple[str, Span, str]]:
+    """Literal text the pipeline task itself holds: matrix values and `when` operands."""
+    for axis in task.matrix.axes if task.matrix else ():
+        if not isinstance(axis.values, ir.ParamRef):
+            yield from ((v, axis.span, f"matrix axis '{axis.name}' of task '{task.name}'")
+                        for v in axis.values if isinstance(v, str))
+    if task.when is not None:
+        yield from ((text, span, f"the condition of task '{task.name}'")
+                    for text, span in _condition_literals(task.when))
+
+
+def _condition_literals(cond: ir.Condition) -> Iterator[tuple[str, Span]]:
+    if isinstance(cond, ir.Compare):
+        operands = (cond.left, *cond.right)
+        yield from ((o.value, cond.span) for o in operands if isinstance(o, ir.Literal) and isinstance(o.value, str))
+    else:
+        for item in cond.items:
+            yield from _condition_literals(item)
+
+
+def _texts(template: ir.Template) -> Iterator[str]:
+    return (part for part in template.parts if isinstance(part, str))

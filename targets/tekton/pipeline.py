@@ -1,0 +1,114 @@
+"""The two documents: the Pipeline (params, workspace, tasks, results, finally) and a PipelineRun."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ...compiler import ir
+from ...compiler.diagnostics import Diagnostic
+from . import checks, syntax
+from .task import pipeline_task
+
+Doc = dict[str, Any]
+
+
+def pipeline_document(p: ir.Pipeline, diags: list[Diagnostic]) -> Doc:
+    spec: Doc = {}
+    if p.description:
+        spec["description"] = p.description
+    spec["tasks"] = [pipeline_task(t, p, diags) for t in p.tasks]
+    if p.params:
+        spec["params"] = [_param_spec(param) for param in p.params]
+    if p.uses_artifacts:
+        spec["workspaces"] = [{"name": syntax.ARTIFACTS_WORKSPACE,
+                               "description": "Files passed between tasks: one sub-directory per artifact."}]
+    if p.results:
+        spec["results"] = [_result(r, p, diags) for r in p.results]
+    if p.finally_tasks:
+        spec["finally"] = [pipeline_task(t, p, diags) for t in p.finally_tasks]
+    metadata: Doc = {"name": p.name}
+    if p.namespace:
+        metadata["namespace"] = p.namespace
+    if p.labels:  # Tekton copies them to each PipelineRun, TaskRun and pod
+        metadata["labels"] = dict(p.labels)
+    if p.annotations:
+        metadata["annotations"] = dict(p.annotations)
+    return {"apiVersion": syntax.API_VERSION, "kind": "Pipeline", "metadata": metadata, "spec": spec}
+
+
+def pipeline_run_document(p: ir.Pipeline) -> Doc:
+    """A run of the Pipeline by name; required params get an empty value to fill in."""
+    metadata: Doc = {"generateName": f"{p.name}-run-"}
+    if p.namespace:
+        metadata["namespace"] = p.namespace
+    spec: Doc = {"pipelineRef": {"name": p.name}}
+    if required := [param for param in p.params if param.required]:
+        # Tekton fails a run that leaves a param without default unset (ParameterMissing).
+        spec["params"] = [{"name": param.name, "value": [] if param.type is ir.ParamType.ARRAY else ""}
+                          for param in required]
+    template: Doc = {}
+    if p.host_network:
+        template["podTemplate"] = {"hostNetwork": True}
+    if p.service_account:
+        template["serviceAccountName"] = p.service_account
+    if template:
+        spec["taskRunTemplate"] = template
+    if p.uses_artifacts:
+        spec["workspaces"] = [{"name": syntax.ARTIFACTS_WORKSPACE, "volumeClaimTemplate": {"spec": _claim(p)}}]
+    return {"apiVersion": syntax.API_VERSION, "kind": "PipelineRun", "metadata": metadata, "spec": spec}
+
+
+def _claim(p: ir.Pipeline) -> Doc:
+    """The per-run volume: ReadWriteOnce, so Tekton's affinity assistant keeps its tasks on one node."""
+    claim: Doc = {"accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": p.storage_size}}}
+    if p.storage_class:
+        claim["storageClassName"] = p.storage_class
+    return claim
+
+
+def _param_spec(param: ir.Param) -> Doc:
+    """bool and int params are strings on Tekton (`true`, `42`); arrays stay arrays."""
+    out: Doc = {"name": param.name, "type": "array" if param.type is ir.ParamType.ARRAY else "string"}
+    if param.description:
+        out["description"] = param.description
+    if isinstance(param.default, tuple):
+        out["default"] = list(param.default)
+    elif param.default is not None:
+        out["default"] = syntax.text(param.default)
+    return out
+
+
+def _result(result: ir.PipelineResult, p: ir.Pipeline, diags: list[Diagnostic]) -> Doc:
+    """Tekton builds a pipeline result only from task results (pipeline_validation.go)."""
+    finally_names = frozenset(t.name for t in p.finally_tasks)
+    whole_list = isinstance(ref := result.value.single_ref, ir.ResultRef) and ref.as_list
+    value = "".join(_result_part(part, result, finally_names, whole_list, diags) for part in result.value.parts)
+    if not result.value.refs:
+        diags.append(_result_unsupported(result, "it reads no task result"))
+    out: Doc = {"name": result.name}
+    if whole_list:
+        out["type"] = "array"  # a matrix task's results, aggregated
+    if result.description:
+        out["description"] = result.description
+    out["value"] = value
+    return out
+
+
+def _result_part(part: str | ir.Ref, result: ir.PipelineResult, finally_names: frozenset[str],
+                 whole_list: bool, diags: list[Diagnostic]) -> str:
+    if isinstance(part, str):
+        if "$" in part:
+            diags.append(_result_unsupported(result, "Tekton reads every `$` in it as a reference"))
+        return part
+    if not isinstance(part, ir.ResultRef):
+        diags.append(_result_unsupported(result, "Tekton fills pipeline results from task results only"))
+        return ""
+    if part.as_list and not whole_list:
+        diags.append(_result_unsupported(result, "a matrix task's results form an array, which cannot be "
+                                                 "part of a text"))
+    return syntax.pipeline_ref(part, finally_tasks=finally_names) or ""
+
+
+def _result_unsupported(result: ir.PipelineResult, why: str) -> Diagnostic:
+    return checks.unsupported(result.span, f"the value of pipeline result '{result.name}'", why,
+                              "write the value to a task result and make the pipeline result that result")

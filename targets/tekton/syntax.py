@@ -1,0 +1,155 @@
+"""Tekton's own text, in one place: `$(…)` references, Go durations, and escaping.
+
+Nothing else in the backend writes `$(`; every other module calls these helpers.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ...compiler import ir
+
+API_VERSION = "tekton.dev/v1"
+RESULTS_DIR = "/tekton/results"
+"""`$(results.x.path)` is `/tekton/results/x`, so `$SHIPSPEC_RESULTS/x` is that file."""
+
+ARTIFACTS_WORKSPACE = "artifacts"
+JSON_RESULT = "json"
+"""The step result in which a list step leaves its JSON text."""
+
+SCRIPT_PROLOGUE = "#!/bin/sh\nset -e\n"
+"""What Tekton itself prepends to a script without `#!` (pkg/pod/script.go), written out so the
+shebang is visible (tekton-lint's no-missing-hashbang) and the user's script runs under `sh -e`."""
+
+_RUN_CONTEXT = {ir.RunField.ID: "uid", ir.RunField.NAME: "name"}
+
+# Prefixes Tekton substitutes or validates inside `$(…)` (pkg/substitution, variables.md).
+_ENGINE_VARIABLE = re.compile(
+    r"\$\((?:params|tasks|finally|results|workspaces|context|steps|step|artifacts|credentials)[.\[]")
+_ANY_VARIABLE = re.compile(r"\$\(")
+# Kubernetes expands `$(VAR)` and reduces `$$` to `$` in env values, command and args.
+_KUBELET_SPECIAL = re.compile(r"\$(?=[$(])")
+
+
+def param(name: str, *, whole_array: bool = False) -> str:
+    """`$(params.p)`; names with a dot need the bracket form (a dot selects an object key)."""
+    star = "[*]" if whole_array else ""
+    return f'$(params["{name}"]{star})' if "." in name else f"$(params.{name}{star})"
+
+
+def task_result(task: str, result: str, *, whole_array: bool = False, finally_task: bool = False) -> str:
+    """`$(tasks.t.results.r)`; pipeline results name a finally task's results `finally.t…`."""
+    root = "finally" if finally_task else "tasks"
+    return f"$({root}.{task}.results.{result}{'[*]' if whole_array else ''})"
+
+
+def run_context(run: ir.RunField) -> str | None:
+    """`$(context.pipelineRun.uid|name)`; None for what Tekton does not know (commit sha, branch)."""
+    field = _RUN_CONTEXT.get(run)
+    return f"$(context.pipelineRun.{field})" if field else None
+
+
+TASKS_STATUS = "$(tasks.status)"
+"""Aggregate status of the main tasks; only defined in finally tasks."""
+
+
+def step_result(step: str, result: str) -> str:
+    return f"$(steps.{step}.results.{result})"
+
+
+def step_result_path(result: str) -> str:
+    return f"$(step.results.{result}.path)"
+
+
+def text(value: ir.Scalar) -> str:
+    """A value as Tekton compares and passes it: `true`, `false`, `42`."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def is_array(ref: ir.Ref) -> bool:
+    """A list value: an array param, or a result of a matrix task (Tekton aggregates it to an array)."""
+    return (isinstance(ref, ir.ParamRef) and ref.type is ir.ParamType.ARRAY) or (
+        isinstance(ref, ir.ResultRef) and ref.as_list)
+
+
+def pipeline_ref(ref: ir.Ref, *, finally_tasks: frozenset[str] = frozenset()) -> str | None:
+    """A reference as the Pipeline writes it; None where it has no pipeline-level form."""
+    if isinstance(ref, ir.ParamRef):
+        return param(ref.name, whole_array=is_array(ref))
+    if isinstance(ref, ir.ResultRef):
+        return task_result(ref.task, ref.result, whole_array=ref.as_list, finally_task=ref.task in finally_tasks)
+    if isinstance(ref, ir.RunRef):
+        return run_context(ref.field)
+    if isinstance(ref, ir.StatusRef):
+        return TASKS_STATUS
+    return None  # MatrixRef: bound per instance by the matrix
+
+
+def engine_variable(text: str, *, pipeline_level: bool = False) -> str | None:
+    """The first `$(…)` in literal text that Tekton would substitute or reject; it has no escape.
+
+    In a pipeline task's params, `when` and matrix, Tekton rejects `$(` with any other prefix too.
+    """
+    match = (_ANY_VARIABLE if pipeline_level else _ENGINE_VARIABLE).search(text)
+    if match is None:
+        return None
+    end = text.find(")", match.end())
+    return text[match.start():end + 1 if 0 <= end < match.end() + 60 else match.end()]
+
+
+def kubelet_escape(text: str, *, value_follows: bool) -> str:
+    """Literal text for env values, command and args, safe from Kubernetes' `$(VAR)` expansion.
+
+    Doubles each `$` that starts `$$` or `$(`, and a trailing `$` before a substituted value
+    (whose first character is unknown); Kubernetes turns `$$` back into `$`.
+    """
+    out = _KUBELET_SPECIAL.sub("$$", text)
+    return out + "$" if value_follows and text.endswith("$") else out
+
+
+def duration(seconds: int) -> str:
+    """A Go duration (`1h30m`, `90s` is `1m30s`), as metav1.Duration parses it."""
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    text = (f"{hours}h" if hours else "") + (f"{minutes}m" if minutes else "") + (f"{secs}s" if secs else "")
+    return text or "0s"
+
+
+def script(user_script: str) -> str:
+    """The step script: the user's, under `#!/bin/sh` + `set -e` unless it names its own interpreter."""
+    return user_script if user_script.startswith("#!") else SCRIPT_PROLOGUE + user_script
+
+
+JSON_LIST_SCRIPT = r"""#!/bin/sh
+set -eu
+# shipspec: this step's arguments as one JSON list of strings, for the next step's env
+nl='
+'
+tab=$(printf '\t')
+cr=$(printf '\r')
+out=''
+for item in "$@"; do
+  text=''
+  while [ -n "$item" ]; do
+    plain=${item%%[[:cntrl:]\\\"]*}
+    text=$text$plain
+    item=${item#"$plain"}
+    [ -n "$item" ] || break
+    rest=${item#?}
+    c=${item%"$rest"}
+    item=$rest
+    case $c in
+      \\ | \") text="$text\\$c" ;;
+      "$nl") text="$text\\n" ;;
+      "$tab") text="$text\\t" ;;
+      "$cr") text="$text\\r" ;;
+      *) text="$text$(printf '\\u%04x' "'$c")" ;;
+    esac
+  done
+  out="$out${out:+,}\"$text\""
+done
+printf '[%s]' "$out" > "RESULT_PATH"
+""".replace("RESULT_PATH", step_result_path(JSON_RESULT))
+"""POSIX sh, no other tool: JSON-escapes each argument (quote, backslash, control characters)."""

@@ -1,0 +1,235 @@
+"""One IR task as a pipeline task with an inline `taskSpec`: steps, sidecars, mounts, guards.
+
+Keys follow the Go field order of Tekton's API types (docs/pipeline-api.md), which is also the
+order `kubectl get -o yaml` shows.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ...compiler import ir
+from ...compiler.diagnostics import Diagnostic
+from . import checks, inputs, syntax
+
+Doc = dict[str, Any]
+
+_STATUS_WORDS = {"Succeeded": ["Succeeded", "Completed"], "Failed": ["Failed", "None"]}
+"""`$(tasks.status)` says Completed for success with skipped tasks, None after a cancel or timeout."""
+
+
+def pipeline_task(task: ir.Task, pipeline: ir.Pipeline, diags: list[Diagnostic]) -> Doc:
+    found = inputs.collect(task, diags)
+    out: Doc = {"name": task.name, "taskSpec": _task_spec(task, pipeline, found)}
+    if task.when is not None and (when := _when(task.when, diags)):
+        out["when"] = when
+    if task.retry is not None:
+        out |= _retries(task.retry, diags)
+    if task.depends and not task.is_finally:  # finally tasks all start after the main tasks
+        out["runAfter"] = list(task.depends_on)
+    if params := inputs.task_params(found):
+        out["params"] = params
+    if task.matrix is not None:
+        out["matrix"] = _matrix(task.matrix, found, diags)
+    if artifacts := _artifacts(task):
+        out["workspaces"] = [{"name": name, "workspace": syntax.ARTIFACTS_WORKSPACE, "subPath": name}
+                             for name, _ in artifacts]
+    if task.timeout_s is not None:
+        out["timeout"] = syntax.duration(task.timeout_s)
+    return out
+
+
+def _task_spec(task: ir.Task, pipeline: ir.Pipeline, found: inputs.Inputs) -> Doc:
+    spec: Doc = {}
+    if params := inputs.spec_params(found):
+        spec["params"] = params
+    security = _security(task.security)
+    volumes = _volume_names(task)
+    spec["steps"] = [*inputs.json_steps(found, task.image, security),
+                     _main_step(task, found, security, volumes)]
+    if volumes:
+        spec["volumes"] = [_volume(kind, name, volume, pipeline) for (kind, name), volume in volumes.items()]
+    if task.sidecars:
+        spec["sidecars"] = [_sidecar(s, found) for s in task.sidecars]
+    if artifacts := _artifacts(task):
+        spec["workspaces"] = [{"name": name, "mountPath": path} for name, path in artifacts]
+    if task.results:
+        spec["results"] = [{"name": r.name} | ({"description": r.description} if r.description else {})
+                           for r in task.results]
+    return spec
+
+
+def _artifacts(task: ir.Task) -> list[tuple[str, str]]:
+    """(artifact, path): each is a sub-directory of the run's volume, mounted at its path."""
+    return [(a.name, a.path) for a in task.produces] + [(a.name, a.path) for a in task.consumes]
+
+
+def _main_step(task: ir.Task, found: inputs.Inputs, security: Doc | None,
+               volumes: dict[tuple[str, str], str]) -> Doc:
+    """The task's one step, named after it: the user's script or command."""
+    step: Doc = {"name": task.name, "image": task.image}
+    if task.command:
+        step["command"] = [inputs.render(t, found) for t in task.command]
+    if task.args:
+        step["args"] = [inputs.render(t, found) for t in task.args]
+    if task.working_dir:
+        step["workingDir"] = task.working_dir
+    if env := _env(task.env, found, results=bool(task.results)):
+        step["env"] = env
+    if task.resources is not None and (resources := _resources(task.resources)):
+        step["computeResources"] = resources
+    if mounts := _mounts(task, volumes):
+        step["volumeMounts"] = mounts
+    if security:
+        step["securityContext"] = security
+    if task.script is not None:
+        step["script"] = syntax.script(task.script)
+    return step
+
+
+def _env(env: tuple[ir.EnvVar, ...], found: inputs.Inputs, *, results: bool) -> list[Doc]:
+    out: list[Doc] = [{"name": ir.RESULTS_ENV, "value": syntax.RESULTS_DIR}] if results else []
+    for var in env:
+        if isinstance(var.value, ir.SecretRef):
+            out.append({"name": var.name, "valueFrom": {"secretKeyRef": {"name": var.value.secret,
+                                                                          "key": var.value.key}}})
+        else:
+            out.append({"name": var.name, "value": inputs.render(var.value, found)})
+    return out
+
+
+def _resources(resources: ir.Resources) -> Doc:
+    out: Doc = {}
+    if resources.limits:
+        out["limits"] = dict(resources.limits)
+    if resources.requests:
+        out["requests"] = dict(resources.requests)
+    return out
+
+
+def _security(security: ir.SecurityContext | None) -> Doc | None:
+    if security is None:
+        return None
+    out: Doc = {}
+    if security.run_as_user is not None:
+        out["runAsUser"] = security.run_as_user
+    if security.run_as_group is not None:
+        out["runAsGroup"] = security.run_as_group
+    if security.seccomp:
+        out["seccompProfile"] = {"type": security.seccomp}
+    return out or None
+
+
+def _volume_names(task: ir.Task) -> dict[tuple[str, str], str]:
+    """(kind, cache or secret name) -> volume name, a DNS label unique in the task."""
+    keys = [("cache", m.cache) for m in task.caches] + [("secret", f.secret.secret) for f in task.secret_files]
+    names: dict[tuple[str, str], str] = {}
+    taken: set[str] = set()
+    for kind, name in keys:
+        if (kind, name) not in names:
+            wanted = f"{kind}-{name}"
+            fallback = f"{kind}-{len(names) + 1}"
+            names[(kind, name)] = checks.unique(wanted if checks.is_dns_label(wanted) else fallback, taken)
+    return names
+
+
+def _volume(kind: str, name: str, volume: str, pipeline: ir.Pipeline) -> Doc:
+    """Caches: the PVC the platform team created once; secrets: the secret, one file per key."""
+    if kind == "cache":
+        return {"name": volume, "persistentVolumeClaim": {"claimName": f"{pipeline.name}-cache-{name}"}}
+    return {"name": volume, "secret": {"secretName": name}}
+
+
+def _mounts(task: ir.Task, volumes: dict[tuple[str, str], str]) -> list[Doc]:
+    caches = [{"name": volumes[("cache", m.cache)], "mountPath": m.path} for m in task.caches]
+    secrets = [{"name": volumes[("secret", f.secret.secret)], "readOnly": True, "mountPath": f.path,
+                "subPath": f.secret.key} for f in task.secret_files]
+    return caches + secrets
+
+
+def _sidecar(sidecar: ir.Sidecar, found: inputs.Inputs) -> Doc:
+    out: Doc = {"name": sidecar.name, "image": sidecar.image}
+    if sidecar.command:
+        out["command"] = [syntax.kubelet_escape(c, value_follows=False) for c in sidecar.command]
+    if sidecar.args:
+        out["args"] = [syntax.kubelet_escape(a, value_follows=False) for a in sidecar.args]
+    if env := _env(sidecar.env, found, results=False):
+        out["env"] = env
+    if sidecar.privileged:
+        out["securityContext"] = {"privileged": True}
+    return out
+
+
+# --- guards: when, matrix, retries ----------------------------------------------------------
+
+
+def _when(cond: ir.Condition, diags: list[Diagnostic]) -> list[Doc]:
+    """Tekton ANDs its `when` list: `All` flattens into it, `Any` has no form without CEL."""
+    if isinstance(cond, ir.Compare):
+        expression = _when_expression(cond, diags)
+        return [expression] if expression else []
+    if isinstance(cond, ir.Any) and len(cond.items) != 1:
+        diags.append(checks.unsupported(
+            cond.span, "an `||` condition",
+            "Tekton ANDs its `when` expressions; `cel:` conditions need the enable-cel-in-whenexpression feature flag",
+            "split the task in two, or decide in an earlier task and compare its result"))
+        return []
+    return [w for item in cond.items for w in _when(item, diags)]
+
+
+def _when_expression(cond: ir.Compare, diags: list[Diagnostic]) -> Doc | None:
+    left, right = cond.left, cond.right
+    if isinstance(left, ir.Literal) and len(right) == 1 and not isinstance(right[0], ir.Literal):
+        left, right = right[0], (left,)  # `'x' == ref`: the ref is the input
+    operand = _operand(left, diags)
+    values = [_operand(r, diags) for r in right]
+    if operand is None or any(v is None for v in values):
+        return None
+    if isinstance(left, ir.StatusRef):
+        values = [word for v in values if v is not None for word in _STATUS_WORDS.get(v, [v])]
+    operator = "in" if cond.op in (ir.CompareOp.EQ, ir.CompareOp.IN) else "notin"
+    return {"input": operand, "operator": operator, "values": values}
+
+
+def _operand(operand: ir.Operand, diags: list[Diagnostic]) -> str | None:
+    if isinstance(operand, ir.Literal):
+        return syntax.text(operand.value)
+    if isinstance(operand, ir.MatrixRef):
+        diags.append(checks.unsupported(
+            operand.span, f"matrix.{operand.axis} in a condition",
+            "Tekton evaluates `when` once per pipeline task, before the matrix fans out",
+            "test the value in the script and exit 0 to skip"))
+        return None
+    if syntax.is_array(operand):  # the IR's checks reject this (SS302) before a backend runs
+        diags.append(checks.unsupported(operand.span, "a list in a condition",
+                                        "a `when` expression compares one value", "compare single values"))
+        return None
+    rendered = syntax.pipeline_ref(operand)
+    if rendered is None and isinstance(operand, ir.RunRef):
+        diags.append(inputs.run_field_unsupported(operand))
+    return rendered
+
+
+def _matrix(matrix: ir.Matrix, found: inputs.Inputs, diags: list[Diagnostic]) -> Doc:
+    if matrix.max_parallel is not None:
+        diags.append(checks.unsupported(
+            matrix.span, "matrix max_parallel",
+            "Tekton starts every combination of a matrix at once (its only cap is the cluster-wide "
+            "default-max-matrix-combinations-count, which fails the run)",
+            "remove max_parallel"))
+    return {"params": [{"name": found[ir.MatrixRef(axis.name)].name, "value": _axis_values(axis)}
+                       for axis in matrix.axes]}
+
+
+def _axis_values(axis: ir.MatrixAxis) -> str | list[str]:
+    if isinstance(axis.values, ir.ParamRef):  # matrix.md: "array replacement from array param"
+        return syntax.param(axis.values.name)
+    return [syntax.text(v) for v in axis.values]
+
+
+def _retries(retry: ir.Retry, diags: list[Diagnostic]) -> Doc:
+    if retry.backoff is not None:
+        diags.append(checks.unsupported(
+            retry.span, "retry backoff", "Tekton retries a failed task at once, without a delay",
+            "remove backoff (keep the limit), or sleep at the start of the script"))
+    return {"retries": retry.limit} if retry.limit else {}

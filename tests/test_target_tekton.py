@@ -1,0 +1,692 @@
+"""The Tekton backend on hand-built IR: document structure, SS501 cases, and the engine's validators.
+
+Every stream the backend emits without errors goes through the Tekton v1 schemas, tekton-lint
+(warnings count) and shellcheck. tekton-lint 1.1.0 predates matrix support; `_lint` drops exactly
+the findings that follow from that (see `_matrix_false_positives`) and nothing else.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+import validators
+import yaml
+from hypothesis import given
+from hypothesis import strategies as st
+from shipspec.compiler import ir
+from shipspec.compiler.diagnostics import Span
+from shipspec.targets import tekton, yamlout
+from shipspec.targets.base import EmitOptions, Emitted
+from shipspec.targets.tekton import syntax
+
+Doc = dict[str, Any]
+STR, BOOL, INT, ARRAY = ir.ParamType.STRING, ir.ParamType.BOOL, ir.ParamType.INT, ir.ParamType.ARRAY
+IMAGE = "alpine:3.20"
+
+
+# --- building IR by hand ------------------------------------------------------------------------
+
+
+def at(line: int) -> Span:
+    return Span("spec.yaml", line, 1, line, 2)
+
+
+def tpl(*parts: str | ir.Ref) -> ir.Template:
+    return ir.Template(tuple(parts))
+
+
+def env(name: str, *parts: str | ir.Ref) -> ir.EnvVar:
+    return ir.EnvVar(name, tpl(*parts))
+
+
+def ref_env(ref: ir.Ref) -> ir.EnvVar:
+    """The env var through which the IR's scripts read a reference."""
+    return ir.EnvVar(ir.env_name(ref), tpl(ref))
+
+
+def task(name: str, script: str | None = "echo hello\n", **fields: Any) -> ir.Task:
+    return ir.Task(name=name, image=fields.pop("image", IMAGE), script=script, **fields)
+
+
+def after(*names: str) -> tuple[ir.Dependency, ...]:
+    return tuple(ir.Dependency(n, explicit=True) for n in names)
+
+
+def pipeline(*tasks: ir.Task, **fields: Any) -> ir.Pipeline:
+    return ir.Pipeline(name=fields.pop("name", "demo"), source="spec.yaml", tasks=tasks, **fields)
+
+
+def emit(p: ir.Pipeline) -> Emitted:
+    return tekton.emit(p, EmitOptions())
+
+
+def documents(p: ir.Pipeline) -> tuple[Doc, Doc]:
+    """The Pipeline and PipelineRun of a pipeline that must compile cleanly."""
+    out = emit(p)
+    assert [(d.rule.code, d.message) for d in out.diagnostics] == []
+    kinds = [d["kind"] for d in out.documents]
+    assert kinds == ["Pipeline", "PipelineRun"]
+    return out.documents[0], out.documents[1]
+
+
+def codes(p: ir.Pipeline) -> list[str]:
+    return sorted(d.rule.code for d in emit(p).diagnostics)
+
+
+def messages(p: ir.Pipeline) -> list[str]:
+    return [f"{d.rule.code} {d.message} | {d.hint}" for d in emit(p).diagnostics]
+
+
+def ptask(doc: Doc, name: str) -> Doc:
+    spec = doc["spec"]
+    return next(t for t in (*spec["tasks"], *spec.get("finally", ())) if t["name"] == name)
+
+
+def step(doc: Doc, name: str, index: int = -1) -> Doc:
+    steps: list[Doc] = ptask(doc, name)["taskSpec"]["steps"]
+    return steps[index]
+
+
+def env_of(step_doc: Doc) -> dict[str, Any]:
+    return {e["name"]: e.get("value", e.get("valueFrom")) for e in step_doc.get("env", ())}
+
+
+# --- validators -----------------------------------------------------------------------------------
+
+
+def _matrix_false_positives(docs: list[Doc]) -> list[re.Pattern[str]]:
+    """tekton-lint 1.1.0 knows no `matrix`: it misses the axes as params, does not strip `[*]` from
+    an aggregated result (`$(tasks.t.results.r[*])`, the only form Tekton accepts for a matrix
+    task), and finds `[*]` outside its kebab-case name pattern."""
+    patterns = [re.compile(r"warning: Invalid name for '[a-z0-9-]+\[\*\]' at .* \[prefer-kebab-case\]$")]
+    for doc in docs:
+        spec = doc["spec"] if doc["kind"] == "Pipeline" else {}
+        for t in (*spec.get("tasks", ()), *spec.get("finally", ())):
+            if "matrix" not in t:
+                continue
+            for axis in t["matrix"]["params"]:
+                patterns.append(re.compile(re.escape(f"references task '{t['name']}', but parameter '{axis['name']}' "
+                                                     "is not supplied") + r".*\[no-missing-param\]$"))
+            for result in t["taskSpec"].get("results", ()):
+                patterns.append(re.compile(re.escape(f"'{result['name']}[*]' is not a result in Task '{t['name']}'")
+                                           + r"\) \[no-undefined-result\]$"))
+    return patterns
+
+
+def _lint(path: Path, docs: list[Doc]) -> list[str]:
+    known = _matrix_false_positives(docs)
+    return [p for p in validators.tekton_lint([path])[path] if not any(k.search(p) for k in known)]
+
+
+def assert_valid(docs: list[Doc], tmp_path: Path) -> Path:
+    """Schemas, tekton-lint and shellcheck find nothing in the emitted stream."""
+    path = tmp_path / "tekton.yaml"
+    path.write_text(yamlout.dump(docs, "spec.yaml", "tekton"), encoding="utf-8")
+    assert list(yaml.safe_load_all(path.read_text(encoding="utf-8"))) == docs  # YAML 1.1 reads it back as is
+    assert validators.tekton_schema(path) == []
+    assert _lint(path, docs) == []
+    scripts = validators.shell_scripts("tekton", path)
+    assert {label: found for label, found in validators.shellcheck_many(scripts).items() if found} == {}
+    return path
+
+
+def valid_documents(p: ir.Pipeline, tmp_path: Path) -> tuple[Doc, Doc]:
+    pipe, run = documents(p)
+    assert_valid([pipe, run], tmp_path)
+    return pipe, run
+
+
+# --- script, env, results, dependencies, conditions ---------------------------------------------
+
+REPO = ir.ParamRef("repo-url", STR)
+ENABLE = ir.ParamRef("enable-test", BOOL)
+MODE = ir.ParamRef("mode", STR)
+VERSION = ir.ResultRef("build", "version")
+_PARAMS = {p.name: p for p in (ir.Param("repo-url", STR, None, "the repository to clone"),
+                               ir.Param("enable-test", BOOL, True), ir.Param("mode", STR, "fast"),
+                               ir.Param("retries", INT, 3))}
+PARAMS = tuple(_PARAMS.values())
+
+
+def params(*names: str) -> tuple[ir.Param, ...]:
+    """Only the params a pipeline reads (tekton-lint warns about unused ones, as SS203 does)."""
+    return tuple(_PARAMS[n] for n in names)
+
+
+def test_script_env_results_depends_and_when(tmp_path: Path) -> None:
+    build = task("build", 'git clone "${SHIPSPEC_PARAM_REPO_URL}" src\nprintf 1.2.3 > "$SHIPSPEC_RESULTS/version"\n',
+                 env=(ref_env(REPO), env("GREETING", "hello $(date) from ", REPO)),
+                 results=(ir.Result("version", "semantic version"),), working_dir="/work")
+    test = task("test", 'echo "testing ${SHIPSPEC_TASK_BUILD_VERSION}"\n', env=(ref_env(VERSION),),
+                depends=(ir.Dependency("build", explicit=False),),
+                when=ir.All((ir.Compare(ENABLE, ir.CompareOp.EQ, (ir.Literal(True),)),
+                             ir.Compare(MODE, ir.CompareOp.IN, (ir.Literal("fast"), ir.Literal("full"))),
+                             ir.Compare(MODE, ir.CompareOp.NE, (ir.Literal("off"),)))))
+    pipe, _ = valid_documents(pipeline(build, test, params=params("repo-url", "enable-test", "mode")), tmp_path)
+
+    b = ptask(pipe, "build")
+    assert list(b) == ["name", "taskSpec", "params"]
+    assert b["params"] == [{"name": "repo-url", "value": "$(params.repo-url)"}]
+    assert b["taskSpec"]["params"] == [{"name": "repo-url", "type": "string"}]
+    assert b["taskSpec"]["results"] == [{"name": "version", "description": "semantic version"}]
+    main = step(pipe, "build")
+    assert list(main) == ["name", "image", "workingDir", "env", "script"]
+    assert main["workingDir"] == "/work"
+    assert env_of(main) == {"SHIPSPEC_RESULTS": "/tekton/results", "SHIPSPEC_PARAM_REPO_URL": "$(params.repo-url)",
+                            "GREETING": "hello $$(date) from $(params.repo-url)"}
+    assert main["script"].startswith("#!/bin/sh\nset -e\ngit clone ")
+
+    t = ptask(pipe, "test")
+    assert list(t) == ["name", "taskSpec", "when", "runAfter", "params"]
+    assert t["runAfter"] == ["build"]
+    assert t["params"] == [{"name": "build-version", "value": "$(tasks.build.results.version)"}]
+    assert env_of(step(pipe, "test")) == {"SHIPSPEC_TASK_BUILD_VERSION": "$(params.build-version)"}
+    assert t["when"] == [
+        {"input": "$(params.enable-test)", "operator": "in", "values": ["true"]},
+        {"input": "$(params.mode)", "operator": "in", "values": ["fast", "full"]},
+        {"input": "$(params.mode)", "operator": "notin", "values": ["off"]},
+    ]
+
+
+def test_params_bool_int_array_and_required(tmp_path: Path) -> None:
+    params = (*PARAMS, ir.Param("platforms", ARRAY, ("linux/amd64", "linux/arm64"), "targets"),
+              ir.Param("tags", ARRAY, None))
+    uses = task("use", 'echo "$A $B $C $D"\n',
+                env=(env("A", REPO), env("B", ENABLE), env("C", ir.ParamRef("retries", INT)), env("D", MODE)),
+                matrix=ir.Matrix((ir.MatrixAxis("platform", ir.ParamRef("platforms", ARRAY)),
+                                  ir.MatrixAxis("tag", ir.ParamRef("tags", ARRAY)))))
+    pipe, run = valid_documents(pipeline(uses, params=params), tmp_path)
+    assert pipe["spec"]["params"] == [
+        {"name": "repo-url", "type": "string", "description": "the repository to clone"},
+        {"name": "enable-test", "type": "string", "default": "true"},
+        {"name": "mode", "type": "string", "default": "fast"},
+        {"name": "retries", "type": "string", "default": "3"},
+        {"name": "platforms", "type": "array", "description": "targets", "default": ["linux/amd64", "linux/arm64"]},
+        {"name": "tags", "type": "array"},
+    ]
+    # Tekton fails a run that leaves a param without default unset: the run names them, empty.
+    assert run["spec"]["params"] == [{"name": "repo-url", "value": ""}, {"name": "tags", "value": []}]
+
+
+def test_any_condition_is_unsupported() -> None:
+    either = ir.Any((ir.Compare(MODE, ir.CompareOp.EQ, (ir.Literal("a"),)),
+                     ir.Compare(ENABLE, ir.CompareOp.EQ, (ir.Literal(False),))), span=at(7))
+    found = emit(pipeline(task("t", when=ir.All((either,))), params=PARAMS)).diagnostics
+    assert [(d.rule.code, d.span.line) for d in found] == [("SS501", 7)]
+    assert "`||` condition is not supported on tekton" in found[0].message
+    assert "enable-cel-in-whenexpression" in found[0].message
+    # an Any of one item is that item
+    single = ir.Any((ir.Compare(MODE, ir.CompareOp.EQ, (ir.Literal("a"),)),))
+    pipe, _ = documents(pipeline(task("t", when=single), params=PARAMS))
+    assert ptask(pipe, "t")["when"] == [{"input": "$(params.mode)", "operator": "in", "values": ["a"]}]
+
+
+def test_literal_on_the_left_of_a_comparison_becomes_the_value() -> None:
+    cond = ir.Compare(ir.Literal("prod"), ir.CompareOp.NE, (MODE,))
+    pipe, _ = documents(pipeline(task("t", when=cond), params=PARAMS))
+    assert ptask(pipe, "t")["when"] == [{"input": "$(params.mode)", "operator": "notin", "values": ["prod"]}]
+
+
+# --- matrix and fan-in ------------------------------------------------------------------------------
+
+
+def fan_out_and_in(**matrix_fields: Any) -> ir.Pipeline:
+    build = task("build", 'echo "$SHIPSPEC_MATRIX_OS-$SHIPSPEC_MATRIX_ARCH" > "$SHIPSPEC_RESULTS/digest"\n',
+                 env=(ref_env(ir.MatrixRef("os")), ref_env(ir.MatrixRef("arch"))), results=(ir.Result("digest"),),
+                 matrix=ir.Matrix((ir.MatrixAxis("os", ("linux", "darwin")),
+                                   ir.MatrixAxis("arch", ir.ParamRef("arches", ARRAY))), **matrix_fields, span=at(12)))
+    digests = ir.ResultRef("build", "digest", as_list=True)
+    publish = task("publish", 'echo "$SHIPSPEC_TASK_BUILD_DIGEST" | jq .\n', env=(ref_env(digests),),
+                   args=(), depends=(ir.Dependency("build", explicit=False),))
+    return pipeline(build, publish, params=(ir.Param("arches", ARRAY, ("amd64", "arm64")),),
+                    results=(ir.PipelineResult("digests", tpl(digests), "one per platform"),))
+
+
+def test_matrix_axes_and_fan_in_as_json(tmp_path: Path) -> None:
+    pipe, _ = valid_documents(fan_out_and_in(), tmp_path)
+    build = ptask(pipe, "build")
+    assert build["matrix"] == {"params": [{"name": "os", "value": ["linux", "darwin"]},
+                                          {"name": "arch", "value": "$(params.arches)"}]}
+    assert "params" not in build  # a param goes to the matrix or to params, never both
+    assert build["taskSpec"]["params"] == [{"name": "os", "type": "string"}, {"name": "arch", "type": "string"}]
+    assert env_of(step(pipe, "build"))["SHIPSPEC_MATRIX_OS"] == "$(params.os)"
+
+    publish = ptask(pipe, "publish")
+    assert publish["params"] == [{"name": "build-digest", "value": "$(tasks.build.results.digest[*])"}]
+    assert publish["taskSpec"]["params"] == [{"name": "build-digest", "type": "array"}]
+    to_json, main = publish["taskSpec"]["steps"]
+    assert to_json["name"] == "build-digest-json"
+    assert to_json["args"] == ["$(params.build-digest[*])"]
+    assert to_json["results"] == [{"name": "json"}]
+    assert env_of(main) == {"SHIPSPEC_TASK_BUILD_DIGEST": "$(steps.build-digest-json.results.json)"}
+    assert pipe["spec"]["results"] == [{"name": "digests", "type": "array", "description": "one per platform",
+                                        "value": "$(tasks.build.results.digest[*])"}]
+
+
+@pytest.mark.parametrize("shell", ["dash", "bash", "busybox"])
+def test_json_list_step_writes_json(tmp_path: Path, shell: str) -> None:
+    """The list step's script, run as Tekton runs it: arguments in, a JSON list of strings out."""
+    if shutil.which(shell) is None:
+        pytest.skip(f"{shell} is not installed")
+    command = [shell, "sh"] if shell == "busybox" else [shell]  # busybox: Alpine's sh
+    pipe, _ = documents(fan_out_and_in())
+    out = tmp_path / "json"
+    script = step(pipe, "publish", 0)["script"].replace(syntax.step_result_path("json"), str(out))
+    (tmp_path / "list.sh").write_text(script, encoding="utf-8")
+    values = ["plain", 'quote " and \\ backslash', "tab\tnew\nline\r", "\x1b[1mbold\x7f", "", "é 中", "-n", "$(x)"]
+    subprocess.run([*command, str(tmp_path / "list.sh"), *values], check=True, timeout=60)
+    assert json.loads(out.read_text(encoding="utf-8")) == values
+    subprocess.run([*command, str(tmp_path / "list.sh")], check=True, timeout=60)
+    assert out.read_text(encoding="utf-8") == "[]"
+
+
+def test_matrix_max_parallel_is_unsupported() -> None:
+    found = emit(fan_out_and_in(max_parallel=2)).diagnostics
+    assert [(d.rule.code, d.span.line) for d in found] == [("SS501", 12)]
+    assert found[0].message.startswith("matrix max_parallel is not supported on tekton")
+
+
+def test_array_param_in_env_is_json_too(tmp_path: Path) -> None:
+    arches = ir.ParamRef("arches", ARRAY)
+    t = task("t", 'echo "$SHIPSPEC_PARAM_ARCHES"\n', env=(ref_env(arches),))
+    pipe, _ = valid_documents(pipeline(t, params=(ir.Param("arches", ARRAY, ("amd64",)),)), tmp_path)
+    assert ptask(pipe, "t")["params"] == [{"name": "arches", "value": "$(params.arches[*])"}]
+    assert env_of(step(pipe, "t")) == {"SHIPSPEC_PARAM_ARCHES": "$(steps.arches-json.results.json)"}
+
+
+def test_input_names_stay_distinct(tmp_path: Path) -> None:
+    """A matrix axis keeps its name (the matrix param must match it); a clashing ref gets a suffix."""
+    os_param = ir.ParamRef("os", STR)
+    t = task("t", 'echo "$A $B"\n', env=(env("A", ir.MatrixRef("os")), env("B", os_param)),
+             matrix=ir.Matrix((ir.MatrixAxis("os", ("linux", "darwin")),)))
+    pipe, _ = valid_documents(pipeline(t, params=(ir.Param("os", STR, "linux"),)), tmp_path)
+    assert ptask(pipe, "t")["params"] == [{"name": "os-2", "value": "$(params.os)"}]
+    assert env_of(step(pipe, "t")) == {"A": "$(params.os)", "B": "$(params.os-2)"}
+
+
+def test_task_params_are_kebab_case_user_names_are_kept(tmp_path: Path) -> None:
+    """Names the backend makes up follow Tekton's kebab-case convention; the user's own names
+    (pipeline params, results) keep their spelling, since runs and scripts use them."""
+    repo, message = ir.ParamRef("repo_url", STR), ir.ResultRef("cat", "messageFromFile")
+    cat = task("cat", 'printf hi > "$SHIPSPEC_RESULTS/messageFromFile"\n', results=(ir.Result("messageFromFile"),))
+    hello = task("hello", 'echo "$A $B $C"\n', env=(env("A", repo), env("B", message), env("C", ir.MatrixRef("GOOS"))),
+                 depends=after("cat"), matrix=ir.Matrix((ir.MatrixAxis("GOOS", ("linux",)),)))
+    pipe, run = documents(pipeline(cat, hello, params=(ir.Param("repo_url", STR, None),)))
+    h = ptask(pipe, "hello")
+    assert [p["name"] for p in h["taskSpec"]["params"]] == ["goos", "repo-url", "cat-message-from-file"]
+    assert h["matrix"]["params"][0]["name"] == "goos"
+    assert h["params"] == [{"name": "repo-url", "value": "$(params.repo_url)"},
+                           {"name": "cat-message-from-file", "value": "$(tasks.cat.results.messageFromFile)"}]
+    assert run["spec"]["params"] == [{"name": "repo_url", "value": ""}]
+    path = tmp_path / "tekton.yaml"
+    path.write_text(yamlout.dump([pipe, run], "spec.yaml", "tekton"), encoding="utf-8")
+    assert validators.tekton_schema(path) == []
+    style = re.compile(r"warning: Invalid name for '(repo_url|messageFromFile)' .*\[prefer-kebab-case\]$")
+    assert [p for p in _lint(path, [pipe, run]) if not style.search(p)] == []
+
+
+def test_list_in_sidecar_env_is_unsupported() -> None:
+    arches = ir.ParamRef("arches", ARRAY, span=at(9))
+    t = task("t", sidecars=(ir.Sidecar("db", "postgres:16", env=(ir.EnvVar("X", tpl(arches)),)),))
+    assert codes(pipeline(t, params=(ir.Param("arches", ARRAY, ("a",)),))) == ["SS501"]
+
+
+# --- finally, status, pipeline results --------------------------------------------------------------
+
+
+def test_finally_reads_status_and_results(tmp_path: Path) -> None:
+    build = task("build", 'printf v1 > "$SHIPSPEC_RESULTS/version"\n', results=(ir.Result("version"),))
+    report = task("report", 'echo "$SHIPSPEC_PIPELINE_STATUS $SHIPSPEC_TASK_BUILD_VERSION"\n'
+                            'printf sent > "$SHIPSPEC_RESULTS/receipt"\n',
+                  env=(ref_env(ir.StatusRef()), ref_env(VERSION)), results=(ir.Result("receipt"),),
+                  depends=(ir.Dependency("build", explicit=False),), is_finally=True,
+                  when=ir.Compare(ir.StatusRef(), ir.CompareOp.EQ, (ir.Literal("Succeeded"),)))
+    alert = task("alert", 'echo "failed"\n', is_finally=True, retry=ir.Retry(1),
+                 when=ir.Compare(ir.StatusRef(), ir.CompareOp.NE, (ir.Literal("Failed"),)))
+    results = (ir.PipelineResult("summary", tpl(VERSION, "/", ir.ResultRef("report", "receipt"))),)
+    pipe, _ = valid_documents(pipeline(build, finally_tasks=(report, alert), results=results), tmp_path)
+
+    assert [t["name"] for t in pipe["spec"]["finally"]] == ["report", "alert"]
+    rep = ptask(pipe, "report")
+    assert "runAfter" not in rep  # Tekton starts every finally task after all main tasks
+    assert rep["params"] == [{"name": "pipeline-status", "value": "$(tasks.status)"},
+                             {"name": "build-version", "value": "$(tasks.build.results.version)"}]
+    # Tekton says Completed for a success with skipped tasks, None after a cancel or timeout.
+    assert rep["when"] == [{"input": "$(tasks.status)", "operator": "in", "values": ["Succeeded", "Completed"]}]
+    assert ptask(pipe, "alert")["when"] == [
+        {"input": "$(tasks.status)", "operator": "notin", "values": ["Failed", "None"]}]
+    assert ptask(pipe, "alert")["retries"] == 1
+    assert pipe["spec"]["results"] == [
+        {"name": "summary", "value": "$(tasks.build.results.version)/$(finally.report.results.receipt)"}]
+    assert list(pipe["spec"]) == ["tasks", "results", "finally"]
+
+
+@pytest.mark.parametrize("value, why", [
+    (tpl(MODE), "from task results only"),
+    (tpl("v", ir.RunRef(ir.RunField.ID)), "from task results only"),
+    (tpl("constant"), "reads no task result"),
+    (tpl("$", VERSION), "every `$`"),
+    (tpl("all: ", ir.ResultRef("build", "version", as_list=True)), "part of a text"),
+])
+def test_pipeline_result_values_tekton_cannot_build(value: ir.Template, why: str) -> None:
+    p = pipeline(task("build", results=(ir.Result("version"),)), params=PARAMS,
+                 results=(ir.PipelineResult("r", value, span=at(30)),))
+    found = emit(p).diagnostics
+    assert [(d.rule.code, d.span.line) for d in found] == [("SS501", 30)]
+    assert why in found[0].message
+
+
+# --- files: artifacts, caches, secrets -----------------------------------------------------------
+
+
+def test_artifacts_workspace_and_claim(tmp_path: Path) -> None:
+    checkout = task("checkout", "git clone https://example.com/repo.git /src\n",
+                    produces=(ir.ArtifactOut("source", "/src"), ir.ArtifactOut("notes", "/notes")))
+    build = task("build", "make -C /workspace/src\n", depends=(ir.Dependency("checkout", explicit=False),),
+                 consumes=(ir.ArtifactIn("source", "checkout", "/workspace/src"),))
+    p = pipeline(checkout, build, storage_size="5Gi", storage_class="fast-ssd")
+    pipe, run = valid_documents(p, tmp_path)
+    assert pipe["spec"]["workspaces"] == [{"name": "artifacts", "description": syntax_description(pipe)}]
+    assert ptask(pipe, "checkout")["workspaces"] == [
+        {"name": "source", "workspace": "artifacts", "subPath": "source"},
+        {"name": "notes", "workspace": "artifacts", "subPath": "notes"}]
+    assert ptask(pipe, "checkout")["taskSpec"]["workspaces"] == [{"name": "source", "mountPath": "/src"},
+                                                                 {"name": "notes", "mountPath": "/notes"}]
+    assert ptask(pipe, "build")["taskSpec"]["workspaces"] == [{"name": "source", "mountPath": "/workspace/src"}]
+    assert run["spec"]["workspaces"] == [{"name": "artifacts", "volumeClaimTemplate": {"spec": {
+        "accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": "5Gi"}},
+        "storageClassName": "fast-ssd"}}}]
+
+
+def syntax_description(pipe: Doc) -> str:
+    description: str = pipe["spec"]["workspaces"][0]["description"]
+    assert "artifact" in description
+    return description
+
+
+def test_caches_secret_files_and_secret_env(tmp_path: Path) -> None:
+    t = task("test", "go test ./...\n",
+             env=(ir.EnvVar("TOKEN", ir.SecretRef("registry", "token")),),
+             caches=(ir.CacheMount("gomod", "/go/pkg/mod"), ir.CacheMount("gobuild", "/root/.cache/go-build")),
+             secret_files=(ir.SecretFile(ir.SecretRef("docker-config", "config.json"), "/root/.docker/config.json"),
+                           ir.SecretFile(ir.SecretRef("docker-config", "ca.pem"), "/etc/ssl/ca.pem"),
+                           ir.SecretFile(ir.SecretRef("tls.certs", "key"), "/etc/tls/key")))
+    p = pipeline(t, caches=(ir.Cache("gomod", ("go.sum",), "5Gi"), ir.Cache("gobuild", (), "2Gi")))
+    pipe, run = valid_documents(p, tmp_path)
+    spec = ptask(pipe, "test")["taskSpec"]
+    assert spec["volumes"] == [
+        {"name": "cache-gomod", "persistentVolumeClaim": {"claimName": "demo-cache-gomod"}},
+        {"name": "cache-gobuild", "persistentVolumeClaim": {"claimName": "demo-cache-gobuild"}},
+        {"name": "secret-docker-config", "secret": {"secretName": "docker-config"}},
+        {"name": "secret-4", "secret": {"secretName": "tls.certs"}},  # a dot is not allowed in a volume name
+    ]
+    main = step(pipe, "test")
+    assert main["volumeMounts"] == [
+        {"name": "cache-gomod", "mountPath": "/go/pkg/mod"},
+        {"name": "cache-gobuild", "mountPath": "/root/.cache/go-build"},
+        {"name": "secret-docker-config", "readOnly": True, "mountPath": "/root/.docker/config.json",
+         "subPath": "config.json"},
+        {"name": "secret-docker-config", "readOnly": True, "mountPath": "/etc/ssl/ca.pem", "subPath": "ca.pem"},
+        {"name": "secret-4", "readOnly": True, "mountPath": "/etc/tls/key", "subPath": "key"},
+    ]
+    assert env_of(main) == {"TOKEN": {"secretKeyRef": {"name": "registry", "key": "token"}}}
+    assert "workspaces" not in pipe["spec"] and "workspaces" not in run["spec"]
+
+
+# --- containers: sidecars, security, resources, command ----------------------------------------------
+
+
+def test_sidecar_security_context_and_resources(tmp_path: Path) -> None:
+    build = task("build", 'docker build -t "$IMAGE" .\n', env=(env("IMAGE", "registry.example.com/app:", REPO),),
+                 sidecars=(ir.Sidecar("dind", "docker:27.3-dind", args=("--storage-driver=vfs",),
+                                      env=(env("DOCKER_TLS_CERTDIR", ""),), privileged=True),
+                           ir.Sidecar("cache", "redis:7.4", command=("redis-server",), args=("--port", "6380"))),
+                 security=ir.SecurityContext(run_as_user=1000, run_as_group=3000, seccomp="Unconfined"),
+                 resources=ir.Resources(requests=(("cpu", "500m"), ("memory", "1Gi")), limits=(("memory", "2Gi"),)))
+    pipe, _ = valid_documents(pipeline(build, params=params("repo-url")), tmp_path)
+    spec = ptask(pipe, "build")["taskSpec"]
+    assert list(spec) == ["params", "steps", "sidecars"]
+    assert spec["sidecars"] == [
+        {"name": "dind", "image": "docker:27.3-dind", "args": ["--storage-driver=vfs"],
+         "env": [{"name": "DOCKER_TLS_CERTDIR", "value": ""}], "securityContext": {"privileged": True}},
+        {"name": "cache", "image": "redis:7.4", "command": ["redis-server"], "args": ["--port", "6380"]},
+    ]
+    main = step(pipe, "build")
+    assert main["securityContext"] == {"runAsUser": 1000, "runAsGroup": 3000, "seccompProfile": {"type": "Unconfined"}}
+    assert main["computeResources"] == {"limits": {"memory": "2Gi"}, "requests": {"cpu": "500m", "memory": "1Gi"}}
+    assert list(main) == ["name", "image", "env", "computeResources", "securityContext", "script"]
+
+
+def test_command_and_args_read_params_and_results(tmp_path: Path) -> None:
+    """P4's hello-world task: command and args (argv, no shell) with a result in them."""
+    msg = ir.ResultRef("cat", "message-from-file")
+    cat = task("cat", 'cat /files/welcome.md | tee "$SHIPSPEC_RESULTS/message-from-file"\n',
+               results=(ir.Result("message-from-file", "the message obtained from the file"),),
+               consumes=(ir.ArtifactIn("files", "wget", "/files"),), depends=after("wget"))
+    wget = task("wget", 'wget -P /files "$SHIPSPEC_PARAM_URL"\n', env=(ref_env(ir.ParamRef("url", STR)),),
+                image="busybox:1.36", produces=(ir.ArtifactOut("files", "/files"),))
+    hello = task("hello-world", None, image="ubuntu:24.04", command=(tpl("echo"),),
+                 args=(tpl("Hello World: ", msg), tpl("costs $5, $$ and $(HOME)")), depends=after("cat"))
+    p = pipeline(wget, cat, hello, params=(ir.Param("url", STR, "", "resource that we want to fetch"),),
+                 results=(ir.PipelineResult("message", tpl(msg)),), name="hello-world-pipeline",
+                 annotations=(("description", "Fetch resource from internet, cat content and then say hello"),))
+    pipe, run = valid_documents(p, tmp_path)
+    main = step(pipe, "hello-world")
+    assert list(main) == ["name", "image", "command", "args"]
+    assert main["command"] == ["echo"]
+    # Kubernetes expands $(VAR) and $$ in args: literal text is escaped for it, refs are not.
+    assert main["args"] == ["Hello World: $(params.cat-message-from-file)", "costs $5, $$$ and $$(HOME)"]
+    assert ptask(pipe, "hello-world")["params"] == [
+        {"name": "cat-message-from-file", "value": "$(tasks.cat.results.message-from-file)"}]
+    assert pipe["spec"]["params"] == [{"name": "url", "type": "string",
+                                       "description": "resource that we want to fetch", "default": ""}]
+    assert pipe["metadata"]["annotations"] == {
+        "description": "Fetch resource from internet, cat content and then say hello"}
+    assert run == {"apiVersion": "tekton.dev/v1", "kind": "PipelineRun",
+                   "metadata": {"generateName": "hello-world-pipeline-run-"},
+                   "spec": {"pipelineRef": {"name": "hello-world-pipeline"},
+                            "workspaces": [{"name": "artifacts", "volumeClaimTemplate": {"spec": {
+                                "accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": "1Gi"}}}}}]}}
+
+
+def kubelet_expand(text: str, defined: dict[str, str]) -> str:
+    """Kubernetes' expansion of env values, command and args (third_party/forked/golang/expansion)."""
+    out, i = [], 0
+    while i < len(text):
+        if text.startswith("$$", i):
+            out.append("$")
+            i += 2
+        elif text.startswith("$(", i) and (end := text.find(")", i + 2)) != -1:
+            name = text[i + 2:end]
+            out.append(defined.get(name, text[i:end + 1]))
+            i = end + 1
+        else:
+            out.append(text[i])
+            i += 1
+    return "".join(out)
+
+
+@given(st.text(alphabet="$()HOMEa "), st.sampled_from(["v", "(HOME)", "$x", "$(HOME)"]))
+def test_literal_text_survives_kubernetes_expansion(text: str, value: str) -> None:
+    defined = {"HOME": "/root"}
+    assert kubelet_expand(syntax.kubelet_escape(text, value_follows=False), defined) == text
+    escaped = syntax.kubelet_escape(text, value_follows=True)
+    assert kubelet_expand(escaped + value, defined) == text + kubelet_expand(value, defined)
+
+
+# --- retries, timeout, run refs ----------------------------------------------------------------------
+
+
+def test_retries_and_timeout(tmp_path: Path) -> None:
+    p = pipeline(task("a", retry=ir.Retry(3), timeout_s=1200), task("b", retry=ir.Retry(0), timeout_s=3661),
+                 task("c", timeout_s=90))
+    pipe, _ = valid_documents(p, tmp_path)
+    a = ptask(pipe, "a")
+    assert (a["retries"], a["timeout"]) == (3, "20m")
+    assert "retries" not in ptask(pipe, "b") and ptask(pipe, "b")["timeout"] == "1h1m1s"
+    assert ptask(pipe, "c")["timeout"] == "1m30s"
+    assert list(ptask(pipe, "a")) == ["name", "taskSpec", "retries", "timeout"]
+
+
+def test_retry_backoff_is_unsupported() -> None:
+    retry = ir.Retry(3, ir.Backoff(10, 2, 300), span=at(21))
+    found = emit(pipeline(task("a", retry=retry))).diagnostics
+    assert [(d.rule.code, d.span.line) for d in found] == [("SS501", 21)]
+    assert found[0].message == ("retry backoff is not supported on tekton: "
+                                "Tekton retries a failed task at once, without a delay")
+
+
+def test_run_refs(tmp_path: Path) -> None:
+    t = task("t", 'echo "$SHIPSPEC_RUN_ID $SHIPSPEC_RUN_NAME"\n',
+             env=(ref_env(ir.RunRef(ir.RunField.ID)), ref_env(ir.RunRef(ir.RunField.NAME))))
+    pipe, _ = valid_documents(pipeline(t), tmp_path)
+    assert ptask(pipe, "t")["params"] == [{"name": "run-id", "value": "$(context.pipelineRun.uid)"},
+                                          {"name": "run-name", "value": "$(context.pipelineRun.name)"}]
+
+
+@pytest.mark.parametrize("field", [ir.RunField.SHA, ir.RunField.BRANCH])
+def test_commit_refs_are_unsupported(field: ir.RunField) -> None:
+    sha = ir.RunRef(field, span=at(5))
+    in_env = pipeline(task("t", env=(ref_env(sha), ref_env(sha))))
+    in_when = pipeline(task("t", when=ir.Compare(sha, ir.CompareOp.EQ, (ir.Literal("main"),))))
+    for p in (in_env, in_when):
+        found = emit(p).diagnostics
+        assert [(d.rule.code, d.span.line, d.hint) for d in found] == [("SS501", 5, "pass the commit as a param")]
+
+
+def test_matrix_value_in_a_condition_is_unsupported() -> None:
+    t = task("t", matrix=ir.Matrix((ir.MatrixAxis("os", ("linux",)),)),
+             when=ir.Compare(ir.MatrixRef("os", span=at(4)), ir.CompareOp.EQ, (ir.Literal("linux"),)))
+    found = emit(pipeline(t)).diagnostics
+    assert [(d.rule.code, d.span.line) for d in found] == [("SS501", 4)]
+
+
+# --- literal text Tekton would take for its own -------------------------------------------------------
+
+
+@pytest.mark.parametrize("where", ["script", "env", "args", "when", "matrix", "working_dir", "sidecar"])
+def test_tekton_variable_in_literal_text_is_unsupported(where: str) -> None:
+    text = "echo $(params.token)"
+    cases: dict[str, dict[str, Any]] = {
+        "script": {"script": text},
+        "env": {"env": (env("X", text),)},
+        "args": {"script": None, "command": (tpl("sh"),), "args": (tpl(text),)},
+        "when": {"when": ir.Compare(MODE, ir.CompareOp.EQ, (ir.Literal("$(date)"),))},
+        "matrix": {"matrix": ir.Matrix((ir.MatrixAxis("os", ("$(date)",)),))},
+        "working_dir": {"working_dir": "/src/$(context.taskRun.name)"},
+        "sidecar": {"sidecars": (ir.Sidecar("s", "redis:7.4", args=(text,)),)},
+    }
+    fields = cases[where]
+    found = messages(pipeline(task("t", **fields), params=PARAMS))
+    assert len(found) == 1 and found[0].startswith("SS501 the literal text '$(")
+    assert "has no escape" in found[0]
+
+
+def test_shell_command_substitution_passes_through(tmp_path: Path) -> None:
+    t = task("t", 'echo "built at $(date +%s) by $(id -u)"\n', env=(env("WHEN", "$(date)"),))
+    pipe, _ = valid_documents(pipeline(t), tmp_path)
+    assert "$(date +%s)" in step(pipe, "t")["script"]
+    assert env_of(step(pipe, "t")) == {"WHEN": "$$(date)"}
+
+
+def test_script_with_its_own_shebang_is_kept() -> None:
+    pipe, _ = documents(pipeline(task("t", "#!/bin/bash\nset -euo pipefail\necho hi\n")))
+    assert step(pipe, "t")["script"] == "#!/bin/bash\nset -euo pipefail\necho hi\n"
+
+
+# --- names, metadata, run settings -------------------------------------------------------------------
+
+
+def test_names_over_tekton_limits() -> None:
+    long_task = "t" * 64
+    found = emit(pipeline(task(long_task, span=at(3)), name="p" * 64)).diagnostics
+    assert sorted(d.rule.code for d in found) == ["SS502", "SS502"]
+    assert any(f"'{long_task}' has 64 characters; tekton allows 63" in d.message for d in found)
+
+
+@pytest.mark.parametrize("build, what", [
+    (lambda: pipeline(task("Build")), "task name 'Build'"),
+    (lambda: pipeline(task("t", results=(ir.Result("-bad"),))), "result name '-bad'"),
+    (lambda: pipeline(task("t"), params=(ir.Param("1st", STR, "x"),)), "param name '1st'"),
+    (lambda: pipeline(task("t", sidecars=(ir.Sidecar("Redis", "redis:7.4"),))), "sidecar name 'Redis'"),
+])
+def test_names_outside_tekton_patterns(build: Any, what: str) -> None:
+    found = messages(build())
+    assert found and all(m.startswith(f"SS501 {what} is not supported on tekton") for m in found)
+
+
+def test_metadata_and_run_settings(tmp_path: Path) -> None:
+    p = pipeline(task("t"), namespace="ci", labels=(("app", "shop"), ("team", "platform")),
+                 annotations=(("owner", "platform@example.com"),), description="Build and ship the shop.",
+                 service_account="builder", host_network=True)
+    pipe, run = valid_documents(p, tmp_path)
+    assert pipe["metadata"] == {"name": "demo", "namespace": "ci", "labels": {"app": "shop", "team": "platform"},
+                                "annotations": {"owner": "platform@example.com"}}
+    assert pipe["spec"]["description"] == "Build and ship the shop."
+    assert list(pipe["spec"]) == ["description", "tasks"]
+    assert run == {"apiVersion": "tekton.dev/v1", "kind": "PipelineRun",
+                   "metadata": {"generateName": "demo-run-", "namespace": "ci"},
+                   "spec": {"pipelineRef": {"name": "demo"},
+                            "taskRunTemplate": {"podTemplate": {"hostNetwork": True},
+                                                "serviceAccountName": "builder"}}}
+
+
+# --- the whole thing: one big pipeline, determinism, speed ---------------------------------------------
+
+
+def everything() -> ir.Pipeline:
+    """Every feature at once (P1/P2-like): it must still be valid as a whole."""
+    base = fan_out_and_in()
+    checkout = task("checkout", 'git clone "$SHIPSPEC_PARAM_REPO_URL" /src\n', env=(ref_env(REPO),),
+                    produces=(ir.ArtifactOut("source", "/src"),), timeout_s=600, retry=ir.Retry(2))
+    test = task("test", "go test ./...\n", depends=after("checkout"),
+                consumes=(ir.ArtifactIn("source", "checkout", "/src"),),
+                caches=(ir.CacheMount("gomod", "/go/pkg/mod"),),
+                when=ir.Compare(ENABLE, ir.CompareOp.EQ, (ir.Literal(True),)),
+                resources=ir.Resources(requests=(("cpu", "1"),)),
+                security=ir.SecurityContext(1000, 1000, "RuntimeDefault"))
+    notify = task("notify", 'echo "$SHIPSPEC_PIPELINE_STATUS"\n', env=(ref_env(ir.StatusRef()),), is_finally=True)
+    return ir.Pipeline(name="shop", source="spec.yaml", params=(*params("repo-url", "enable-test"), *base.params),
+                       tasks=(checkout, test, *base.tasks), finally_tasks=(notify,), results=base.results,
+                       caches=(ir.Cache("gomod", ("go.sum",), "5Gi"),), service_account="ci")
+
+
+def test_everything_together_is_valid_and_deterministic(tmp_path: Path) -> None:
+    pipe, run = valid_documents(everything(), tmp_path)
+    first = yamlout.dump([pipe, run], "spec.yaml", "tekton")
+    assert yamlout.dump(emit(everything()).documents, "spec.yaml", "tekton") == first
+
+
+def big_pipeline(n: int) -> ir.Pipeline:
+    tasks = [task("t0", 'printf x > "$SHIPSPEC_RESULTS/out"\n', results=(ir.Result("out"),))]
+    for i in range(1, n):
+        prev = ir.ResultRef(f"t{i - 1}", "out")
+        tasks.append(task(f"t{i}", 'printf "%s" "$SHIPSPEC_TASK_IN" > "$SHIPSPEC_RESULTS/out"\n',
+                          env=(env("SHIPSPEC_TASK_IN", prev), env("REPO", REPO)), results=(ir.Result("out"),),
+                          depends=(ir.Dependency(f"t{i - 1}", explicit=False),), timeout_s=600,
+                          when=ir.Compare(ENABLE, ir.CompareOp.EQ, (ir.Literal(True),))))
+    return pipeline(*tasks, params=params("repo-url", "enable-test"))
+
+
+def test_emit_time_for_1000_tasks(tmp_path: Path) -> None:
+    p = big_pipeline(1000)
+    start = time.perf_counter()
+    out = emit(p)
+    elapsed = time.perf_counter() - start
+    assert out.diagnostics == [] and len(out.documents[0]["spec"]["tasks"]) == 1000
+    print(f"tekton emit, 1000 tasks: {elapsed * 1000:.0f} ms")
+    assert elapsed < 2.0
+    assert validators.tekton_schema(assert_valid_path(out.documents, tmp_path)) == []
+
+
+def assert_valid_path(docs: list[Doc], tmp_path: Path) -> Path:
+    path = tmp_path / "big.yaml"
+    path.write_text(yamlout.dump(docs, "spec.yaml", "tekton"), encoding="utf-8")
+    return path
