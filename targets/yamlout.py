@@ -7,6 +7,7 @@ import re
 from typing import Any
 
 from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.representer import RoundTripRepresenter
 from ruamel.yaml.scalarstring import LiteralScalarString, SingleQuotedScalarString
 
@@ -20,6 +21,17 @@ def header(source: str, target: str) -> str:
     )
 
 
+class Commented(str):
+    """A string scalar written with an end-of-line comment: `uses: owner/repo@<sha> # v4.2.2`."""
+
+    comment: str
+
+    def __new__(cls, text: str, comment: str) -> Commented:
+        value = super().__new__(cls, text)
+        value.comment = comment
+        return value
+
+
 _YAML11_WORDS = frozenset("y n yes no on off true false null ~".split())
 _NUMBERISH = re.compile(r"[-+]?(\.?[0-9][0-9_:.eE+-]*|0[xob][0-9a-fA-F_]+|\.inf|\.nan)", re.IGNORECASE)
 
@@ -29,16 +41,38 @@ def _ambiguous(text: str) -> bool:
     return text.lower() in _YAML11_WORDS or bool(_NUMBERISH.fullmatch(text))
 
 
+def _with_comments(container: Any, items: list[tuple[Any, Any]]) -> Any:
+    """Attach each `Commented` value's comment to its key or index (ruamel keeps them per container)."""
+    for key, value in items:
+        if isinstance(value, Commented):
+            container.yaml_add_eol_comment(value.comment, key, column=0)
+    return container
+
+
+_BLOCK_UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u0085\u2028\u2029\ufeff]")
+
+
+def _block_safe(text: str) -> bool:
+    """A `|` block keeps text exactly unless it holds control characters or line ends YAML rewrites."""
+    return not _BLOCK_UNSAFE.search(text)
+
+
 def _prepare(value: Any) -> Any:
     """Multi-line strings become `|` block scalars; strings a YAML 1.1 reader would retype are quoted."""
     if isinstance(value, dict):
-        return {k: _prepare(v) for k, v in value.items()}
+        prepared = {k: _prepare(v) for k, v in value.items()}
+        if any(isinstance(v, Commented) for v in value.values()):
+            return _with_comments(CommentedMap(prepared), list(value.items()))
+        return prepared
     if isinstance(value, list | tuple):
-        return [_prepare(v) for v in value]
-    if isinstance(value, str) and "\n" in value:
-        # a block scalar cannot keep trailing spaces on a line reliably; strip them
-        text = "\n".join(line.rstrip() for line in value.split("\n"))
-        return LiteralScalarString(text)
+        items = [_prepare(v) for v in value]
+        if any(isinstance(v, Commented) for v in value):
+            return _with_comments(CommentedSeq(items), list(enumerate(value)))
+        return items
+    if isinstance(value, Commented):
+        return _prepare(str(value))
+    if isinstance(value, str) and "\n" in value and _block_safe(value):
+        return LiteralScalarString(value)
     if isinstance(value, str) and _ambiguous(value):
         return SingleQuotedScalarString(value)
     return value

@@ -1,0 +1,202 @@
+"""GitHub Actions backend: one workflow, one job per task, each job in the task's container.
+
+Design choices (each follows from how GitHub differs from a Kubernetes engine):
+- Triggers: `workflow_dispatch` (run by hand) and `workflow_call` (publish as a reusable workflow,
+  with the pipeline results as its outputs and the secrets it reads declared). Array params are
+  string inputs holding JSON, read with `fromJSON` where a list is needed (a matrix axis).
+- `permissions: {}`: no job needs the GITHUB_TOKEN; the artifact and cache actions authenticate
+  with the runner's own ACTIONS_RUNTIME_TOKEN for the current run.
+- Skips: a job with `needs` gets `!cancelled() && !failure()`: it runs after its upstream
+  succeeded or was skipped by its condition (as on Argo and Tekton), not after a failure anywhere
+  upstream (`failure()` looks at every ancestor). Finally jobs need every main job and run
+  `always()`. A failure does not stop unrelated branches, unlike Argo's failFast and Tekton.
+- Artifacts are tar files in per-run artifacts (modes and dot files survive), named
+  `<pipeline>__<artifact>`: a workflow called twice in one run would reuse the names and fail.
+- Caches: actions/cache restore before the task, save after it succeeds, key
+  `<pipeline>-<cache>-<os>-<hash of key files>` (or the run id without key files), restored by prefix.
+- Sidecars are service containers, reached by their name as host name, not `localhost` (a
+  warning when the task mentions localhost).
+- A job's steps run in `/__w/<repo>/<repo>` (the workspace) unless the task sets a working dir,
+  not in the image's WORKDIR. The image needs `sh` and `tail` (the runner keeps the container
+  alive with it), and `tar` for artifacts and caches, whose actions run inside the container.
+- What GitHub cannot express is reported as SS501 by checks.py.
+- Kubernetes-only settings (resources, service account, host network, storage, cache sizes) are
+  ignored by design: the spec keeps them under `kubernetes:`.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any
+
+from ...compiler import ir
+from ..base import Document, EmitOptions, Emitted
+from . import expr as gx
+from .checks import check, check_size
+from .steps import JobContext, steps
+
+NAME = "github"
+
+_INPUT_TYPES = {ir.ParamType.STRING: "string", ir.ParamType.BOOL: "boolean",
+                ir.ParamType.INT: "number", ir.ParamType.ARRAY: "string"}
+
+
+def emit(pipeline: ir.Pipeline, options: EmitOptions) -> Emitted:
+    """The workflow document and every diagnostic about what GitHub cannot express."""
+    diagnostics = check(pipeline)
+    ctx = JobContext(pipeline.name, frozenset(t.name for t in pipeline.all_tasks if t.matrix),
+                     pipeline.caches)
+    jobs = {t.name: _job(t, pipeline, ctx) for t in pipeline.all_tasks}
+    doc: Document = {"name": pipeline.name, "on": _triggers(pipeline), "permissions": {}, "jobs": jobs}
+    return Emitted([doc], diagnostics + check_size(doc, pipeline.span))
+
+
+# --- triggers -----------------------------------------------------------------------------------
+
+
+def _triggers(p: ir.Pipeline) -> dict[str, Any]:
+    dispatch: dict[str, Any] = {}
+    call: dict[str, Any] = {}
+    if p.params:
+        dispatch["inputs"] = {param.name: _input(param) for param in p.params}
+        call["inputs"] = {param.name: _input(param) for param in p.params}
+    secrets = _secrets(p)
+    if secrets:
+        call["secrets"] = {s: {"required": True} for s in secrets}
+    if p.results:
+        call["outputs"] = {r.name: _output(r, p.name) for r in p.results}
+    return {"workflow_dispatch": dispatch, "workflow_call": call}
+
+
+def _input(param: ir.Param) -> dict[str, Any]:
+    """One input; arrays travel as JSON text (GitHub inputs are string, boolean or number).
+
+    A default is written as is: workflow_dispatch defaults take no expression, not even an
+    escaped `${{` (checks.py reports one).
+    """
+    spec: dict[str, Any] = {}
+    description = param.description or ""
+    if param.type is ir.ParamType.ARRAY:
+        description = (description + " " if description else "") + "(a JSON list of strings)"
+    if description:
+        spec["description"] = _plain(description)
+    spec["type"] = _INPUT_TYPES[param.type]
+    if param.required:
+        spec["required"] = True
+    elif isinstance(param.default, tuple):
+        spec["default"] = json.dumps(list(param.default), separators=(",", ":"))
+    else:
+        spec["default"] = param.default
+    return spec
+
+
+def _plain(text: str) -> str:
+    """Descriptions take no expressions at all: break up `${{` so the parser does not see one."""
+    return text.replace("${{", "${ {")
+
+
+def _output(r: ir.PipelineResult, pipeline: str) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    if r.description:
+        out["description"] = _plain(r.description)
+    out["value"] = gx.template(r.value, pipeline, results_from="jobs")
+    return out
+
+
+def _secrets(p: ir.Pipeline) -> list[str]:
+    """GitHub names of every secret read, sorted: a reusable workflow must declare them."""
+    names = {f.secret.github_name for t in p.all_tasks for f in t.secret_files}
+    for t in p.all_tasks:
+        for env in (*t.env, *(e for s in t.sidecars for e in s.env)):
+            if isinstance(env.value, ir.SecretRef):
+                names.add(env.value.github_name)
+    return sorted(names)
+
+
+# --- jobs ---------------------------------------------------------------------------------------
+
+
+def _job(task: ir.Task, p: ir.Pipeline, ctx: JobContext) -> dict[str, Any]:
+    job: dict[str, Any] = {"name": task.name}
+    needs = [t.name for t in p.tasks] if task.is_finally else list(task.depends_on)
+    if needs:
+        job["needs"] = needs
+    condition = _if(task, bool(needs), p.name)
+    if condition:
+        job["if"] = condition
+    job["runs-on"] = gx.escape(task.runs_on or p.runs_on)
+    if task.timeout_s:
+        job["timeout-minutes"] = math.ceil(task.timeout_s / 60)
+    if task.matrix:
+        job["strategy"] = _strategy(task.matrix)
+    job["container"] = _container(task)
+    if task.sidecars:
+        job["services"] = {s.name: _service(s, p.name) for s in task.sidecars}
+    if task.results and not task.matrix:
+        job["outputs"] = {r.name: gx.wrap(gx.prop("steps.results.outputs", r.name)) for r in task.results}
+    env = {ir.RESULTS_ENV: ir.RESULTS_DIR} if task.results else {}
+    env |= {s.host_env: s.name for s in task.sidecars}  # services are reached by name
+    if env:
+        job["env"] = env
+    job["steps"] = steps(task, ctx, _step_env(task, p.name))
+    return job
+
+
+def _if(task: ir.Task, has_needs: bool, pipeline: str) -> str | None:
+    """The job condition: the task's `when`, plus the skip semantics of Argo and Tekton."""
+    parts = []
+    if task.is_finally:
+        parts.append("always()")
+    elif has_needs:
+        parts += ["!cancelled()", "!failure()"]
+    if task.matrix:  # an empty list from a param would fail the job; Argo skips such a task
+        parts += [f"fromJSON({gx.ref(a.values, pipeline)})[0] != null"
+                  for a in task.matrix.axes if isinstance(a.values, ir.ParamRef)]
+    if task.when is not None:
+        parts.append(gx.group(task.when, pipeline) if parts else gx.condition(task.when, pipeline))
+    return gx.wrap(" && ".join(parts)) if parts else None
+
+
+def _strategy(m: ir.Matrix) -> dict[str, Any]:
+    """Every instance runs to the end (no fail-fast), as on Kubernetes engines."""
+    axes: dict[str, Any] = {}
+    for a in m.axes:
+        if isinstance(a.values, ir.ParamRef):
+            axes[a.name] = gx.wrap(f"fromJSON({gx.ref(a.values, '')})")
+        else:
+            axes[a.name] = [gx.escape(v) if isinstance(v, str) else v for v in a.values]
+    strategy: dict[str, Any] = {"matrix": axes, "fail-fast": False}
+    if m.max_parallel:
+        strategy["max-parallel"] = m.max_parallel
+    return strategy
+
+
+def _container(task: ir.Task) -> dict[str, Any]:
+    """The job's container. `task.security` is a Kubernetes pod setting (the spec keeps it under
+    `kubernetes:`): the runner's own files are not writable by another user, so it is not applied."""
+    return {"image": gx.escape(task.image)}
+
+
+def _service(s: ir.Sidecar, pipeline: str) -> dict[str, Any]:
+    service: dict[str, Any] = {"image": gx.escape(s.image)}
+    if s.env:
+        service["env"] = {e.name: _env_value(e.value, pipeline) for e in s.env}
+    if s.privileged:
+        service["options"] = "--privileged"
+    return service
+
+
+def _step_env(task: ir.Task, pipeline: str) -> dict[str, str]:
+    """The task's env, plus one var per reference in command/args (argv reads them as "${VAR}")."""
+    env = {e.name: _env_value(e.value, pipeline) for e in task.env}
+    for t in (*task.command, *task.args):
+        for r in t.refs:
+            env.setdefault(ir.env_name(r), gx.wrap(gx.ref(r, pipeline)))
+    return env
+
+
+def _env_value(value: ir.Template | ir.SecretRef, pipeline: str) -> str:
+    if isinstance(value, ir.SecretRef):
+        return gx.wrap(gx.prop("secrets", value.github_name))
+    return gx.template(value, pipeline)

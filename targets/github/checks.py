@@ -1,0 +1,174 @@
+"""What GitHub Actions cannot express, as SS501 diagnostics at the spec line that asks for it.
+
+Errors: retries; timeouts that are not whole minutes; results of a matrix task read downstream
+(instances overwrite each other's job outputs); conditions on matrix values (a job's `if` runs
+before the matrix expands); sidecar command/args (services run the image's own); args without a
+command (the runner replaces the entrypoint); a non-root user in a job with results, artifacts or
+caches (the runner's file-command files are not writable by it); runAsGroup alone; non-Linux
+runners; names that are not GitHub ids; `include`/`exclude` axes; over 256 matrix jobs; over 25
+dispatch inputs; `${{` in a param default; invalid secret names; a workflow file over 500 KB.
+A warning: sidecars in a task that talks to localhost (services are reached by name).
+"""
+
+from __future__ import annotations
+
+import math
+
+from ...compiler import ir, rules
+from ...compiler.diagnostics import Diagnostic, Span, error, warning
+from . import expr as gx
+
+_MAX_MATRIX_JOBS = 256
+_MATRIX_KEYWORDS = ("include", "exclude")
+_NON_LINUX = ("macos", "windows")
+_MAX_DISPATCH_INPUTS = 25  # raised from 10 in 2025; actionlint 1.7.7 still checks 10
+_MAX_FILE_BYTES = 500 * 1024  # "a workflow file larger than 500 KB will not start runs"
+
+
+def _unsupported(span: Span, feature: str, why: str, hint: str) -> Diagnostic:
+    return error(rules.UNSUPPORTED_ON_TARGET, span,
+                 f"{feature} is not supported on github: {why}", hint=hint)
+
+
+def check(p: ir.Pipeline) -> list[Diagnostic]:
+    """Every SS501 of the pipeline; the workflow is still emitted (the CLI will not write it)."""
+    found = [d for param in p.params for d in _check_name(param.name, "param", param.span)]
+    found += [_unsupported(param.span, f"the default of param {param.name!r}",
+                           "workflow_dispatch defaults cannot hold '${{', not even escaped",
+                           "pass the value when running the workflow instead")
+              for param in p.params if "${{" in str(param.default or "")]
+    if len(p.params) > _MAX_DISPATCH_INPUTS:
+        found.append(_unsupported(p.params[_MAX_DISPATCH_INPUTS].span, f"{len(p.params)} params",
+                                  f"workflow_dispatch takes at most {_MAX_DISPATCH_INPUTS} inputs",
+                                  "merge related params into one array or string param"))
+    found += [d for r in p.results for d in _check_name(r.name, "pipeline result", r.span)]
+    found += [d for r in p.results for d in _check_refs(r.value.refs, in_condition=False)]
+    for t in p.all_tasks:
+        found += _check_task(t, p)
+    return found
+
+
+def _check_name(name: str, kind: str, span: Span) -> list[Diagnostic]:
+    if gx.is_identifier(name):
+        return []
+    return [_unsupported(span, f"the {kind} name {name!r}",
+                         "GitHub ids start with a letter or '_' and hold only letters, digits, '-' and '_'",
+                         f"rename the {kind} to start with a letter")]
+
+
+def _check_task(t: ir.Task, p: ir.Pipeline) -> list[Diagnostic]:
+    found = _check_name(t.name, "task", t.span)
+    runner = t.runs_on or p.runs_on
+    if runner.lower().startswith(_NON_LINUX):
+        found.append(_unsupported(t.span, f"a job container on runner {runner!r}",
+                                  "GitHub runs job and service containers on Linux runners only",
+                                  "choose a Linux runner label"))
+    if t.retry is not None and t.retry.limit > 0:
+        found.append(_unsupported(t.retry.span, "retries", "GitHub has no job or step retry",
+                                  "remove `retries`, or retry inside the script"))
+    if t.timeout_s and t.timeout_s % 60:
+        found.append(_unsupported(t.span, f"a timeout of {t.timeout_s}s",
+                                  "GitHub job timeouts are whole minutes",
+                                  "use a multiple of 60 seconds, e.g. '20m'"))
+    envs = (*t.env, *(e for s in t.sidecars for e in s.env))
+    found += _check_refs(tuple(r for e in envs if isinstance(e.value, ir.Template) for r in e.value.refs)
+                         + tuple(r for a in (*t.command, *t.args) for r in a.refs), in_condition=False)
+    if t.when is not None:
+        found += _check_refs(ir.condition_refs(t.when), in_condition=True)
+    found += _check_container(t)
+    found += _check_command(t)
+    found += _check_matrix(t)
+    found += _check_secrets(t)
+    return found
+
+
+def _check_refs(refs: tuple[ir.Ref, ...], in_condition: bool) -> list[Diagnostic]:
+    found = []
+    for r in refs:
+        if isinstance(r, ir.ResultRef) and r.as_list:
+            found.append(_unsupported(
+                r.span, f"reading the results of matrix task {r.task!r}",
+                "the outputs of a matrix job's instances overwrite each other",
+                "write the values to an artifact and read it downstream"))
+        elif isinstance(r, ir.MatrixRef) and in_condition:
+            found.append(_unsupported(
+                r.span, "a condition on a matrix value",
+                "a job's `if` is evaluated once, before the matrix expands",
+                "test the matrix value inside the script instead"))
+    return found
+
+
+def _check_container(t: ir.Task) -> list[Diagnostic]:
+    found = []
+    if t.sidecars and _mentions_localhost(t):
+        names = ", ".join(repr(s.name) for s in t.sidecars)
+        found.append(warning(rules.UNSUPPORTED_ON_TARGET, t.sidecars[0].span,
+                             f"sidecars on localhost are not supported on github: the job reaches "
+                             f"service containers by name ({names}), and its localhost is its own",
+                             hint=f"use the sidecar's name as host, e.g. {t.sidecars[0].name}:2375"))
+    for s in t.sidecars:
+        if s.command or s.args:
+            found.append(_unsupported(s.span, f"command or args of sidecar {s.name!r}",
+                                      "service containers run the image's own entrypoint and command",
+                                      "use an image whose default command does what is needed"))
+    return found
+
+
+def _mentions_localhost(t: ir.Task) -> bool:
+    """Does the task's own text point at localhost (where a pod's sidecars listen)?"""
+    texts = [t.script or ""] + [p for tpl in (*t.command, *t.args) for p in tpl.parts if isinstance(p, str)]
+    texts += [p for e in t.env if isinstance(e.value, ir.Template) for p in e.value.parts if isinstance(p, str)]
+    return any("localhost" in x or "127.0.0.1" in x for x in texts)
+
+
+def _check_command(t: ir.Task) -> list[Diagnostic]:
+    if t.command or t.script is not None:
+        return []
+    return [_unsupported(t.span, "args without a command",
+                         "the runner replaces a job container's entrypoint",
+                         "give the task a `command` (the image's entrypoint)")]
+
+
+def _check_matrix(t: ir.Task) -> list[Diagnostic]:
+    if t.matrix is None:
+        return []
+    found = [_unsupported(a.span, f"the matrix axis name {a.name!r}",
+                          "`include` and `exclude` are keywords of GitHub's matrix", "rename the axis")
+             for a in t.matrix.axes if a.name in _MATRIX_KEYWORDS]
+    sizes = [len(a.values) for a in t.matrix.axes if not isinstance(a.values, ir.ParamRef)]
+    if math.prod(sizes) > _MAX_MATRIX_JOBS:
+        found.append(_unsupported(t.matrix.span, f"a matrix of {math.prod(sizes)} combinations",
+                                  f"a matrix generates at most {_MAX_MATRIX_JOBS} jobs per run",
+                                  "split the task or reduce the axes"))
+    return found
+
+
+def _check_secrets(t: ir.Task) -> list[Diagnostic]:
+    refs = [f.secret for f in t.secret_files] + [
+        e.value for e in (*t.env, *(e for s in t.sidecars for e in s.env)) if isinstance(e.value, ir.SecretRef)]
+    return [_unsupported(r.span, f"the secret name {r.github_name!r}",
+                         "GitHub secret names hold letters, digits and '_', start with no digit "
+                         "and not with GITHUB_", "rename the secret or its key")
+            for r in refs if not _valid_secret(r.github_name)]
+
+
+def _valid_secret(name: str) -> bool:
+    return bool(name) and not name[0].isdigit() and not name.upper().startswith("GITHUB_")
+
+
+def check_size(doc: object, span: Span) -> list[Diagnostic]:
+    """A workflow GitHub would refuse to run: its YAML text is at least the size of its scalars."""
+    size = _text_size(doc)
+    if size <= _MAX_FILE_BYTES:
+        return []
+    return [_unsupported(span, f"a workflow file of over {size // 1024} KB",
+                         "GitHub does not start runs of workflow files larger than 500 KB",
+                         "split the pipeline into smaller pipelines")]
+
+
+def _text_size(node: object) -> int:
+    if isinstance(node, dict):
+        return sum(len(str(k).encode()) + _text_size(v) for k, v in node.items())
+    if isinstance(node, list):
+        return sum(_text_size(v) for v in node)
+    return len(str(node).encode())

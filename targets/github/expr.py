@@ -1,0 +1,125 @@
+"""GitHub Actions expression syntax: the only module that writes `${{ … }}`.
+
+Rules it keeps (docs.github.com, "Evaluate expressions in workflows and actions"):
+- Every string field of a workflow that takes a context is a template: a literal `${{` in our text
+  would start an expression, so literal text goes through `escape`, which turns it into the
+  expression `${{ '${{' }}` whose value is the two characters again. `run:` is such a field too.
+- Values are typed: `inputs.flag` of a boolean input is `true`, not `'true'`, and `==` between a
+  boolean and a string converts both to numbers (so `true == 'true'` is false). Conditions therefore
+  compare text: typed operands go through `format('{0}', x)` and literals are written as strings.
+  String `==` on GitHub ignores case; no function compares case-sensitively.
+- Property access `a.b-c` is allowed for names matching `[A-Za-z_][A-Za-z0-9_-]*` (so job ids with
+  `-` need no brackets); anything else uses `a['…']`.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ...compiler import ir
+
+_IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*\Z")
+
+_FAILED = "contains(needs.*.result, 'failure') || contains(needs.*.result, 'cancelled')"
+STATUS = f"(({_FAILED}) && 'Failed' || 'Succeeded')"
+"""`pipeline.status` in a finally job, whose `needs` are all main jobs: skipped counts as success."""
+
+
+def is_identifier(name: str) -> bool:
+    """Can `name` be a job id, an input or an output id (and use dot access)?"""
+    return bool(_IDENT.match(name))
+
+
+def prop(base: str, name: str) -> str:
+    """`base.name`, or `base['name']` when the name is not an identifier."""
+    return f"{base}.{name}" if is_identifier(name) else f"{base}[{quote(name)}]"
+
+
+def quote(text: str) -> str:
+    """A string literal inside an expression: single quotes, doubled to escape."""
+    return "'" + text.replace("'", "''") + "'"
+
+
+def wrap(expression: str) -> str:
+    return "${{ " + expression + " }}"
+
+
+def escape(text: str) -> str:
+    """Literal text for a templated field: each `${{` becomes an expression that yields it."""
+    return text.replace("${{", wrap(quote("${{")))
+
+
+def ref(r: ir.Ref, pipeline: str, results_from: str = "needs") -> str:
+    """The expression for a reference; job results come from `needs` (jobs) or `jobs` (workflow outputs)."""
+    if isinstance(r, ir.ParamRef):
+        return prop("inputs", r.name)
+    if isinstance(r, ir.ResultRef):
+        return prop(prop(results_from, r.task) + ".outputs", r.result)
+    if isinstance(r, ir.MatrixRef):
+        return prop("matrix", r.axis)
+    if isinstance(r, ir.RunRef):
+        return _run(r.kind, pipeline)
+    return STATUS
+
+
+def _run(field: ir.RunField, pipeline: str) -> str:
+    """Run metadata: NAME is the pipeline name and run id, as unique as an Argo workflow's name."""
+    if field is ir.RunField.ID:
+        return "github.run_id"
+    if field is ir.RunField.NAME:
+        return f"format('{{0}}-{{1}}', {quote(pipeline)}, github.run_id)"
+    if field is ir.RunField.SHA:
+        return "github.sha"
+    return "github.ref_name"
+
+
+def template(t: ir.Template, pipeline: str, results_from: str = "needs") -> str:
+    """A templated string field: escaped literal text and `${{ ref }}` pieces."""
+    out: list[str] = []
+    text = ""
+    for part in t.parts:
+        if isinstance(part, str):
+            text += part  # join neighbours first: `$` + `{{` must be escaped too
+            continue
+        out.append(escape(text) + wrap(ref(part, pipeline, results_from)))
+        text = ""
+    return "".join(out) + escape(text)
+
+
+def _operand(o: ir.Operand, pipeline: str) -> str:
+    """An operand as a string-valued expression, so comparisons are on text as the IR requires."""
+    if isinstance(o, ir.Literal):
+        if isinstance(o.value, bool):
+            return quote("true" if o.value else "false")
+        return quote(str(o.value))
+    expression = ref(o, pipeline)
+    typed = isinstance(o, ir.MatrixRef) or (
+        isinstance(o, ir.ParamRef) and o.type in (ir.ParamType.BOOL, ir.ParamType.INT))
+    return f"format('{{0}}', {expression})" if typed else expression
+
+
+def condition(c: ir.Condition, pipeline: str) -> str:
+    """A `when` tree as one expression, outermost level bare; `==` binds tighter than `&&`, `||`."""
+    if isinstance(c, ir.Compare):
+        return _compare(c, pipeline)
+    joiner = " && " if isinstance(c, ir.All) else " || "
+    return joiner.join(group(i, pipeline) for i in c.items)
+
+
+def group(c: ir.Condition, pipeline: str) -> str:
+    """`condition`, in parentheses unless it is one comparison."""
+    text = condition(c, pipeline)
+    single = isinstance(c, ir.Compare) and len(c.right) == 1
+    return text if single else f"({text})"
+
+
+def _compare(c: ir.Compare, pipeline: str) -> str:
+    left = _operand(c.left, pipeline)
+    rights = [_operand(r, pipeline) for r in c.right]
+    if c.op is ir.CompareOp.EQ:
+        return f"{left} == {rights[0]}"
+    if c.op is ir.CompareOp.NE:
+        return f"{left} != {rights[0]}"
+    if c.op is ir.CompareOp.IN:
+        return " || ".join(f"{left} == {r}" for r in rights)
+    return " && ".join(f"{left} != {r}" for r in rights)

@@ -1,0 +1,222 @@
+"""The steps of one GitHub job: everything a Kubernetes pod gets from its volumes, done by hand.
+
+Order: prepare directories, download artifacts, restore caches, write secret files, the task,
+then (even after a failure, for finally jobs) pack and upload artifacts, save caches, publish results.
+Every value reaches a shell through `env:`; `run:` text holds only our own shell and the user's
+script, both escaped for `${{`. Shell: `sh -e {0}`, the POSIX shell the IR's scripts are written for
+(GitHub's own default in a container; bash is often absent from images).
+"""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass
+from typing import Any
+
+from ...compiler import ir
+from . import expr as gx
+from .pins import uses
+
+Step = dict[str, Any]
+
+SHELL = "sh -e {0}"
+ARTIFACTS_DIR = "/tmp/shipspec/artifacts"
+"""Where tar files of artifacts are packed (`out/<name>`) and downloaded (`in/<name>`), in the container."""
+
+NOT_CANCELLED = gx.wrap("!cancelled()")
+
+_PUBLISH_RESULTS = r"""publish() {
+  file="$SHIPSPEC_RESULTS/$1"
+  if [ ! -f "$file" ]; then
+    if [ "$SHIPSPEC_JOB_STATUS" = success ]; then
+      echo "::error::result $1 was not written to $file"
+      status=1
+    fi
+    return 0
+  fi
+  value=$(cat "$file")
+  delimiter=SHIPSPEC_EOF
+  while case "
+$value
+" in *"
+$delimiter
+"*) true ;; *) false ;; esac; do
+    delimiter="${delimiter}_"
+  done
+  printf '%s<<%s\n%s\n%s\n' "$1" "$delimiter" "$value" "$delimiter" >> "$GITHUB_OUTPUT"
+}
+status=0
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class JobContext:
+    """What a job's steps need to know beyond the task itself."""
+
+    pipeline: str
+    matrix_tasks: frozenset[str]  # producers whose artifacts come in one piece per instance
+    caches: tuple[ir.Cache, ...]
+
+    def cache(self, name: str) -> ir.Cache | None:
+        return next((c for c in self.caches if c.name == name), None)
+
+
+def shell_word(text: str) -> str:
+    """One literal shell word: single quotes, `'` as `'\\''`, `${{` as `$''{{` (no expression for GitHub)."""
+    return "'" + text.replace("'", "'\\''").replace("${{", "$''{{") + "'"
+
+
+def _run(name: str, script: str, *, id_: str | None = None, if_: str | None = None,
+         working_directory: str | None = None, env: dict[str, str] | None = None) -> Step:
+    step: Step = {"name": gx.escape(name)}
+    if id_:
+        step["id"] = id_
+    if if_:
+        step["if"] = if_
+    step["run"] = gx.escape(script)
+    step["shell"] = SHELL
+    if working_directory:
+        step["working-directory"] = gx.escape(working_directory)
+    if env:
+        step["env"] = env
+    return step
+
+
+def _action(name: str, action: str, with_: dict[str, str | bool], if_: str | None = None) -> Step:
+    step: Step = {"name": gx.escape(name)}
+    if if_:
+        step["if"] = if_
+    step["uses"] = uses(action)
+    step["with"] = with_
+    return step
+
+
+def artifact_name(ctx: JobContext, artifact: str) -> str:
+    """Artifacts are per run, but a called workflow shares its caller's run: prefix the pipeline."""
+    return f"{ctx.pipeline}__{artifact}"
+
+
+def steps(task: ir.Task, ctx: JobContext, env: dict[str, str]) -> list[Step]:
+    """All steps of the job, in order; `env` is the task's own step env (already rendered)."""
+    out = _prepare(task)
+    for a in task.consumes:
+        out += _download(a, ctx, task.is_finally)
+    out += [_restore(m, ctx) for m in task.caches]
+    out += [_secret_file(f) for f in task.secret_files]
+    out.append(_main(task, env))
+    for p in task.produces:
+        out += _upload(p, ctx, task.matrix is not None)
+    out += [_save(m, ctx) for m in task.caches]
+    if task.results and task.matrix is None:
+        out.append(_publish(task))
+    return out
+
+
+def _prepare(task: ir.Task) -> list[Step]:
+    """Directories a pod would have as mounts exist before the task runs (and before actions write)."""
+    dirs = [shell_word(p) for p in (
+        *(a.path for a in task.produces), *(m.path for m in task.caches),
+        *((task.working_dir,) if task.working_dir else ()))]
+    if task.results:
+        dirs.insert(0, f'"${ir.RESULTS_ENV}"')
+    if not dirs:
+        return []
+    return [_run("Prepare directories", "mkdir -p " + " ".join(dirs))]
+
+
+def _download(a: ir.ArtifactIn, ctx: JobContext, is_finally: bool) -> list[Step]:
+    """Fetch the producer's tar file(s) when it ran, then unpack: a skipped producer leaves an empty dir."""
+    into = f"{ARTIFACTS_DIR}/in/{a.name}"
+    name = artifact_name(ctx, a.name)
+    with_: dict[str, str | bool] = (
+        {"pattern": f"{name}__*", "merge-multiple": True} if a.producer in ctx.matrix_tasks else {"name": name})
+    ran = gx.prop(gx.prop("needs", a.producer), "result")
+    download = _action(f"Download artifact {a.name}", "actions/download-artifact",
+                       {**with_, "path": into}, gx.wrap(f"{ran} == 'success' || {ran} == 'failure'"))
+    if is_finally:
+        download["continue-on-error"] = True  # a producer that failed early uploaded nothing
+    unpack = (f"mkdir -p {shell_word(a.path)}\n"
+              f"for f in {shell_word(into)}/*.tar; do\n"
+              f"  if [ -f \"$f\" ]; then tar -xf \"$f\" -C {shell_word(a.path)}; fi\n"
+              "done")
+    return [download, _run(f"Unpack artifact {a.name}", unpack)]
+
+
+def _upload(p: ir.ArtifactOut, ctx: JobContext, is_matrix: bool) -> list[Step]:
+    """tar keeps modes, owners and dot files, which the artifact zip drops; runs after failures too."""
+    out_dir = f"{ARTIFACTS_DIR}/out/{p.name}"
+    tar = shell_word(f"{out_dir}/{p.name}.tar")
+    env: dict[str, str] = {}
+    name = artifact_name(ctx, p.name)
+    if is_matrix:  # one artifact per instance; names must differ, and so must the merged tar files
+        tar = shell_word(f"{out_dir}/{p.name}-") + '"${SHIPSPEC_JOB_INDEX}"' + shell_word(".tar")
+        env = {"SHIPSPEC_JOB_INDEX": gx.wrap("strategy.job-index")}
+        name += "__" + gx.wrap("strategy.job-index")
+    pack = _run(f"Pack artifact {p.name}",
+                f"mkdir -p {shell_word(out_dir)} {shell_word(p.path)}\n"
+                f"tar -cf {tar} -C {shell_word(p.path)} .",
+                if_=NOT_CANCELLED, env=env)
+    upload = _action(f"Upload artifact {p.name}", "actions/upload-artifact",  # overwrite: for re-runs
+                     {"name": name, "path": out_dir, "if-no-files-found": "error", "overwrite": True},
+                     NOT_CANCELLED)
+    return [pack, upload]
+
+
+def _cache_keys(m: ir.CacheMount, ctx: JobContext) -> tuple[str, str]:
+    """(key, prefix): content-keyed when the cache names key files, else one new entry per run.
+
+    A fixed key would be saved once and never updated, unlike the PVC it stands for; restoring by
+    prefix always brings back the newest entry.
+    """
+    cache = ctx.cache(m.cache)
+    prefix = f"{ctx.pipeline}-{m.cache}-{gx.wrap('runner.os')}-"
+    if cache is not None and cache.key_files:
+        files = ", ".join(gx.quote(f) for f in cache.key_files)
+        return prefix + gx.wrap(f"hashFiles({files})"), prefix
+    return prefix + gx.wrap("github.run_id"), prefix
+
+
+def _restore(m: ir.CacheMount, ctx: JobContext) -> Step:
+    key, prefix = _cache_keys(m, ctx)
+    return _action(f"Restore cache {m.cache}", "actions/cache/restore",
+                   {"path": gx.escape(m.path), "key": key, "restore-keys": prefix})
+
+
+def _save(m: ir.CacheMount, ctx: JobContext) -> Step:
+    """A separate save step hashes the key files after the task wrote them (restore ran before)."""
+    key, _ = _cache_keys(m, ctx)
+    return _action(f"Save cache {m.cache}", "actions/cache/save", {"path": gx.escape(m.path), "key": key})
+
+
+def _secret_file(f: ir.SecretFile) -> Step:
+    """The secret travels in env (masked in logs), never in the script text; the file is 0600."""
+    parent = posixpath.dirname(f.path)
+    script = "umask 077\n"
+    if parent and parent != "/":
+        script += f"mkdir -p {shell_word(parent)}\n"
+    script += f"printf '%s' \"$SHIPSPEC_SECRET_FILE\" > {shell_word(f.path)}"
+    return _run(f"Write secret file {f.path}", script,
+                env={"SHIPSPEC_SECRET_FILE": gx.wrap(gx.prop("secrets", f.secret.github_name))})
+
+
+def _main(task: ir.Task, env: dict[str, str]) -> Step:
+    script = task.script if task.script is not None else command_line(task)
+    return _run("Run script" if task.script is not None else "Run command", script,
+                working_directory=task.working_dir, env=env)
+
+
+def command_line(task: ir.Task) -> str:
+    """argv as one `exec` line: literal text single-quoted, each ref read from its env var."""
+    return "exec " + " ".join(_word(t) for t in (*task.command, *task.args))
+
+
+def _word(t: ir.Template) -> str:
+    pieces = [shell_word(p) if isinstance(p, str) else f'"${{{ir.env_name(p)}}}"' for p in t.parts]
+    return "".join(pieces) or "''"
+
+
+def _publish(task: ir.Task) -> Step:
+    """Copy result files into `$GITHUB_OUTPUT` with a delimiter no line of the value equals."""
+    calls = "".join(f"publish {shell_word(r.name)}\n" for r in task.results)
+    return _run("Publish results", _PUBLISH_RESULTS + calls + 'exit "$status"', id_="results",
+                if_=NOT_CANCELLED, env={"SHIPSPEC_JOB_STATUS": gx.wrap("job.status")})

@@ -1,0 +1,700 @@
+"""The GitHub Actions backend: structure of the workflow, SS501 cases, and the real validators.
+
+Pipelines are built as IR by hand (the backend never sees a spec). Every valid pipeline here is
+also written to YAML and checked by actionlint, GitHub's workflow parser, zizmor and shellcheck;
+the shell the backend writes is run with `sh`, and job conditions are evaluated with GitHub's own
+expression evaluator (@actions/expressions, from tests/tools).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import stat
+import subprocess
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import validators
+from shipspec.compiler import ir, rules
+from shipspec.compiler.diagnostics import Span
+from shipspec.targets import github, yamlout
+from shipspec.targets.base import EmitOptions
+from shipspec.targets.github import pins
+from shipspec.targets.github.steps import ARTIFACTS_DIR
+
+S, B, I, A = ir.ParamType.STRING, ir.ParamType.BOOL, ir.ParamType.INT, ir.ParamType.ARRAY
+EQ, NE, IN, NOT_IN = ir.CompareOp.EQ, ir.CompareOp.NE, ir.CompareOp.IN, ir.CompareOp.NOT_IN
+
+# --- IR builders ------------------------------------------------------------------------------
+
+
+def tpl(*parts: str | ir.Ref) -> ir.Template:
+    return ir.Template(tuple(parts))
+
+
+def env(name: str, *parts: str | ir.Ref) -> ir.EnvVar:
+    return ir.EnvVar(name, tpl(*parts))
+
+
+def ref_env(r: ir.Ref) -> ir.EnvVar:
+    """The env var the lowering would create for a reference used in a script."""
+    return ir.EnvVar(ir.env_name(r), tpl(r))
+
+
+def deps(*names: str) -> tuple[ir.Dependency, ...]:
+    return tuple(ir.Dependency(n, True) for n in names)
+
+
+def cmp(left: ir.Operand, op: ir.CompareOp, *right: ir.Operand) -> ir.Compare:
+    return ir.Compare(left, op, right)
+
+
+def lit(value: ir.Scalar) -> ir.Literal:
+    return ir.Literal(value)
+
+
+def task(name: str, script: str | None = "true\n", **kw: Any) -> ir.Task:
+    return ir.Task(name, kw.pop("image", "alpine:3.20"), script=script, **kw)
+
+
+def pipeline(*tasks: ir.Task, **kw: Any) -> ir.Pipeline:
+    return ir.Pipeline(name=kw.pop("name", "demo"), source="spec.yaml", tasks=tasks, **kw)
+
+
+def emit(p: ir.Pipeline) -> tuple[dict[str, Any], list[str]]:
+    """The workflow document and the diagnostics as `CODE message` lines."""
+    out = github.emit(p, EmitOptions())
+    assert len(out.documents) == 1
+    return out.documents[0], [f"{d.rule.code} {d.message}" for d in out.diagnostics]
+
+
+def workflow(p: ir.Pipeline) -> dict[str, Any]:
+    doc, diagnostics = emit(p)
+    assert diagnostics == []
+    return doc
+
+
+def step(job: dict[str, Any], name: str) -> dict[str, Any]:
+    return next(s for s in job["steps"] if s["name"] == name)
+
+
+REPO = ir.ParamRef("repo", S)
+FLAG = ir.ParamRef("enable-test", B)
+COUNT = ir.ParamRef("count", I)
+PLATFORMS = ir.ParamRef("platforms", A)
+COMMIT = ir.ResultRef("checkout", "commit")
+PARAMS = (ir.Param("repo", S, None, "Where to clone from"), ir.Param("enable-test", B, True),
+          ir.Param("count", I, 3), ir.Param("platforms", A, ("linux/amd64", "linux/arm64")))
+
+
+# --- the valid pipelines (each is also run through every validator) ---------------------------
+
+
+def basic() -> ir.Pipeline:
+    checkout = task("checkout", 'git clone "${SHIPSPEC_PARAM_REPO}" src\necho abc > "$SHIPSPEC_RESULTS/commit"\n',
+                    image="alpine/git:2.45.2", env=(ref_env(REPO), env("GIT_TERMINAL_PROMPT", "0")),
+                    results=(ir.Result("commit"), ir.Result("notes")))
+    when = ir.All((cmp(FLAG, EQ, lit(True)),
+                   ir.Any((cmp(COMMIT, IN, lit("abc"), lit("it's")), cmp(COUNT, NOT_IN, lit(1), lit(2))))))
+    test = task("test", 'echo "$SHIPSPEC_TASK_CHECKOUT_COMMIT"\n', depends=deps("checkout"), when=when,
+                env=(ref_env(COMMIT),))
+    deploy = task("deploy-prod", depends=deps("test"), when=cmp(REPO, NE, lit("")))
+    return pipeline(checkout, test, deploy, params=PARAMS)
+
+
+def matrix() -> ir.Pipeline:
+    literal = ir.Matrix((ir.MatrixAxis("os", ("linux", "darwin")), ir.MatrixAxis("n", (1, True))), max_parallel=2)
+    from_param = ir.Matrix((ir.MatrixAxis("platform", PLATFORMS),))
+    return pipeline(
+        task("build", 'echo "$SHIPSPEC_MATRIX_OS"\n', matrix=literal, env=(ref_env(ir.MatrixRef("os")),)),
+        task("image", 'echo "$SHIPSPEC_MATRIX_PLATFORM"\n', matrix=from_param,
+             env=(ref_env(ir.MatrixRef("platform")),)),
+        params=PARAMS)
+
+
+def with_finally() -> ir.Pipeline:
+    status = ir.StatusRef()
+    notify = task("notify", 'echo "$SHIPSPEC_PIPELINE_STATUS $SHIPSPEC_TASK_CHECKOUT_COMMIT"\n', is_finally=True,
+                  env=(ref_env(status), ref_env(COMMIT)), when=cmp(status, EQ, lit("Failed")))
+    cleanup = task("cleanup", is_finally=True)
+    checkout = task("checkout", 'echo x > "$SHIPSPEC_RESULTS/commit"\n', results=(ir.Result("commit"),))
+    return pipeline(checkout, task("test", depends=deps("checkout")), finally_tasks=(notify, cleanup))
+
+
+def artifacts() -> ir.Pipeline:
+    checkout = task("checkout", produces=(ir.ArtifactOut("source", "/work/src"),))
+    build = task("build", depends=deps("checkout"), consumes=(ir.ArtifactIn("source", "checkout", "/src"),),
+                 matrix=ir.Matrix((ir.MatrixAxis("arch", ("amd64", "arm64")),)),
+                 produces=(ir.ArtifactOut("bin", "/out"),))
+    report = task("report", is_finally=True, consumes=(ir.ArtifactIn("bin", "build", "/out"),))
+    return pipeline(checkout, build, finally_tasks=(report,))
+
+
+def caches() -> ir.Pipeline:
+    mounts = (ir.CacheMount("gomod", "/go/pkg/mod"), ir.CacheMount("scratch", "/scratch"))
+    return pipeline(task("test", caches=mounts),
+                    caches=(ir.Cache("gomod", ("go.sum", "**/go.mod"), "2Gi"), ir.Cache("scratch", (), "1Gi")))
+
+
+def secrets() -> ir.Pipeline:
+    files = (ir.SecretFile(ir.SecretRef("docker-config", "config.json"), "/root/.docker/config.json"),
+             ir.SecretFile(ir.SecretRef("ssh", "id_ed25519"), "id_ed25519"))
+    token = ir.EnvVar("TOKEN", ir.SecretRef("registry", "token"))
+    return pipeline(task("push", 'test -s /root/.docker/config.json && test -n "$TOKEN"\n',
+                         secret_files=files, env=(token,)))
+
+
+def sidecar() -> ir.Pipeline:
+    dind = ir.Sidecar("dind", "docker:27-dind", privileged=True,
+                      env=(env("DOCKER_TLS_CERTDIR", ""), ir.EnvVar("PASSWORD", ir.SecretRef("dind", "password"))))
+    return pipeline(task("build", "docker info\n", image="docker:27-cli", sidecars=(dind,),
+                         env=(env("DOCKER_HOST", "tcp://dind:2375"),)))
+
+
+def security() -> ir.Pipeline:
+    rootless = ir.SecurityContext(run_as_user=1000, run_as_group=1000, seccomp="Unconfined")
+    return pipeline(task("build", "buildctl-daemonless.sh --version\n", image="moby/buildkit:rootless",
+                         security=rootless),
+                    task("lint", security=ir.SecurityContext(run_as_user=0, seccomp="RuntimeDefault")))
+
+
+def kubernetes_only() -> ir.Pipeline:
+    """Resources, service account, host network, storage: ignored on GitHub without a word."""
+    resources = ir.Resources((("cpu", "500m"),), (("memory", "1Gi"),))
+    return pipeline(task("build", resources=resources, timeout_s=1200, retry=ir.Retry(0),
+                         runs_on="ubuntu-24.04-arm"),
+                    service_account="builder", host_network=True, storage_size="5Gi", storage_class="fast")
+
+
+def results() -> ir.Pipeline:
+    checkout = task("checkout", 'echo x > "$SHIPSPEC_RESULTS/commit"\n', results=(ir.Result("commit"),))
+    return pipeline(checkout, params=PARAMS, results=(
+        ir.PipelineResult("commit", tpl(COMMIT), "the commit"),
+        ir.PipelineResult("image", tpl("registry/app:", REPO, "-", COMMIT)),
+        ir.PipelineResult("run", tpl(ir.RunRef(ir.RunField.ID)))))
+
+
+def command() -> ir.Pipeline:
+    argv = (tpl("build"), tpl("--tag=", REPO, ":", ir.RunRef(ir.RunField.SHA)), tpl("it's ${{ x }}"), tpl())
+    return pipeline(task("pack", None, image="buildpacksio/pack:0.36.0", command=(tpl("pack"),), args=argv),
+                    params=PARAMS)
+
+
+def escapes() -> ir.Pipeline:
+    script = "cat <<'EOF' > wf.yml\nrun: echo ${{ github.sha }}\nEOF\n"
+    params = (ir.Param("note", S, "a {{ b }} $(c)", "shown as ${{ c }}"),)
+    literal = env("LITERAL", "${{ not.an.expression }}")
+    return pipeline(task("write", script, env=(literal, ref_env(ir.ParamRef("note", S)))),
+                    params=params)
+
+
+def run_metadata() -> ir.Pipeline:
+    refs = [ir.RunRef(f) for f in ir.RunField]
+    return pipeline(task("show", "env\n", env=tuple(ref_env(r) for r in refs)))
+
+
+VALID: dict[str, Callable[[], ir.Pipeline]] = {
+    f.__name__.replace("_", "-"): f for f in (basic, matrix, with_finally, artifacts, caches, secrets, sidecar,
+                                              security, kubernetes_only, results, command, escapes, run_metadata)}
+
+
+# --- structure ---------------------------------------------------------------------------------
+
+
+def test_workflow_top_level() -> None:
+    doc = workflow(basic())
+    assert list(doc) == ["name", "on", "permissions", "jobs"]
+    assert doc["name"] == "demo" and doc["permissions"] == {}
+    assert list(doc["on"]) == ["workflow_dispatch", "workflow_call"]
+    assert list(doc["jobs"]) == ["checkout", "test", "deploy-prod"]
+
+
+def test_inputs_types_defaults_and_required() -> None:
+    on = workflow(basic())["on"]
+    inputs = on["workflow_dispatch"]["inputs"]
+    assert inputs == {
+        "repo": {"description": "Where to clone from", "type": "string", "required": True},
+        "enable-test": {"type": "boolean", "default": True},
+        "count": {"type": "number", "default": 3},
+        "platforms": {"description": "(a JSON list of strings)", "type": "string",
+                      "default": '["linux/amd64","linux/arm64"]'}}
+    assert on["workflow_call"]["inputs"] == inputs
+
+
+def test_no_params_still_dispatchable() -> None:
+    on = workflow(pipeline(task("a")))["on"]
+    assert on == {"workflow_dispatch": {}, "workflow_call": {}}
+
+
+def test_script_job_env_results_and_needs() -> None:
+    jobs = workflow(basic())["jobs"]
+    checkout = jobs["checkout"]
+    assert list(checkout) == ["name", "runs-on", "container", "outputs", "env", "steps"]
+    assert checkout["runs-on"] == "ubuntu-24.04" and checkout["container"] == {"image": "alpine/git:2.45.2"}
+    assert checkout["env"] == {"SHIPSPEC_RESULTS": "/tmp/shipspec/results"}
+    assert checkout["outputs"] == {"commit": "${{ steps.results.outputs.commit }}",
+                                   "notes": "${{ steps.results.outputs.notes }}"}
+    assert [s["name"] for s in checkout["steps"]] == ["Prepare directories", "Run script", "Publish results"]
+    run = step(checkout, "Run script")
+    assert run["shell"] == "sh -e {0}"
+    assert run["env"] == {"SHIPSPEC_PARAM_REPO": "${{ inputs.repo }}", "GIT_TERMINAL_PROMPT": "0"}
+    assert "${{" not in run["run"]
+    assert step(checkout, "Prepare directories")["run"] == 'mkdir -p "$SHIPSPEC_RESULTS"'
+    assert jobs["test"]["needs"] == ["checkout"]
+    assert step(jobs["test"], "Run script")["env"] == {
+        "SHIPSPEC_TASK_CHECKOUT_COMMIT": "${{ needs.checkout.outputs.commit }}"}
+
+
+def test_conditions_compare_text_and_keep_skip_semantics() -> None:
+    jobs = workflow(basic())["jobs"]
+    assert "if" not in jobs["checkout"]
+    assert jobs["test"]["if"] == (
+        "${{ !cancelled() && !failure() && (format('{0}', inputs.enable-test) == 'true' && "
+        "((needs.checkout.outputs.commit == 'abc' || needs.checkout.outputs.commit == 'it''s') || "
+        "(format('{0}', inputs.count) != '1' && format('{0}', inputs.count) != '2'))) }}")
+    assert jobs["deploy-prod"]["if"] == "${{ !cancelled() && !failure() && inputs.repo != '' }}"
+
+
+def test_root_condition_without_needs() -> None:
+    doc = workflow(pipeline(task("a", when=cmp(FLAG, EQ, lit(False))), params=PARAMS))
+    assert doc["jobs"]["a"]["if"] == "${{ format('{0}', inputs.enable-test) == 'false' }}"
+
+
+def test_any_condition_is_grouped_after_the_skip_guard() -> None:
+    when = ir.Any((cmp(REPO, IN, lit("a"), lit("b")), cmp(FLAG, EQ, lit(True))))
+    doc = workflow(pipeline(task("a"), task("b", depends=deps("a"), when=when), params=PARAMS))
+    assert doc["jobs"]["b"]["if"] == ("${{ !cancelled() && !failure() && ((inputs.repo == 'a' || inputs.repo == 'b') "
+                                      "|| format('{0}', inputs.enable-test) == 'true') }}")
+
+
+def test_matrix_literal_and_param() -> None:
+    jobs = workflow(matrix())["jobs"]
+    assert jobs["build"]["strategy"] == {"matrix": {"os": ["linux", "darwin"], "n": [1, True]},
+                                         "fail-fast": False, "max-parallel": 2}
+    assert step(jobs["build"], "Run script")["env"] == {"SHIPSPEC_MATRIX_OS": "${{ matrix.os }}"}
+    assert jobs["image"]["strategy"] == {"matrix": {"platform": "${{ fromJSON(inputs.platforms) }}"},
+                                         "fail-fast": False}
+    assert jobs["image"]["if"] == "${{ fromJSON(inputs.platforms)[0] != null }}"
+
+
+def test_finally_needs_everything_and_reads_status() -> None:
+    jobs = workflow(with_finally())["jobs"]
+    notify = jobs["notify"]
+    assert notify["needs"] == ["checkout", "test"]
+    status = ("((contains(needs.*.result, 'failure') || contains(needs.*.result, 'cancelled')) "
+              "&& 'Failed' || 'Succeeded')")
+    assert notify["if"] == f"${{{{ always() && {status} == 'Failed' }}}}"
+    assert step(notify, "Run script")["env"] == {
+        "SHIPSPEC_PIPELINE_STATUS": f"${{{{ {status} }}}}",
+        "SHIPSPEC_TASK_CHECKOUT_COMMIT": "${{ needs.checkout.outputs.commit }}"}
+    assert jobs["cleanup"]["if"] == "${{ always() }}"
+
+
+def test_artifacts_are_tarred_uploaded_and_downloaded() -> None:
+    jobs = workflow(artifacts())["jobs"]
+    checkout, build, report = jobs["checkout"], jobs["build"], jobs["report"]
+    assert [s["name"] for s in checkout["steps"]] == [
+        "Prepare directories", "Run script", "Pack artifact source", "Upload artifact source"]
+    upload = step(checkout, "Upload artifact source")
+    assert upload["if"] == "${{ !cancelled() }}"
+    assert upload["uses"] == "actions/upload-artifact@" + pins.PINS["actions/upload-artifact"].sha
+    assert upload["uses"].comment == pins.PINS["actions/upload-artifact"].version
+    assert upload["with"] == {"name": "demo__source", "path": f"{ARTIFACTS_DIR}/out/source",
+                              "if-no-files-found": "error", "overwrite": True}
+    download = step(build, "Download artifact source")
+    assert download["if"] == ("${{ needs.checkout.result == 'success' || "
+                              "needs.checkout.result == 'failure' }}")
+    assert download["with"] == {"name": "demo__source", "path": f"{ARTIFACTS_DIR}/in/source"}
+    assert "continue-on-error" not in download
+    assert step(build, "Upload artifact bin")["with"]["name"] == "demo__bin__${{ strategy.job-index }}"
+    assert step(build, "Pack artifact bin")["env"] == {"SHIPSPEC_JOB_INDEX": "${{ strategy.job-index }}"}
+    merged = step(report, "Download artifact bin")
+    assert merged["with"] == {"pattern": "demo__bin__*", "merge-multiple": True, "path": f"{ARTIFACTS_DIR}/in/bin"}
+    assert merged["continue-on-error"] is True
+
+
+def test_caches_restore_before_and_save_after() -> None:
+    job = workflow(caches())["jobs"]["test"]
+    assert [s["name"] for s in job["steps"]] == [
+        "Prepare directories", "Restore cache gomod", "Restore cache scratch", "Run script",
+        "Save cache gomod", "Save cache scratch"]
+    prefix = "demo-gomod-${{ runner.os }}-"
+    assert step(job, "Restore cache gomod")["with"] == {
+        "path": "/go/pkg/mod", "key": prefix + "${{ hashFiles('go.sum', '**/go.mod') }}", "restore-keys": prefix}
+    assert step(job, "Save cache gomod")["with"] == {
+        "path": "/go/pkg/mod", "key": prefix + "${{ hashFiles('go.sum', '**/go.mod') }}"}
+    assert step(job, "Save cache scratch")["with"]["key"] == "demo-scratch-${{ runner.os }}-${{ github.run_id }}"
+    assert step(job, "Save cache gomod")["uses"].startswith("actions/cache/save@")
+    assert step(job, "Prepare directories")["run"] == "mkdir -p '/go/pkg/mod' '/scratch'"
+
+
+def test_secret_files_and_env() -> None:
+    doc = workflow(secrets())
+    job = doc["jobs"]["push"]
+    write = step(job, "Write secret file /root/.docker/config.json")
+    assert write["env"] == {"SHIPSPEC_SECRET_FILE": "${{ secrets.DOCKER_CONFIG_CONFIG_JSON }}"}
+    assert "secrets" not in write["run"]
+    assert step(job, "Run script")["env"] == {"TOKEN": "${{ secrets.REGISTRY_TOKEN }}"}
+    assert doc["on"]["workflow_call"]["secrets"] == {
+        "DOCKER_CONFIG_CONFIG_JSON": {"required": True}, "REGISTRY_TOKEN": {"required": True},
+        "SSH_ID_ED25519": {"required": True}}
+
+
+def test_privileged_sidecar_is_a_service() -> None:
+    job = workflow(sidecar())["jobs"]["build"]
+    assert job["services"] == {"dind": {
+        "image": "docker:27-dind",
+        "env": {"DOCKER_TLS_CERTDIR": "", "PASSWORD": "${{ secrets.DIND_PASSWORD }}"},
+        "options": "--privileged"}}
+    assert step(job, "Run script")["env"] == {"DOCKER_HOST": "tcp://dind:2375"}
+
+
+def test_security_context_is_kubernetes_only() -> None:
+    """The pod security context (spec: `kubernetes.securityContext`) is not a job container setting:
+    the runner's files are not writable by another user, so it is not applied and not an error."""
+    emitted = github.emit(security(), EmitOptions())
+    assert emitted.diagnostics == []
+    jobs = emitted.documents[0]["jobs"]
+    assert jobs["build"]["container"] == {"image": "moby/buildkit:rootless"}
+    assert jobs["lint"]["container"] == {"image": "alpine:3.20"}
+
+
+def test_timeout_runner_and_kubernetes_only_settings() -> None:
+    job = workflow(kubernetes_only())["jobs"]["build"]
+    assert job["timeout-minutes"] == 20 and job["runs-on"] == "ubuntu-24.04-arm"
+    assert set(job) == {"name", "runs-on", "timeout-minutes", "container", "steps"}
+
+
+def test_pipeline_results_are_call_outputs() -> None:
+    outputs = workflow(results())["on"]["workflow_call"]["outputs"]
+    assert outputs == {
+        "commit": {"description": "the commit", "value": "${{ jobs.checkout.outputs.commit }}"},
+        "image": {"value": "registry/app:${{ inputs.repo }}-${{ jobs.checkout.outputs.commit }}"},
+        "run": {"value": "${{ github.run_id }}"}}
+
+
+def test_run_metadata() -> None:
+    run = step(workflow(run_metadata())["jobs"]["show"], "Run script")
+    assert run["env"] == {"SHIPSPEC_RUN_ID": "${{ github.run_id }}",
+                          "SHIPSPEC_RUN_NAME": "${{ format('{0}-{1}', 'demo', github.run_id) }}",
+                          "SHIPSPEC_RUN_SHA": "${{ github.sha }}",
+                          "SHIPSPEC_RUN_BRANCH": "${{ github.ref_name }}"}
+
+
+def test_literal_template_syntax_is_escaped_everywhere() -> None:
+    doc = workflow(escapes())
+    run = step(doc["jobs"]["write"], "Run script")
+    assert run["run"] == "cat <<'EOF' > wf.yml\nrun: echo ${{ '${{' }} github.sha }}\nEOF\n"
+    assert run["env"]["LITERAL"] == "${{ '${{' }} not.an.expression }}"
+    note = doc["on"]["workflow_dispatch"]["inputs"]["note"]
+    assert note["description"] == "shown as ${ { c }}"  # descriptions take no expressions at all
+    assert note["default"] == "a {{ b }} $(c)"
+
+
+def test_command_quotes_literals_and_reads_refs_from_env() -> None:
+    run = step(workflow(command())["jobs"]["pack"], "Run command")
+    assert run["run"] == ("exec 'pack' 'build' '--tag='\"${SHIPSPEC_PARAM_REPO}\"':'\"${SHIPSPEC_RUN_SHA}\" "
+                          "'it'\\''s $''{{ x }}' ''")
+    assert run["env"] == {"SHIPSPEC_PARAM_REPO": "${{ inputs.repo }}", "SHIPSPEC_RUN_SHA": "${{ github.sha }}"}
+
+
+def test_pins_are_full_shas_with_release_tags() -> None:
+    for action, pin in pins.PINS.items():
+        assert re.fullmatch(r"[0-9a-f]{40}", pin.sha), action
+        assert re.fullmatch(r"v\d+\.\d+\.\d+", pin.version), action
+
+
+def test_uses_lines_carry_the_version_comment(tmp_path: Path) -> None:
+    text = yamlout.dump([workflow(artifacts())], "spec.yaml", "github")
+    pin = pins.PINS["actions/upload-artifact"]
+    assert f"uses: actions/upload-artifact@{pin.sha} # {pin.version}\n" in text
+
+
+def test_output_is_deterministic() -> None:
+    first = yamlout.dump(github.emit(artifacts(), EmitOptions()).documents, "spec.yaml", "github")
+    assert first == yamlout.dump(github.emit(artifacts(), EmitOptions()).documents, "spec.yaml", "github")
+
+
+def test_emit_time_for_1000_tasks() -> None:
+    """Fast, and over GitHub's 500 KB workflow file limit, which is reported."""
+    tasks = [task(f"t{i}", 'echo "$SHIPSPEC_TASK_T0_R"\n', results=(ir.Result("r"),),
+                  depends=deps(*(f"t{j}" for j in range(max(0, i - 3), i))), env=(ref_env(ir.ResultRef("t0", "r")),))
+             for i in range(1000)]
+    start = time.perf_counter()
+    out = github.emit(pipeline(*tasks), EmitOptions())
+    elapsed = time.perf_counter() - start
+    assert len(out.documents[0]["jobs"]) == 1000
+    assert [d.message.split(":")[0] for d in out.diagnostics] == [
+        "a workflow file of over 945 KB is not supported on github"]
+    assert elapsed < 2.0, f"emit took {elapsed:.2f}s"
+
+
+# --- what GitHub cannot express ------------------------------------------------------------------
+
+
+def _only(p: ir.Pipeline, fragment: str) -> None:
+    _, diagnostics = emit(p)
+    assert len(diagnostics) == 1, diagnostics
+    assert diagnostics[0].startswith(rules.UNSUPPORTED_ON_TARGET.code + " "), diagnostics
+    assert fragment in diagnostics[0], diagnostics
+
+
+def test_ss501_retries() -> None:
+    _only(pipeline(task("a", retry=ir.Retry(2, ir.Backoff(10, 2)))), "retries is not supported on github")
+
+
+def test_ss501_timeout_not_whole_minutes() -> None:
+    _only(pipeline(task("a", timeout_s=90)), "a timeout of 90s")
+
+
+def test_ss501_matrix_results_read_downstream() -> None:
+    fan = task("fan", 'echo x > "$SHIPSPEC_RESULTS/r"\n', results=(ir.Result("r"),),
+               matrix=ir.Matrix((ir.MatrixAxis("x", ("a", "b")),)))
+    collect = task("collect", depends=deps("fan"), env=(ref_env(ir.ResultRef("fan", "r", as_list=True)),))
+    _only(pipeline(fan, collect), "reading the results of matrix task 'fan'")
+    p = pipeline(fan, results=(ir.PipelineResult("all", tpl(ir.ResultRef("fan", "r", as_list=True))),))
+    _only(p, "reading the results of matrix task 'fan'")
+
+
+def test_ss501_condition_on_matrix_value() -> None:
+    m = ir.Matrix((ir.MatrixAxis("os", ("linux", "darwin")),))
+    when = cmp(ir.MatrixRef("os"), EQ, lit("linux"))
+    _only(pipeline(task("a", matrix=m, when=when)), "a condition on a matrix value")
+
+
+def test_ss501_sidecar_command() -> None:
+    redis = ir.Sidecar("cache", "redis:7", args=("--port", "6380"))
+    _only(pipeline(task("a", sidecars=(redis,))), "command or args of sidecar 'cache'")
+
+
+def test_sidecar_on_localhost_is_a_warning() -> None:
+    dind = ir.Sidecar("dind", "docker:27-dind", privileged=True)
+    out = github.emit(pipeline(task("a", env=(env("DOCKER_HOST", "tcp://localhost:2375"),), sidecars=(dind,))),
+                      EmitOptions())
+    assert [(d.severity.value, d.rule.code, d.hint) for d in out.diagnostics] == [
+        ("warning", "SS501", "use the sidecar's name as host, e.g. dind:2375")]
+    assert workflow(sidecar())["jobs"]["build"]["services"]  # no warning when the name is used
+
+
+def test_ss501_non_linux_runner() -> None:
+    _only(pipeline(task("a", runs_on="macos-14")), "a job container on runner 'macos-14'")
+
+
+def test_ss501_names_that_are_not_github_ids() -> None:
+    _only(pipeline(task("1st")), "the task name '1st'")
+    _only(pipeline(task("a"), params=(ir.Param("2x", S, ""),)), "the param name '2x'")
+
+
+def test_ss501_matrix_keyword_axis_and_size() -> None:
+    _only(pipeline(task("a", matrix=ir.Matrix((ir.MatrixAxis("include", ("x",)),)))), "the matrix axis name 'include'")
+    big = ir.Matrix((ir.MatrixAxis("x", tuple(range(17))), ir.MatrixAxis("y", tuple(range(17)))))
+    _only(pipeline(task("a", matrix=big)), "a matrix of 289 combinations")
+
+
+def test_ss501_args_without_command() -> None:
+    _only(pipeline(task("a", None, args=(tpl("--help"),))), "args without a command")
+
+
+def test_ss501_too_many_params() -> None:
+    params = tuple(ir.Param(f"p{i}", S, "") for i in range(26))
+    _only(pipeline(task("a"), params=params), "26 params")
+
+
+def test_ss501_dispatch_default_with_template_syntax() -> None:
+    _only(pipeline(task("a"), params=(ir.Param("p", S, "${{ x }}"),)), "the default of param 'p'")
+    _only(pipeline(task("a"), params=(ir.Param("p", A, ("${{",)),)), "the default of param 'p'")
+
+
+def test_ss501_secret_names() -> None:
+    _only(pipeline(task("a", env=(ir.EnvVar("T", ir.SecretRef("github", "token")),))), "'GITHUB_TOKEN'")
+    files = (ir.SecretFile(ir.SecretRef("1password", "key"), "/k"),)
+    _only(pipeline(task("a", secret_files=files)), "'1PASSWORD_KEY'")
+
+
+def test_ss501_points_at_the_spec() -> None:
+    at = Span("spec.yaml", 7, 5, 7, 12)
+    out = github.emit(pipeline(task("a", retry=ir.Retry(3, span=at))), EmitOptions())
+    assert [(d.span, d.hint) for d in out.diagnostics] == [(at, "remove `retries`, or retry inside the script")]
+
+
+# --- the shell the backend writes, run for real ----------------------------------------------
+
+
+def _sh(script: str, env_vars: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(["sh", "-e", "-c", script], env={"PATH": os.environ["PATH"], **env_vars},
+                          cwd=cwd, capture_output=True, text=True, timeout=30)
+
+
+def _parse_github_output(text: str) -> dict[str, str]:
+    """The runner's reading of $GITHUB_OUTPUT: `name=value` or `name<<DELIM` ... `DELIM`."""
+    lines, out, i = text.split("\n"), {}, 0
+    while i < len(lines):
+        line = lines[i]
+        if "<<" in line and ("=" not in line or line.index("<<") < line.index("=")):
+            name, delimiter = line.split("<<", 1)
+            end = lines.index(delimiter, i + 1)
+            out[name] = "\n".join(lines[i + 1:end])
+            i = end + 1
+        elif "=" in line:
+            name, value = line.split("=", 1)
+            out[name] = value
+            i += 1
+        else:
+            i += 1
+    return out
+
+
+def _publish_script() -> str:
+    p = pipeline(task("t", results=(ir.Result("plain"), ir.Result("multi"), ir.Result("tricky"))))
+    return str(step(workflow(p)["jobs"]["t"], "Publish results")["run"])
+
+
+def test_publish_results_handles_newlines_and_delimiters(tmp_path: Path) -> None:
+    results_dir, output = tmp_path / "results", tmp_path / "output"
+    results_dir.mkdir()
+    output.write_text("")
+    (results_dir / "plain").write_text("v1.2.3\n")
+    (results_dir / "multi").write_text("line one\nline two\n")
+    (results_dir / "tricky").write_text("a\nSHIPSPEC_EOF\nSHIPSPEC_EOF_\nb")
+    proc = _sh(_publish_script(), {"SHIPSPEC_RESULTS": str(results_dir), "GITHUB_OUTPUT": str(output),
+                                   "SHIPSPEC_JOB_STATUS": "success"}, tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert _parse_github_output(output.read_text()) == {
+        "plain": "v1.2.3", "multi": "line one\nline two", "tricky": "a\nSHIPSPEC_EOF\nSHIPSPEC_EOF_\nb"}
+
+
+def test_publish_results_fails_on_a_missing_result_only_after_success(tmp_path: Path) -> None:
+    (tmp_path / "output").write_text("")
+    base = {"SHIPSPEC_RESULTS": str(tmp_path), "GITHUB_OUTPUT": str(tmp_path / "output")}
+    failed = _sh(_publish_script(), {**base, "SHIPSPEC_JOB_STATUS": "success"}, tmp_path)
+    assert failed.returncode == 1 and "::error::result plain was not written" in failed.stdout
+    assert _sh(_publish_script(), {**base, "SHIPSPEC_JOB_STATUS": "failure"}, tmp_path).returncode == 0
+
+
+def test_command_line_passes_argv_unchanged(tmp_path: Path) -> None:
+    run = step(workflow(command())["jobs"]["pack"], "Run command")["run"]
+    shell = run.replace("exec ", "printf '<%s>\\n' ", 1)
+    proc = _sh(shell, {"SHIPSPEC_PARAM_REPO": "my repo $(x)", "SHIPSPEC_RUN_SHA": "abc"}, tmp_path)
+    assert proc.stdout == "<pack>\n<build>\n<--tag=my repo $(x):abc>\n<it's ${{ x }}>\n<>\n"
+
+
+def test_secret_file_is_written_private(tmp_path: Path) -> None:
+    target = tmp_path / "dir" / "key"
+    p = pipeline(task("a", secret_files=(ir.SecretFile(ir.SecretRef("s", "k"), str(target)),)))
+    write = step(workflow(p)["jobs"]["a"], f"Write secret file {target}")
+    proc = _sh(write["run"], {"SHIPSPEC_SECRET_FILE": "line1\nline2 'quoted' $HOME"}, tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert target.read_text() == "line1\nline2 'quoted' $HOME"
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+
+
+def test_artifact_round_trip_keeps_modes_and_dot_files(tmp_path: Path) -> None:
+    name = "rt" + re.sub(r"\W", "", tmp_path.name)
+    src, dest = tmp_path / "src", tmp_path / "dest"
+    src.mkdir()
+    (src / "run.sh").write_text("#!/bin/sh\n")
+    (src / "run.sh").chmod(0o755)
+    (src / ".hidden").write_text("x")
+    producer = task("p", produces=(ir.ArtifactOut(name, str(src)),))
+    consumer = task("c", depends=deps("p"), consumes=(ir.ArtifactIn(name, "p", str(dest)),))
+    jobs = workflow(pipeline(producer, consumer))["jobs"]
+    out_dir, in_dir = Path(ARTIFACTS_DIR, "out", name), Path(ARTIFACTS_DIR, "in", name)
+    try:
+        assert _sh(step(jobs["p"], f"Pack artifact {name}")["run"], {}, tmp_path).returncode == 0
+        in_dir.mkdir(parents=True)
+        for tar in out_dir.glob("*.tar"):  # what upload + download do
+            shutil.copy(tar, in_dir)
+        assert _sh(step(jobs["c"], f"Unpack artifact {name}")["run"], {}, tmp_path).returncode == 0
+    finally:
+        shutil.rmtree(out_dir, ignore_errors=True)
+        shutil.rmtree(in_dir, ignore_errors=True)
+    assert os.access(dest / "run.sh", os.X_OK) and (dest / ".hidden").read_text() == "x"
+
+
+# --- conditions, evaluated by GitHub's own expression evaluator --------------------------------
+
+_EVALUATE = """
+import { Lexer, Parser, Evaluator, data } from "EXPRESSIONS";
+let input = "";
+for await (const chunk of process.stdin) input += chunk;
+const out = [];
+for (const { expr, context, status } of JSON.parse(input)) {
+  const fn = (name, value) => [name, { name, minArgs: 0, maxArgs: 0, call: () => new data.BooleanData(value) }];
+  const funcs = new Map([fn("always", true), fn("failure", !!status.failure), fn("cancelled", !!status.cancelled),
+                         fn("success", !status.failure && !status.cancelled)]);
+  const tree = new Parser(new Lexer(expr).lex().tokens, Object.keys(context), [...funcs.values()]).parse();
+  const value = new Evaluator(tree, JSON.parse(JSON.stringify(context), data.reviver), funcs).evaluate();
+  out.push(value.kind === data.Kind.Boolean ? value.value : value.coerceString());
+}
+console.log(JSON.stringify(out));
+"""
+
+
+def _evaluate(tmp_path: Path, cases: list[tuple[str, dict[str, Any], dict[str, bool]]]) -> list[Any]:
+    """Evaluate `${{ expr }}` strings (the whole field) with contexts and status-function results."""
+    tools = validators.node_tools()
+    module = tools / "node_modules" / "@actions" / "expressions" / "dist" / "index.js"
+    script = tmp_path / "evaluate.mjs"
+    script.write_text(_EVALUATE.replace("EXPRESSIONS", module.as_uri()))
+    payload = [{"expr": re.fullmatch(r"\$\{\{ (.*) \}\}", e, re.S)[1], "context": c, "status": s}  # type: ignore[index]
+               for e, c, s in cases]
+    proc = subprocess.run(["node", str(script)], input=json.dumps(payload), capture_output=True, text=True,
+                          timeout=60, check=True)
+    values: list[Any] = json.loads(proc.stdout)
+    return values
+
+
+def test_job_conditions_evaluate_as_argo_and_tekton_would(tmp_path: Path) -> None:
+    condition = workflow(basic())["jobs"]["test"]["if"]
+    inputs = {"enable-test": True, "count": 3, "repo": "r"}
+    needs = {"checkout": {"result": "success", "outputs": {"commit": "ABC"}}}
+    ok: dict[str, bool] = {}
+    assert _evaluate(tmp_path, [
+        (condition, {"inputs": inputs, "needs": needs}, ok),  # typed boolean input compares as 'true'
+        (condition, {"inputs": {**inputs, "enable-test": False}, "needs": needs}, ok),
+        (condition, {"inputs": {**inputs, "count": 1}, "needs": needs}, ok),  # 'ABC' == 'abc' on GitHub
+        (condition, {"inputs": {**inputs, "count": 1},
+                     "needs": {"checkout": {"result": "skipped", "outputs": {}}}}, ok),
+        (condition, {"inputs": inputs, "needs": needs}, {"failure": True}),  # an ancestor failed
+        (condition, {"inputs": inputs, "needs": needs}, {"cancelled": True}),
+    ]) == [True, False, True, False, False, False]
+
+
+def test_finally_status_and_empty_matrix_guard_evaluate(tmp_path: Path) -> None:
+    jobs = workflow(with_finally())["jobs"]
+    status = step(jobs["notify"], "Run script")["env"]["SHIPSPEC_PIPELINE_STATUS"]
+    guard = workflow(matrix())["jobs"]["image"]["if"]
+    no: dict[str, bool] = {}
+
+    def needs(*results: str) -> dict[str, Any]:
+        return {"needs": {f"t{i}": {"result": r, "outputs": {}} for i, r in enumerate(results)}}
+    assert _evaluate(tmp_path, [
+        (status, needs("success", "skipped"), no), (status, needs("success", "failure"), no),
+        (status, needs("cancelled", "success"), no),
+        (guard, {"inputs": {"platforms": '["linux/amd64"]'}}, no), (guard, {"inputs": {"platforms": "[]"}}, no),
+    ]) == ["Succeeded", "Failed", "Failed", True, False]
+
+
+# --- every emitted file through every validator ----------------------------------------------
+
+
+def test_every_valid_pipeline_passes_the_validators(tmp_path: Path) -> None:
+    paths = []
+    for case, build in VALID.items():
+        doc, diagnostics = emit(build())
+        assert diagnostics == [], case
+        path = tmp_path / f"{case}.yaml"
+        path.write_text(yamlout.dump([doc], "spec.yaml", "github"))
+        paths.append(path)
+    problems = [p for results in (validators.actionlint(paths), validators.workflow_parser(paths),
+                                  validators.zizmor(paths)) for found in results.values() for p in found]
+    scripts = [s for path in paths for s in validators.shell_scripts("github", path)]
+    problems += [f"{label}: {p}" for label, found in validators.shellcheck_many(scripts).items() for p in found]
+    assert problems == []
