@@ -19,6 +19,8 @@ RESULTS_DIR = "/tmp/shipspec/results"
 
 RESULTS_ENV = "SHIPSPEC_RESULTS"
 
+DEFAULT_RUNS_ON = "ubuntu-24.04"
+
 
 class ParamType(enum.Enum):
     STRING = "string"
@@ -77,7 +79,7 @@ class RunField(enum.Enum):
 
 @dataclass(frozen=True, slots=True)
 class RunRef:
-    field: RunField
+    kind: RunField
     span: Span = field(default=UNKNOWN_SPAN, compare=False)
 
 
@@ -257,9 +259,21 @@ class Sidecar:
     privileged: bool = False
     span: Span = UNKNOWN_SPAN
 
+    @property
+    def host_env(self) -> str:
+        """The env var a backend sets on the task to the host name that reaches this sidecar:
+        `localhost` on Kubernetes (one pod), the service's name on GitHub. Scripts read it for
+        `~{ sidecars.NAME.host }`."""
+        return f"SHIPSPEC_SIDECAR_{upper_snake(self.name)}_HOST"
+
+
+SIDECAR_HOST_KUBERNETES = "localhost"
+
 
 @dataclass(frozen=True, slots=True)
 class SecurityContext:
+    """The pod's security context on Kubernetes engines; GitHub runs jobs as the runner sets them."""
+
     run_as_user: int | None = None
     run_as_group: int | None = None
     seccomp: str | None = None  # "RuntimeDefault" | "Unconfined"
@@ -376,7 +390,7 @@ class Pipeline:
     host_network: bool = False  # Kubernetes engines
     storage_size: str = "1Gi"  # the per-run volume that carries artifacts between tasks
     storage_class: str | None = None
-    runs_on: str = "ubuntu-24.04"  # GitHub
+    runs_on: str = DEFAULT_RUNS_ON  # GitHub
     span: Span = UNKNOWN_SPAN
 
     @property
@@ -409,5 +423,5 @@ def env_name(ref: Ref) -> str:
     if isinstance(ref, MatrixRef):
         return f"SHIPSPEC_MATRIX_{upper_snake(ref.axis)}"
     if isinstance(ref, RunRef):
-        return f"SHIPSPEC_RUN_{ref.field.name}"
+        return f"SHIPSPEC_RUN_{ref.kind.name}"
     return "SHIPSPEC_PIPELINE_STATUS"

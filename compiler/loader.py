@@ -118,7 +118,8 @@ class _Builder:
 
     def build(self) -> Document:
         from ruamel.yaml import YAML
-        from ruamel.yaml.error import MarkedYAMLError
+        from ruamel.yaml.error import MarkedYAMLError, YAMLError
+        from ruamel.yaml.reader import ReaderError
 
         events = YAML(typ="rt", pure=True).parse(self.text)
         try:
@@ -128,9 +129,20 @@ class _Builder:
             span = self._mark_span(mark, mark)
             message = (exc.problem or exc.context or "invalid YAML").strip()
             self.diagnostics.append(error(rules.YAML_SYNTAX, span, f"invalid YAML: {message}"))
+        except ReaderError as exc:
+            self.diagnostics.append(error(rules.YAML_SYNTAX, self._offset_span(exc.position),
+                                          f"invalid YAML: control character U+{_codepoint(exc.character):04X} is not allowed",
+                                          "remove control characters from the file"))
+        except YAMLError as exc:  # any other parser complaint: still a user error, never a crash
+            self.diagnostics.append(error(rules.YAML_SYNTAX, Span(self.file, 1, 1, 1, 1), f"invalid YAML: {exc}"))
         if self.diagnostics:
             raise SpecError(self.diagnostics)
         return self.doc
+
+    def _offset_span(self, offset: int) -> Span:
+        line = self.text.count("\n", 0, offset) + 1
+        col = offset - (self.text.rfind("\n", 0, offset) + 1) + 1
+        return Span(self.file, line, col, line, col + 1)
 
     def _mark_span(self, start: Any, end: Any) -> Span:
         if start is None:
@@ -214,6 +226,10 @@ class _Builder:
         return out
 
     _last_end: Any = None
+
+
+def _codepoint(character: int | str) -> int:
+    return character if isinstance(character, int) else ord(character[:1] or "\0")
 
 
 def _implicit(event: Any) -> bool:

@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable
 
 from . import expr, ir, rules, spec
-from .diagnostics import Diagnostic
+from .diagnostics import Diagnostic, Span
 from .loader import Document, Loc
 from .refs import Scope, SpanAt, TaskInfo, did_you_mean, lower_condition, resolve
 
@@ -47,7 +47,7 @@ def lower(model: spec.Spec, doc: Document, source: str) -> tuple[ir.Pipeline, li
         host_network=k8s.host_network,
         storage_size=storage.size,
         storage_class=storage.storage_class,
-        runs_on=(body.github.runs_on if body.github and body.github.runs_on else ir.Pipeline.runs_on),
+        runs_on=(body.github.runs_on if body.github and body.github.runs_on else ir.DEFAULT_RUNS_ON),
         span=doc.span(("metadata", "name")),
     )
     return pipeline, scope.diagnostics
@@ -68,6 +68,7 @@ class _Lowerer:
         self.scope = scope
         self.producers = self._producers(body)
         self.cache_names = {c.name for c in body.caches}
+        self.sidecars: tuple[str, ...] = ()
 
     def report(self, rule: rules.Rule, loc: Loc, message: str, hint: str | None = None) -> None:
         self.scope.report(rule, self.doc.span(loc), message, hint)
@@ -147,6 +148,7 @@ class _Lowerer:
         if self.scope.task is None or self.scope.task.is_finally != is_finally:
             self.scope.task = TaskInfo(t.name, (), t.matrix is not None, is_finally)
         self.scope.axes = tuple(t.matrix.axes) if t.matrix else ()
+        self.sidecars = tuple(s.name for s in t.sidecars)
         env = [self._env(name, value, (*loc, "env", name)) for name, value in t.env.items()]
         script = self._script(t.run, (*loc, "run"), env) if t.run is not None else None
         command = tuple(self.template(c, (*loc, "command", i)) for i, c in enumerate(t.command))
@@ -172,7 +174,8 @@ class _Lowerer:
             secret_files=tuple(self._secret_file(s, (*loc, "secretFiles", i))
                                for i, s in enumerate(t.secret_files)),
             sidecars=tuple(self._sidecar(s, (*loc, "sidecars", i)) for i, s in enumerate(t.sidecars)),
-            security=self._security(t.security_context, (*loc, "securityContext")),
+            security=self._security(t.kubernetes.security_context if t.kubernetes else None,
+                                    (*loc, "kubernetes", "securityContext")),
             resources=self._resources(t, (*loc, "kubernetes", "resources")),
             timeout_s=self._seconds(t.timeout, (*loc, "timeout")),
             retry=self._retry(t.retries, (*loc, "retries")),
@@ -208,6 +211,9 @@ class _Lowerer:
                 out.append(piece)
                 continue
             span = self.doc.offset_span(loc, piece.start, piece.end - piece.start)
+            if piece.path[0] == "sidecars":
+                out.append(self._sidecar_host(piece, span))
+                continue
             ref = resolve(self.scope, piece, span)
             if ref is None:
                 continue
@@ -219,6 +225,19 @@ class _Lowerer:
                 declared.add(name)
             out.append("${" + name + "}")
         return "".join(out)
+
+    def _sidecar_host(self, piece: expr.RawRef, span: Span) -> str:
+        """`~{ sidecars.NAME.host }`: an env var every backend sets, so a script reaches the sidecar."""
+        names = self.sidecars
+        if len(piece.path) != 3 or piece.path[2] != "host":
+            self.scope.report(rules.UNKNOWN_REFERENCE, span, f"'{piece.text}' is not a reference",
+                              "write ~{ sidecars.NAME.host }")
+        elif piece.path[1] not in names:
+            self.scope.report(rules.UNKNOWN_REFERENCE, span, f"this task has no sidecar '{piece.path[1]}'",
+                              did_you_mean(piece.path[1], names) or "declare it under `sidecars:`")
+        else:
+            return "${" + ir.Sidecar(piece.path[1], "").host_env + "}"
+        return ""
 
     def _depends(self, t: spec.Task, loc: Loc, env: list[ir.EnvVar], argv: tuple[ir.Template, ...],
                  when: ir.Condition | None, consumes: Iterable[ir.ArtifactIn | None],

@@ -32,7 +32,7 @@ def parse_spec(doc: Document) -> spec.Spec:
 def _check_header(doc: Document) -> None:
     data = doc.data
     if not isinstance(data, dict):
-        kind = "an empty file" if data is None else f"a {_kind(data)}"
+        kind = "an empty file" if data is None else _kind(data)
         raise SpecError([error(rules.WRONG_TYPE, doc.span(()),
                                f"a spec is a mapping with apiVersion, kind, metadata and spec; this is {kind}",
                                f"start the file with `apiVersion: {spec.API_VERSION}`")])
@@ -44,8 +44,9 @@ def _check_header(doc: Document) -> None:
 
 
 def _kind(value: Any) -> str:
-    return {list: "list", str: "string", int: "number", float: "number", bool: "boolean",
-            dict: "mapping"}.get(type(value), type(value).__name__)
+    """The value's kind with its article: 'a list', 'nothing'."""
+    return {list: "a list", str: "a string", int: "a number", float: "a number", bool: "a boolean",
+            dict: "a mapping", type(None): "nothing"}.get(type(value), f"a {type(value).__name__}")
 
 
 def _diagnostics(doc: Document, errors: list[Any]) -> list[Diagnostic]:
@@ -80,7 +81,7 @@ def _merged_type_error(errors: list[Any], value: Any) -> dict[str, Any]:
     words = [w for w in dict.fromkeys(_TYPE_WORDS.get(e["type"]) for e in errors) if w]
     expected = ", ".join(words[:-1]) + f" or {words[-1]}" if len(words) > 1 else "".join(words)
     return {"type": "union_type", "loc": errors[0]["loc"], "input": value,
-            "msg": f"expected {expected}, got a {_kind(value)}"}
+            "msg": f"expected {expected}, got {_kind(value)}"}
 
 
 def _data_loc(data: Any, loc: tuple[Any, ...]) -> Loc:
@@ -137,7 +138,7 @@ def _wrong(doc: Document, loc: Loc, message: str, rule: Rule) -> Diagnostic:
 def _message(err: dict[str, Any]) -> str:
     expected = _TYPE_WORDS.get(err["type"])
     if expected:
-        return f"expected {expected}, got a {_kind(err['input'])}"
+        return f"expected {expected}, got {_kind(err['input'])}"
     if err["type"] == "string_pattern_mismatch":
         return f"'{err['input']}' is not a duration: write seconds (1200) or '90s', '20m', '1h30m'"
     if err["type"] == "too_short":

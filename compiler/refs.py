@@ -54,6 +54,10 @@ def resolve(scope: Scope, raw: expr.RawRef, span: Span) -> ir.Ref | None:
         return _matrix(scope, rest[0], span)
     if root == "run" and len(rest) == 1 and rest[0] in _RUN_FIELDS:
         return ir.RunRef(_RUN_FIELDS[rest[0]], span)
+    if root == "sidecars":
+        scope.report(rules.UNKNOWN_REFERENCE, span, f"'{raw.text}' can only be used in a `run` script",
+                     "read the host in the script, e.g. export DOCKER_HOST=\"tcp://~{ sidecars.dind.host }:2375\"")
+        return None
     if raw.path == ("pipeline", "status"):
         if scope.task is not None and not scope.task.is_finally:
             scope.report(rules.STATUS_OUTSIDE_FINALLY, span,
@@ -63,7 +67,7 @@ def resolve(scope: Scope, raw: expr.RawRef, span: Span) -> ir.Ref | None:
         return ir.StatusRef(span)
     scope.report(rules.UNKNOWN_REFERENCE, span, f"'{raw.text}' is not a reference",
                  "references are params.NAME, tasks.NAME.results.NAME, matrix.NAME, "
-                 "run.id|name|sha|branch and pipeline.status")
+                 "run.id|name|sha|branch, pipeline.status and sidecars.NAME.host")
     return None
 
 

@@ -122,7 +122,10 @@ class Resources(Model):
 
 
 class TaskKubernetes(Model):
+    """Pod settings for the Kubernetes engines (Argo, Tekton); GitHub runs jobs on its runners."""
+
     resources: Resources | None = None
+    security_context: SecurityContext | None = None
 
 
 class GitHubRunner(Model):
@@ -145,7 +148,6 @@ class Task(Model):
     caches: list[CacheUse] = []
     secret_files: list[SecretFileDecl] = []
     sidecars: list[Sidecar] = []
-    security_context: SecurityContext | None = None
     timeout: Duration | None = None
     retries: int | Retries | None = None
     matrix: Matrix | None = None
@@ -171,6 +173,8 @@ class Storage(Model):
 
 
 class PipelineKubernetes(Model):
+    """Settings for the Kubernetes engines (Argo, Tekton); GitHub Actions has no such concepts."""
+
     service_account: str | None = None
     host_network: bool = False
     storage: Storage | None = None

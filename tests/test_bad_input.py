@@ -28,8 +28,8 @@ def test_broken_spec_is_reported_at_its_position(spec: Path, capsys: pytest.Capt
                                                  update_goldens: bool) -> None:
     monkeypatch.chdir(ERR)
     code, output = _run(capsys, ["validate", spec.name])
-    assert code == 1
-    assert "Traceback" not in output
+    assert code == (1 if ": error: " in output else 0)
+    assert output and "Traceback" not in output
     expected = spec.with_suffix(".out")
     if update_goldens:
         expected.write_text(output)
@@ -39,6 +39,8 @@ def test_broken_spec_is_reported_at_its_position(spec: Path, capsys: pytest.Capt
 
 @pytest.mark.parametrize("spec", CASES, ids=lambda p: p.stem)
 def test_broken_spec_writes_no_output(spec: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    if ": error: " not in spec.with_suffix(".out").read_text():
+        pytest.skip("warnings only: this spec compiles")
     out = tmp_path / "out"
     code, _ = _run(capsys, ["compile", str(spec), "-o", str(out)])
     assert code == 1

@@ -17,7 +17,9 @@ from shipspec.compiler.diagnostics import has_errors
 
 TRICKY_TEXT = st.sampled_from(["main", "{{ x }}", "$(params.y)", "${{ github.sha }}", "it's", 'say "hi"',
                                "a\nb", "100", "true", "", "~~{ lit }", "$HOME", "`id`"])
-PARAM_TYPES = {"string": TRICKY_TEXT, "bool": st.booleans(), "int": st.integers(0, 10_000)}
+# GitHub cannot hold `${{` in a workflow_dispatch default (a documented SS501), so defaults leave it out
+DEFAULT_TEXT = TRICKY_TEXT.filter(lambda t: "${{" not in t)
+PARAM_TYPES = {"string": DEFAULT_TEXT, "bool": st.booleans(), "int": st.integers(0, 10_000)}
 
 
 @st.composite

@@ -119,7 +119,7 @@ def input_name(ref: ir.Ref) -> str:
     if isinstance(ref, ir.MatrixRef):
         return f"matrix_{ref.axis}"
     if isinstance(ref, ir.RunRef):
-        return f"run_{ref.field.value}"
+        return f"run_{ref.kind.value}"
     return "pipeline_status"
 
 

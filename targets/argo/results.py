@@ -60,7 +60,7 @@ def _term(ctx: Context, part: str | ir.Ref, result: ir.PipelineResult, inputs: d
     if isinstance(part, ir.ParamRef):
         inputs.setdefault(part.name, {"name": part.name})
         return syntax.expr_input(part.name)
-    if isinstance(part, ir.RunRef) and part.field in RUN_INPUTS:
+    if isinstance(part, ir.RunRef) and part.kind in RUN_INPUTS:
         return _run_term(ctx, part, result, inputs)
     if isinstance(part, ir.RunRef):
         run_value(ctx, part)  # reports SHA/BRANCH
@@ -72,9 +72,9 @@ def _term(ctx: Context, part: str | ir.Ref, result: ir.PipelineResult, inputs: d
 
 
 def _run_term(ctx: Context, ref: ir.RunRef, result: ir.PipelineResult, inputs: dict[str, Json]) -> str:
-    name, field = RUN_INPUTS[ref.field]
+    name, field = RUN_INPUTS[ref.kind]
     if any(p.name == name for p in ctx.pipeline.params):
-        ctx.unsupported(result.span, f"a pipeline result that reads run.{ref.field.value}",
+        ctx.unsupported(result.span, f"a pipeline result that reads run.{ref.kind.value}",
                         f"the Argo backend carries it in the input '{name}', which a param of that name would set",
                         f"rename the param '{name}'")
     inputs.setdefault(name, {"name": name, "value": syntax.run_field(field)})

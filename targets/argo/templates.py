@@ -70,6 +70,7 @@ def _main(ctx: Context, task: ir.Task) -> Json:
         if task.args:
             out["args"] = [template_text(ctx, t) for t in task.args]
     env = ([_results_env()] if task.results else []) + [_env(ctx, var) for var in task.env]
+    env += [{"name": s.host_env, "value": ir.SIDECAR_HOST_KUBERNETES} for s in task.sidecars]
     if env:
         out["env"] = env
     if task.working_dir:

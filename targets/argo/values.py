@@ -33,13 +33,13 @@ def _result(ctx: Context, ref: ir.ResultRef, scope: Scope) -> str:
 
 def run_value(ctx: Context, ref: ir.RunRef) -> str:
     """`{{workflow.uid}}` / `{{workflow.name}}`; Argo does not know which commit a run builds."""
-    if ref.field is ir.RunField.ID:
+    if ref.kind is ir.RunField.ID:
         return syntax.run_field("uid")
-    if ref.field is ir.RunField.NAME:
+    if ref.kind is ir.RunField.NAME:
         return syntax.run_field("name")
-    field = ref.field.value
+    field = ref.kind.value
     ctx.unsupported(
         ref.span, f"run.{field}", "an Argo Workflow is not tied to a commit or branch, so it has no variable for them",
-        f"pass the {_RUN_PARAM[ref.field]} as a param (e.g. `{field}`) and read `~{{ params.{field} }}`",
+        f"pass the {_RUN_PARAM[ref.kind]} as a param (e.g. `{field}`) and read `~{{ params.{field} }}`",
     )
     return ""

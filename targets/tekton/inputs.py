@@ -102,7 +102,7 @@ def _refs(task: ir.Task) -> Iterator[ir.Ref]:
 
 
 def _unsupported(ref: ir.Ref, task: ir.Task, diags: list[Diagnostic]) -> bool:
-    if isinstance(ref, ir.RunRef) and syntax.run_context(ref.field) is None:
+    if isinstance(ref, ir.RunRef) and syntax.run_context(ref.kind) is None:
         diags.append(run_field_unsupported(ref))
         return True
     if syntax.is_array(ref) and any(ref in (e.value.refs if isinstance(e.value, ir.Template) else ())
@@ -116,7 +116,7 @@ def _unsupported(ref: ir.Ref, task: ir.Task, diags: list[Diagnostic]) -> bool:
 
 
 def run_field_unsupported(ref: ir.RunRef) -> Diagnostic:
-    return checks.unsupported(ref.span, f"run.{ref.field.value}",
+    return checks.unsupported(ref.span, f"run.{ref.kind.value}",
                               "a PipelineRun does not know which commit it builds",
                               "pass the commit as a param")
 
@@ -130,7 +130,7 @@ def _param_name(ref: ir.Ref) -> str:
     elif isinstance(ref, ir.MatrixRef):
         name = ref.axis
     elif isinstance(ref, ir.RunRef):
-        name = f"run-{ref.field.value}"
+        name = f"run-{ref.kind.value}"
     else:
         name = "pipeline-status"
     kebab = re.sub(r"[^a-z0-9]+", "-", _CAMEL_HUMP.sub("-", name).lower()).strip("-")

@@ -81,7 +81,7 @@ def pipeline_ref(ref: ir.Ref, *, finally_tasks: frozenset[str] = frozenset()) ->
     if isinstance(ref, ir.ResultRef):
         return task_result(ref.task, ref.result, whole_array=ref.as_list, finally_task=ref.task in finally_tasks)
     if isinstance(ref, ir.RunRef):
-        return run_context(ref.field)
+        return run_context(ref.kind)
     if isinstance(ref, ir.StatusRef):
         return TASKS_STATUS
     return None  # MatrixRef: bound per instance by the matrix

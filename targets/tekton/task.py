@@ -74,7 +74,9 @@ def _main_step(task: ir.Task, found: inputs.Inputs, security: Doc | None,
         step["args"] = [inputs.render(t, found) for t in task.args]
     if task.working_dir:
         step["workingDir"] = task.working_dir
-    if env := _env(task.env, found, results=bool(task.results)):
+    env = _env(task.env, found, results=bool(task.results))
+    env += [{"name": s.host_env, "value": ir.SIDECAR_HOST_KUBERNETES} for s in task.sidecars]
+    if env:
         step["env"] = env
     if task.resources is not None and (resources := _resources(task.resources)):
         step["computeResources"] = resources
