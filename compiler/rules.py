@@ -35,4 +35,3 @@ STATUS_OUTSIDE_FINALLY = Rule("SS303", "status-outside-finally", "pipeline.statu
 SECRET_IN_LITERAL = Rule("SS401", "secret-in-literal", "a value that looks like an inlined secret")
 
 UNSUPPORTED_ON_TARGET = Rule("SS501", "unsupported-on-target", "the target cannot express a feature")
-NAME_TOO_LONG_FOR_TARGET = Rule("SS502", "name-too-long-for-target", "a name over an engine's length limit")

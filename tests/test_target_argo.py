@@ -590,5 +590,5 @@ def test_pipeline_results_argo_cannot_read_are_unsupported() -> None:
 
 def test_template_kind_name_over_argo_limit() -> None:
     p = ir.Pipeline(name="x" * 64, source="spec.yaml", tasks=(task("t"),), span=span(1))
-    assert [d.rule.code for d in emit(p, "WorkflowTemplate").diagnostics] == ["SS502"]
+    assert [d.rule.code for d in emit(p, "WorkflowTemplate").diagnostics] == ["SS501"]
     assert emit(p, "Workflow").diagnostics == []

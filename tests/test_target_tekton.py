@@ -607,7 +607,7 @@ def test_script_with_its_own_shebang_is_kept() -> None:
 def test_names_over_tekton_limits() -> None:
     long_task = "t" * 64
     found = emit(pipeline(task(long_task, span=at(3)), name="p" * 64)).diagnostics
-    assert sorted(d.rule.code for d in found) == ["SS502", "SS502"]
+    assert sorted(d.rule.code for d in found) == ["SS501", "SS501"]
     assert any(f"'{long_task}' has 64 characters; tekton allows 63" in d.message for d in found)
 
 

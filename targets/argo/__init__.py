@@ -51,7 +51,7 @@ def _metadata(ctx: Context, kind: str) -> Json:
     out: Json = {"generateName": f"{p.name}-"} if kind == "Workflow" else {"name": p.name}
     if kind != "Workflow" and len(p.name) > MAX_NAME:
         ctx.diagnostics.append(diagnostics.error(
-            rules.NAME_TOO_LONG_FOR_TARGET, p.span,
+            rules.UNSUPPORTED_ON_TARGET, p.span,
             f"pipeline name '{p.name}' is {len(p.name)} characters; Argo allows {MAX_NAME} for a {kind}",
             "shorten the pipeline name"))
     if p.namespace and kind == "ClusterWorkflowTemplate":

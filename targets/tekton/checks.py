@@ -56,7 +56,7 @@ def name(kind: str, text: str, rule: str, span: Span, max_len: int | None = None
         yield unsupported(span, f"{kind} name '{text}'", f"Tekton wants {_RULE_TEXT[rule]}",
                           f"rename the {kind}")
     if max_len is not None and len(text) > max_len:
-        yield error(rules.NAME_TOO_LONG_FOR_TARGET, span,
+        yield error(rules.UNSUPPORTED_ON_TARGET, span,
                     f"{kind} name '{text}' has {len(text)} characters; {TARGET} allows {max_len}",
                     f"shorten the {kind} name to {max_len} characters or fewer")
 
