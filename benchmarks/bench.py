@@ -48,17 +48,19 @@ def generated(n: int) -> str:
     return json.dumps(spec)
 
 
-def in_process(n: int) -> float:
-    from shipspec.compiler.cli import TARGETS, compile_one
+def in_process(n: int, target: str) -> float | None:
+    """Median ms to compile a generated spec for one target; None when the target refuses it
+    (GitHub does not run workflow files over 500 KB, which 1000 tasks exceed)."""
+    from shipspec.compiler.cli import compile_one
 
     text = generated(n)
-    compile_one(text, "gen.yaml", TARGETS)  # warm imports
     times = []
     for _ in range(3):
         start = time.perf_counter()
-        texts, diagnostics = compile_one(text, "gen.yaml", TARGETS)
+        texts, _ = compile_one(text, "gen.yaml", (target,))
         times.append((time.perf_counter() - start) * 1000)
-        assert len(texts) == 3, diagnostics
+        if target not in texts:
+            return None
     return statistics.median(times)
 
 
@@ -70,6 +72,9 @@ def main() -> None:
         ("python -c pass", cold([py, "-c", "pass"])),
         ('python -c "import ruamel.yaml"', cold([py, "-c", "import ruamel.yaml"])),
         ('python -c "import pydantic, ruamel.yaml"', cold([py, "-c", "import pydantic, ruamel.yaml"])),
+        # `import pydantic` is lazy; using models loads pydantic.main, the fair floor for validating
+        ('python -c "from pydantic import BaseModel; from ruamel.yaml import YAML"',
+         cold([py, "-c", "from pydantic import BaseModel; from ruamel.yaml import YAML"])),
         ("shipspec --version", cold([exe, "--version"])),
         ("shipspec validate examples/hello-world.yaml", cold([exe, "validate", "examples/hello-world.yaml"])),
         ("shipspec compile examples/hello-world.yaml -t argo", cold([exe, "compile", "examples/hello-world.yaml",
@@ -80,10 +85,16 @@ def main() -> None:
     print(f"| command (cold process, median of {RUNS}) | ms |\n|---|---:|")
     for label, ms in rows:
         print(f"| `{label}` | {ms:.0f} |")
-    print("\n| generated spec, all three targets, in one process | ms | ms per task |\n|---|---:|---:|")
+    from shipspec.compiler.cli import TARGETS, compile_one
+
+    compile_one(generated(2), "gen.yaml", TARGETS)  # imports, once
+    print("\n| generated spec, in one process (ms; per task) | " + " | ".join(TARGETS) + " |")
+    print("|---|" + "---:|" * len(TARGETS))
     for n in (10, 100, 1000):
-        ms = in_process(n)
-        print(f"| {n} tasks | {ms:.1f} | {ms / n:.2f} |")
+        cells = [in_process(n, t) for t in TARGETS]
+        shown = [f"{ms:.0f} ({ms / n:.2f})" if ms is not None else "over GitHub's 500 KB file limit"
+                 for ms in cells]
+        print(f"| {n} tasks | " + " | ".join(shown) + " |")
 
 
 if __name__ == "__main__":
