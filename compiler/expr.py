@@ -213,8 +213,11 @@ class _Parser:
             right = self.operand()
             return Cmp(left, op, (right,), _start(left), _end(right))
         if self._is("in", "not"):
-            op = "in" if self.take().text == "in" else (self.take("in") and "notin")
+            negated = self.take().text == "not"
+            if negated:
+                self.take("in")
             values, end = self.list_()
+            op = "notin" if negated else "in"
             return Cmp(left, op, values, _start(left), end)
         return left
 

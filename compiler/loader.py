@@ -130,8 +130,9 @@ class _Builder:
             message = (exc.problem or exc.context or "invalid YAML").strip()
             self.diagnostics.append(error(rules.YAML_SYNTAX, span, f"invalid YAML: {message}"))
         except ReaderError as exc:
+            char = f"U+{_codepoint(exc.character):04X}"
             self.diagnostics.append(error(rules.YAML_SYNTAX, self._offset_span(exc.position),
-                                          f"invalid YAML: control character U+{_codepoint(exc.character):04X} is not allowed",
+                                          f"invalid YAML: control character {char} is not allowed",
                                           "remove control characters from the file"))
         except YAMLError as exc:  # any other parser complaint: still a user error, never a crash
             self.diagnostics.append(error(rules.YAML_SYNTAX, Span(self.file, 1, 1, 1, 1), f"invalid YAML: {exc}"))

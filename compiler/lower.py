@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable
 
 from . import expr, ir, rules, spec
-from .diagnostics import Diagnostic, Span
+from .diagnostics import Diagnostic, Rule, Span
 from .loader import Document, Loc
 from .refs import Scope, SpanAt, TaskInfo, did_you_mean, lower_condition, resolve
 
@@ -70,7 +70,7 @@ class _Lowerer:
         self.cache_names = {c.name for c in body.caches}
         self.sidecars: tuple[str, ...] = ()
 
-    def report(self, rule: rules.Rule, loc: Loc, message: str, hint: str | None = None) -> None:
+    def report(self, rule: Rule, loc: Loc, message: str, hint: str | None = None) -> None:
         self.scope.report(rule, self.doc.span(loc), message, hint)
 
     # --- params and pipeline results -----------------------------------------------------

@@ -89,9 +89,7 @@ def _data_loc(data: Any, loc: tuple[Any, ...]) -> Loc:
     out: list[str | int] = []
     node = data
     for part in loc:
-        if isinstance(node, dict) and part in node:
-            node = node[part]
-        elif isinstance(node, list) and isinstance(part, int) and part < len(node):
+        if _has(node, part):
             node = node[part]
         elif isinstance(node, dict) and isinstance(part, str) and not _is_tag(part):
             out.append(part)  # a missing or extra key: keep it, the caller points at its parent
@@ -100,6 +98,12 @@ def _data_loc(data: Any, loc: tuple[Any, ...]) -> Loc:
             continue
         out.append(part)
     return tuple(out)
+
+
+def _has(node: Any, part: Any) -> bool:
+    if isinstance(node, dict):
+        return part in node
+    return isinstance(node, list) and isinstance(part, int) and part < len(node)
 
 
 def _is_tag(part: str) -> bool:

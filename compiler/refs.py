@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from . import expr, ir, rules
-from .diagnostics import Diagnostic, Span, error
+from .diagnostics import Diagnostic, Rule, Span, error
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,7 +33,7 @@ class Scope:
     axes: tuple[str, ...] = ()
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
-    def report(self, rule: rules.Rule, span: Span, message: str, hint: str | None = None) -> None:
+    def report(self, rule: Rule, span: Span, message: str, hint: str | None = None) -> None:
         self.diagnostics.append(error(rule, span, message, hint))
 
 
@@ -163,8 +163,9 @@ _OPS = {"==": ir.CompareOp.EQ, "!=": ir.CompareOp.NE, "in": ir.CompareOp.IN, "no
 
 def _compare(scope: Scope, node: expr.Cmp, at: SpanAt, negate: bool) -> ir.Condition | None:
     left = _operand(scope, node.left, at)
-    right = tuple(_operand(scope, r, at) for r in node.right)
-    if left is None or any(r is None for r in right):
+    found = [_operand(scope, r, at) for r in node.right]
+    right = tuple(r for r in found if r is not None)
+    if left is None or len(right) < len(found):
         return None
     operands = [left, *right]
     kinds = {k for k in (_kind(o) for o in operands) if k}
@@ -173,7 +174,7 @@ def _compare(scope: Scope, node: expr.Cmp, at: SpanAt, negate: bool) -> ir.Condi
                      f"compares {' and '.join(sorted(kinds))} values", _compare_hint(kinds))
         return None
     op = _NEGATED[node.op] if negate else node.op
-    return ir.Compare(left, _OPS[op], tuple(r for r in right if r is not None), at(node.start, node.end))
+    return ir.Compare(left, _OPS[op], right, at(node.start, node.end))
 
 
 def _operand(scope: Scope, node: expr.RawRef | expr.Lit, at: SpanAt) -> ir.Operand | None:

@@ -32,7 +32,7 @@ class Commented(str):
         return value
 
 
-_YAML11_WORDS = frozenset("y n yes no on off true false null ~".split())
+_YAML11_WORDS = frozenset(["y", "n", "yes", "no", "on", "off", "true", "false", "null", "~"])
 _NUMBERISH = re.compile(r"[-+]?(\.?[0-9][0-9_:.eE+-]*|0[xob][0-9a-fA-F_]+|\.inf|\.nan)", re.IGNORECASE)
 
 

@@ -11,9 +11,10 @@ import datetime
 import difflib
 import functools
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator, Literal
+from typing import Any, Literal
 
 import yaml
 from jsonschema import exceptions
@@ -108,7 +109,7 @@ def _close_objects(node: Any) -> None:
             _close_objects(value)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _argo_schema() -> dict[str, Any]:
     schema = _load_json(SCHEMAS / "argo" / "schema.json")
     schema.pop("oneOf", None)  # we pick the kind ourselves, for precise errors
@@ -121,7 +122,7 @@ def _argo_schema() -> dict[str, Any]:
     return schema
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def validator(engine: Engine, api_version: str, kind: str) -> Validator | None:
     """A compiled validator for apiVersion/kind of that engine, or None if there is none."""
     if engine == "argo" and api_version == ARGO_API and kind in ARGO_KINDS:

@@ -101,7 +101,8 @@ def test_diagnostic_formats(capsys: pytest.CaptureFixture[str]) -> None:
     record = json.loads(as_json)
     assert (record["line"], record["column"], record["code"], record["rule"]) == (7, 13, "SS104", "dependency-cycle")
     _, _, gh = _run(capsys, "validate", str(CYCLE), "--format", "github")
-    assert gh.startswith("::error file=") and ",line=7,col=13,endLine=7,endColumn=18,title=SS104 dependency-cycle::" in gh
+    assert gh.startswith("::error file=")
+    assert ",line=7,col=13,endLine=7,endColumn=18,title=SS104 dependency-cycle::" in gh
 
 
 def test_every_package_folder_ships_in_the_wheel() -> None:

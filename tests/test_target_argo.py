@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 import validators
 from shipspec.compiler import ir, rules
 from shipspec.compiler.diagnostics import Severity, Span

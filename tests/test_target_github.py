@@ -19,8 +19,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 import validators
 from shipspec.compiler import ir, rules
 from shipspec.compiler.diagnostics import Span
@@ -29,7 +27,7 @@ from shipspec.targets.base import EmitOptions
 from shipspec.targets.github import pins
 from shipspec.targets.github.steps import ARTIFACTS_DIR
 
-S, B, I, A = ir.ParamType.STRING, ir.ParamType.BOOL, ir.ParamType.INT, ir.ParamType.ARRAY
+S, B, INT, A = ir.ParamType.STRING, ir.ParamType.BOOL, ir.ParamType.INT, ir.ParamType.ARRAY
 EQ, NE, IN, NOT_IN = ir.CompareOp.EQ, ir.CompareOp.NE, ir.CompareOp.IN, ir.CompareOp.NOT_IN
 
 # --- IR builders ------------------------------------------------------------------------------
@@ -87,11 +85,11 @@ def step(job: dict[str, Any], name: str) -> dict[str, Any]:
 
 REPO = ir.ParamRef("repo", S)
 FLAG = ir.ParamRef("enable-test", B)
-COUNT = ir.ParamRef("count", I)
+COUNT = ir.ParamRef("count", INT)
 PLATFORMS = ir.ParamRef("platforms", A)
 COMMIT = ir.ResultRef("checkout", "commit")
 PARAMS = (ir.Param("repo", S, None, "Where to clone from"), ir.Param("enable-test", B, True),
-          ir.Param("count", I, 3), ir.Param("platforms", A, ("linux/amd64", "linux/arm64")))
+          ir.Param("count", INT, 3), ir.Param("platforms", A, ("linux/amd64", "linux/arm64")))
 
 
 # --- the valid pipelines (each is also run through every validator) ---------------------------

@@ -16,10 +16,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import validators
 import yaml
 from hypothesis import given
 from hypothesis import strategies as st
+
+import validators
 from shipspec.compiler import ir
 from shipspec.compiler.diagnostics import Span
 from shipspec.targets import tekton, yamlout

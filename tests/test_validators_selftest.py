@@ -144,7 +144,8 @@ spec:
               echo testing
 """
 
-TEKTON_WARNING_ONLY = TEKTON_VALID.replace("      default: hello\n", "      default: hello\n    - name: unused\n      type: string\n      default: x\n")
+TEKTON_WARNING_ONLY = TEKTON_VALID.replace(
+    "      default: hello\n", "      default: hello\n    - name: unused\n      type: string\n      default: x\n")
 
 GITHUB_VALID = """\
 name: ci

@@ -221,8 +221,8 @@ def tekton_lint_known_false_positives(docs: list[dict[str, Any]]) -> list[re.Pat
         for t in (*spec.get("tasks", ()), *spec.get("finally", ())):
             chosen += [r["name"] for r in t.get("taskSpec", {}).get("results", ())]
             for axis in t.get("matrix", {}).get("params", ()):
-                patterns.append(re.compile(".*" + re.escape(f"references task '{t['name']}', but parameter "
-                                                            f"'{axis['name']}' is not supplied") + r".*\[no-missing-param\]$"))
+                text = f"references task '{t['name']}', but parameter '{axis['name']}' is not supplied"
+                patterns.append(re.compile(".*" + re.escape(text) + r".*\[no-missing-param\]$"))
             if "matrix" in t:
                 for result in t["taskSpec"].get("results", ()):
                     patterns.append(re.compile(".*" + re.escape(f"'{result['name']}[*]' is not a result in Task "

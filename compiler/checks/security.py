@@ -28,4 +28,6 @@ def _looks_inlined(var: ir.EnvVar) -> bool:
     if not isinstance(var.value, ir.Template) or not _SECRET_NAME.search(var.name.upper()):
         return False
     text = var.value.literal
-    return bool(text) and not _NOT_A_VALUE.search(text) and not _NOT_A_VALUE.search(var.name.upper())
+    if not text:
+        return False
+    return not _NOT_A_VALUE.search(text) and not _NOT_A_VALUE.search(var.name.upper())
