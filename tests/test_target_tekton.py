@@ -185,7 +185,7 @@ def test_script_env_results_depends_and_when(tmp_path: Path) -> None:
     assert main["script"].startswith("#!/bin/sh\nset -e\ngit clone ")
 
     t = ptask(pipe, "test")
-    assert list(t) == ["name", "taskSpec", "when", "runAfter", "params"]
+    assert list(t) == ["name", "taskSpec", "runAfter", "when", "params"]
     assert t["runAfter"] == ["build"]
     assert t["params"] == [{"name": "build-version", "value": "$(tasks.build.results.version)"}]
     assert env_of(step(pipe, "test")) == {"SHIPSPEC_TASK_BUILD_VERSION": "$(params.build-version)"}
@@ -366,7 +366,7 @@ def test_finally_reads_status_and_results(tmp_path: Path) -> None:
     assert ptask(pipe, "alert")["retries"] == 1
     assert pipe["spec"]["results"] == [
         {"name": "summary", "value": "$(tasks.build.results.version)/$(finally.report.results.receipt)"}]
-    assert list(pipe["spec"]) == ["tasks", "results", "finally"]
+    assert list(pipe["spec"]) == ["tasks", "finally", "results"]
 
 
 @pytest.mark.parametrize("value, why", [

@@ -13,19 +13,20 @@ Doc = dict[str, Any]
 
 
 def pipeline_document(p: ir.Pipeline, diags: list[Diagnostic]) -> Doc:
+    """Keys in the order Tekton's docs write them: description, params, workspaces, tasks, finally, results."""
     spec: Doc = {}
     if p.description:
         spec["description"] = p.description
-    spec["tasks"] = [pipeline_task(t, p, diags) for t in p.tasks]
     if p.params:
         spec["params"] = [_param_spec(param) for param in p.params]
     if p.uses_artifacts:
         spec["workspaces"] = [{"name": syntax.ARTIFACTS_WORKSPACE,
                                "description": "Files passed between tasks: one sub-directory per artifact."}]
-    if p.results:
-        spec["results"] = [_result(r, p, diags) for r in p.results]
+    spec["tasks"] = [pipeline_task(t, p, diags) for t in p.tasks]
     if p.finally_tasks:
         spec["finally"] = [pipeline_task(t, p, diags) for t in p.finally_tasks]
+    if p.results:
+        spec["results"] = [_result(r, p, diags) for r in p.results]
     metadata: Doc = {"name": p.name}
     if p.namespace:
         metadata["namespace"] = p.namespace

@@ -19,14 +19,14 @@ _STATUS_WORDS = {"Succeeded": ["Succeeded", "Completed"], "Failed": ["Failed", "
 
 
 def pipeline_task(task: ir.Task, pipeline: ir.Pipeline, diags: list[Diagnostic]) -> Doc:
+    """Keys in the order of Tekton's docs: name, taskSpec, runAfter, when, params, matrix,
+    workspaces, retries, timeout."""
     found = inputs.collect(task, diags)
     out: Doc = {"name": task.name, "taskSpec": _task_spec(task, pipeline, found)}
-    if task.when is not None and (when := _when(task.when, diags)):
-        out["when"] = when
-    if task.retry is not None:
-        out |= _retries(task.retry, diags)
     if task.depends and not task.is_finally:  # finally tasks all start after the main tasks
         out["runAfter"] = list(task.depends_on)
+    if task.when is not None and (when := _when(task.when, diags)):
+        out["when"] = when
     if params := inputs.task_params(found):
         out["params"] = params
     if task.matrix is not None:
@@ -34,28 +34,31 @@ def pipeline_task(task: ir.Task, pipeline: ir.Pipeline, diags: list[Diagnostic])
     if artifacts := _artifacts(task):
         out["workspaces"] = [{"name": name, "workspace": syntax.ARTIFACTS_WORKSPACE, "subPath": name}
                              for name, _ in artifacts]
+    if task.retry is not None:
+        out |= _retries(task.retry, diags)
     if task.timeout_s is not None:
         out["timeout"] = syntax.duration(task.timeout_s)
     return out
 
 
 def _task_spec(task: ir.Task, pipeline: ir.Pipeline, found: inputs.Inputs) -> Doc:
+    """Keys in the order of Tekton's Task docs: params, workspaces, results, volumes, steps, sidecars."""
     spec: Doc = {}
     if params := inputs.spec_params(found):
         spec["params"] = params
-    security = _security(task.security)
-    volumes = _volume_names(task)
-    spec["steps"] = [*inputs.json_steps(found, task.image, security),
-                     _main_step(task, found, security, volumes)]
-    if volumes:
-        spec["volumes"] = [_volume(kind, name, volume, pipeline) for (kind, name), volume in volumes.items()]
-    if task.sidecars:
-        spec["sidecars"] = [_sidecar(s, found) for s in task.sidecars]
     if artifacts := _artifacts(task):
         spec["workspaces"] = [{"name": name, "mountPath": path} for name, path in artifacts]
     if task.results:
         spec["results"] = [{"name": r.name} | ({"description": r.description} if r.description else {})
                            for r in task.results]
+    security = _security(task.security)
+    volumes = _volume_names(task)
+    if volumes:
+        spec["volumes"] = [_volume(kind, name, volume, pipeline) for (kind, name), volume in volumes.items()]
+    spec["steps"] = [*inputs.json_steps(found, task.image, security),
+                     _main_step(task, found, security, volumes)]
+    if task.sidecars:
+        spec["sidecars"] = [_sidecar(s, found) for s in task.sidecars]
     return spec
 
 
