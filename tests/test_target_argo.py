@@ -13,7 +13,6 @@ import validators
 from shipspec.compiler import ir, rules
 from shipspec.compiler.diagnostics import Severity, Span
 from shipspec.targets import argo, yamlout
-from shipspec.targets.argo import syntax
 from shipspec.targets.base import EmitOptions, Emitted
 
 Json = dict[str, Any]
@@ -546,17 +545,6 @@ def test_task_named_like_our_templates(tmp_path: Path) -> None:
 def test_output_is_deterministic() -> None:
     first, second = emit(go_ci()), emit(go_ci())
     assert yamlout.dump(first.documents, "s", "argo") == yamlout.dump(second.documents, "s", "argo")
-
-
-def test_long_volume_names_stay_dns_labels() -> None:
-    name = syntax.k8s_label("secret", "a" * 70)
-    assert len(name) <= 63 and name.startswith("secret-aaa") and name != syntax.k8s_label("secret", "a" * 71)
-    assert syntax.k8s_label("secret", "my.secret").startswith("secret-my-secret-")
-    assert syntax.k8s_label("cache", "gomod") == "cache-gomod"
-
-
-def test_durations() -> None:
-    assert [syntax.duration(s) for s in (0, 5, 60, 90, 3600, 3725)] == ["0s", "5s", "1m", "1m30s", "1h", "1h2m5s"]
 
 
 def test_thousand_tasks(tmp_path: Path) -> None:

@@ -20,6 +20,7 @@ import json
 from typing import Any
 
 from ...compiler import diagnostics, ir, rules
+from .. import kubernetes
 from ..base import Document, EmitOptions, Emitted
 from . import dag, syntax
 from .context import ARTIFACTS_VOLUME, ENTRYPOINT, EXIT_HANDLER, Context, build
@@ -113,17 +114,11 @@ def _default_text(value: ir.Scalar | tuple[str, ...]) -> str:
 
 def _artifacts_claim(p: ir.Pipeline) -> Json:
     """The run's own volume: created with the run, deleted with it; artifacts are subPaths."""
-    spec: Json = {"accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": p.storage_size}}}
-    if p.storage_class:
-        spec["storageClassName"] = p.storage_class
-    return {"metadata": {"name": ARTIFACTS_VOLUME}, "spec": spec}
+    return {"metadata": {"name": ARTIFACTS_VOLUME}, "spec": kubernetes.run_claim_spec(p)}
 
 
 def _volumes(ctx: Context) -> list[Json]:
     """Secret volumes, then cache PVCs (which the platform team creates once, outside the run)."""
-    secrets = [{"name": v, "secret": {"secretName": s}} for s, v in ctx.secret_volumes.items()]
-    caches = [
-        {"name": v, "persistentVolumeClaim": {"claimName": f"{ctx.pipeline.name}-cache-{c}"}}
-        for c, v in ctx.cache_volumes.items()
-    ]
+    secrets = [kubernetes.secret_volume(v, s) for s, v in ctx.secret_volumes.items()]
+    caches = [kubernetes.cache_volume(v, ctx.pipeline, c) for c, v in ctx.cache_volumes.items()]
     return secrets + caches

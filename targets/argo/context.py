@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from ...compiler import ir, rules
 from ...compiler.diagnostics import Diagnostic, Span, error, warning
+from .. import kubernetes
 from . import syntax
 
 ENTRYPOINT = "main"
@@ -63,23 +64,13 @@ def build(pipeline: ir.Pipeline) -> Context:
     wrapper_names: dict[str, str] = {}
     for task in pipeline.all_tasks:
         if _needs_wrapper(task, global_names):
-            wrapper_names[task.name] = _claim(taken, f"{task.name}-matrix")
-        leaf_names[task.name] = _claim(taken, task.name)
+            wrapper_names[task.name] = kubernetes.unique(f"{task.name}-matrix", taken)
+        leaf_names[task.name] = kubernetes.unique(task.name, taken)
     return Context(
         pipeline, leaf_names, wrapper_names, global_names,
         _volume_names("secret", (f.secret.secret for t in pipeline.all_tasks for f in t.secret_files)),
         _volume_names("cache", (c.cache for t in pipeline.all_tasks for c in t.caches)),
     )
-
-
-def _claim(taken: set[str], name: str) -> str:
-    """`name`, or `name-2`, `name-3`… when a task's name is one of ours (`main`)."""
-    candidate, n = name, 1
-    while candidate in taken:
-        n += 1
-        candidate = f"{name}-{n}"
-    taken.add(candidate)
-    return candidate
 
 
 def _finally_reads(pipeline: ir.Pipeline) -> dict[tuple[str, str], str]:
@@ -103,7 +94,7 @@ def _needs_wrapper(task: ir.Task, global_names: dict[tuple[str, str], str]) -> b
 
 
 def _volume_names(prefix: str, names: Iterable[str]) -> dict[str, str]:
-    return {name: syntax.k8s_label(prefix, name) for name in dict.fromkeys(names)}
+    return {name: kubernetes.dns_label(prefix, name) for name in dict.fromkeys(names)}
 
 
 # --- references ---------------------------------------------------------------------------------

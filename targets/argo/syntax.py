@@ -5,7 +5,6 @@ Kept in tiny helpers (as kubeflow's argocompiler does) so no other module spells
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 
@@ -18,7 +17,6 @@ _ARGO_ROOTS = frozenset({
     "cronworkflow", "status", "exitCode", "duration", "resourcesDuration",
 })
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-_DNS_LABEL = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?")
 
 
 def tag(variable: str) -> str:
@@ -116,19 +114,3 @@ def scalar(value: str | bool | int) -> str:
     return str(value)
 
 
-def duration(seconds: int) -> str:
-    """A Go duration string (`90` -> `1m30s`), the form Argo's backoff fields parse."""
-    hours, rest = divmod(seconds, 3600)
-    minutes, secs = divmod(rest, 60)
-    text = (f"{hours}h" if hours else "") + (f"{minutes}m" if minutes else "") + (f"{secs}s" if secs else "")
-    return text or "0s"
-
-
-def k8s_label(prefix: str, name: str) -> str:
-    """`prefix-name` as a DNS-1123 label (volume names); shortened with a hash when it must be."""
-    label = f"{prefix}-{name}"
-    if len(label) <= 63 and _DNS_LABEL.fullmatch(label):
-        return label
-    digest = hashlib.sha256(name.encode()).hexdigest()[:8]
-    clean = re.sub(r"[^a-z0-9-]+", "-", name.lower()).strip("-")
-    return f"{prefix}-{clean[: 63 - len(prefix) - 10].rstrip('-')}-{digest}"

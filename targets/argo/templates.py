@@ -7,6 +7,7 @@ from typing import Any
 
 from ...compiler import ir
 from ...compiler.diagnostics import Span
+from .. import kubernetes
 from . import syntax
 from .context import ARTIFACTS_VOLUME, RESULTS_VOLUME, Context, input_name, task_refs
 
@@ -50,11 +51,11 @@ def _retry(retry: ir.Retry) -> Json:
     """Retry on failures and on errors (`Always`), like the other engines' retries."""
     out: Json = {"limit": retry.limit, "retryPolicy": "Always"}
     if retry.backoff:
-        backoff: Json = {"duration": syntax.duration(retry.backoff.duration_s)}
+        backoff: Json = {"duration": kubernetes.go_duration(retry.backoff.duration_s)}
         if retry.backoff.factor is not None:
             backoff["factor"] = retry.backoff.factor
         if retry.backoff.max_duration_s is not None:
-            backoff["maxDuration"] = syntax.duration(retry.backoff.max_duration_s)
+            backoff["maxDuration"] = kubernetes.go_duration(retry.backoff.max_duration_s)
         out["backoff"] = backoff
     return out
 
@@ -76,9 +77,9 @@ def _main(ctx: Context, task: ir.Task) -> Json:
     if task.working_dir:
         out["workingDir"] = ctx.literal(task.working_dir, task.span)
     if task.resources:
-        out["resources"] = _resources(task.resources)
+        out["resources"] = kubernetes.resources(task.resources)
     if task.security:
-        out["securityContext"] = _security(task.security)
+        out["securityContext"] = kubernetes.security_context(task.security)
     mounts = _mounts(ctx, task)
     if mounts:
         out["volumeMounts"] = mounts
@@ -109,29 +110,8 @@ def _results_env() -> Json:
 
 def _env(ctx: Context, var: ir.EnvVar) -> Json:
     if isinstance(var.value, ir.SecretRef):
-        ref = {"name": var.value.secret, "key": var.value.key}
-        return {"name": var.name, "valueFrom": {"secretKeyRef": ref}}
+        return kubernetes.secret_env(var.name, var.value)
     return {"name": var.name, "value": template_text(ctx, var.value)}
-
-
-def _resources(resources: ir.Resources) -> Json:
-    out: Json = {}
-    if resources.requests:
-        out["requests"] = dict(resources.requests)
-    if resources.limits:
-        out["limits"] = dict(resources.limits)
-    return out
-
-
-def _security(security: ir.SecurityContext) -> Json:
-    out: Json = {}
-    if security.run_as_user is not None:
-        out["runAsUser"] = security.run_as_user
-    if security.run_as_group is not None:
-        out["runAsGroup"] = security.run_as_group
-    if security.seccomp:
-        out["seccompProfile"] = {"type": security.seccomp}
-    return out
 
 
 def _mount(name: str, path: str, sub_path: str | None = None, read_only: bool = False) -> Json:

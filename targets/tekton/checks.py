@@ -32,20 +32,6 @@ _RULE_TEXT = {
 _PATTERNS = {"label": _DNS_LABEL, "subdomain": _DNS_SUBDOMAIN, "param": _PARAM_NAME, "result": _RESULT_NAME}
 
 
-def is_dns_label(text: str) -> bool:
-    return len(text) <= _LABEL_MAX and bool(_DNS_LABEL.fullmatch(text))
-
-
-def unique(name: str, taken: set[str]) -> str:
-    """`name`, or `name-2`, `name-3`… if taken; the result is taken from then on."""
-    candidate, n = name, 1
-    while candidate in taken:
-        n += 1
-        candidate = f"{name}-{n}"
-    taken.add(candidate)
-    return candidate
-
-
 def unsupported(span: Span, feature: str, why: str, hint: str) -> Diagnostic:
     return error(rules.UNSUPPORTED_ON_TARGET, span, f"{feature} is not supported on {TARGET}: {why}", hint)
 

@@ -17,6 +17,7 @@ from typing import Any
 
 from ...compiler import ir
 from ...compiler.diagnostics import Diagnostic
+from .. import kubernetes
 from . import checks, syntax
 
 
@@ -37,13 +38,13 @@ def collect(task: ir.Task, diags: list[Diagnostic]) -> Inputs:
     names: set[str] = set()
     for axis in task.matrix.axes if task.matrix else ():
         value = ir.MatrixRef(axis.name, axis.span)
-        inputs[value] = Input(checks.unique(_param_name(value), names), value)  # also the matrix param's name
+        inputs[value] = Input(kubernetes.unique(_param_name(value), names), value)  # also the matrix param's name
     steps = {task.name}
     for ref in _refs(task):
         if ref in inputs or _unsupported(ref, task, diags):
             continue
-        name = checks.unique(_param_name(ref), names)
-        json_step = checks.unique(_json_step_name(name, len(steps)), steps) if syntax.is_array(ref) else None
+        name = kubernetes.unique(_param_name(ref), names)
+        json_step = kubernetes.unique(_json_step_name(name, len(steps)), steps) if syntax.is_array(ref) else None
         inputs[ref] = Input(name, ref, json_step)
     return inputs
 
@@ -142,5 +143,5 @@ _CAMEL_HUMP = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 
 def _json_step_name(param: str, n: int) -> str:
     name = f"{param}-json"
-    return name if checks.is_dns_label(name) else f"json-{n}"
+    return name if kubernetes.is_dns_label(name) else f"json-{n}"
 

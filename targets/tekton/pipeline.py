@@ -6,6 +6,7 @@ from typing import Any
 
 from ...compiler import ir
 from ...compiler.diagnostics import Diagnostic
+from .. import kubernetes
 from . import checks, syntax
 from .task import pipeline_task
 
@@ -55,16 +56,9 @@ def pipeline_run_document(p: ir.Pipeline) -> Doc:
     if template:
         spec["taskRunTemplate"] = template
     if p.uses_artifacts:
-        spec["workspaces"] = [{"name": syntax.ARTIFACTS_WORKSPACE, "volumeClaimTemplate": {"spec": _claim(p)}}]
+        claim = {"spec": kubernetes.run_claim_spec(p)}
+        spec["workspaces"] = [{"name": syntax.ARTIFACTS_WORKSPACE, "volumeClaimTemplate": claim}]
     return {"apiVersion": syntax.API_VERSION, "kind": "PipelineRun", "metadata": metadata, "spec": spec}
-
-
-def _claim(p: ir.Pipeline) -> Doc:
-    """The per-run volume: ReadWriteOnce, so Tekton's affinity assistant keeps its tasks on one node."""
-    claim: Doc = {"accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": p.storage_size}}}
-    if p.storage_class:
-        claim["storageClassName"] = p.storage_class
-    return claim
 
 
 def _param_spec(param: ir.Param) -> Doc:

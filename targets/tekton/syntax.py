@@ -109,14 +109,6 @@ def kubelet_escape(text: str, *, value_follows: bool) -> str:
     return out + "$" if value_follows and text.endswith("$") else out
 
 
-def duration(seconds: int) -> str:
-    """A Go duration (`1h30m`, `90s` is `1m30s`), as metav1.Duration parses it."""
-    hours, rest = divmod(seconds, 3600)
-    minutes, secs = divmod(rest, 60)
-    text = (f"{hours}h" if hours else "") + (f"{minutes}m" if minutes else "") + (f"{secs}s" if secs else "")
-    return text or "0s"
-
-
 def script(user_script: str) -> str:
     """The step script: the user's, under `#!/bin/sh` + `set -e` unless it names its own interpreter."""
     return user_script if user_script.startswith("#!") else SCRIPT_PROLOGUE + user_script

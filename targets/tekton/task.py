@@ -10,6 +10,7 @@ from typing import Any
 
 from ...compiler import ir
 from ...compiler.diagnostics import Diagnostic
+from .. import kubernetes
 from . import checks, inputs, syntax
 
 Doc = dict[str, Any]
@@ -37,7 +38,7 @@ def pipeline_task(task: ir.Task, pipeline: ir.Pipeline, diags: list[Diagnostic])
     if task.retry is not None:
         out |= _retries(task.retry, diags)
     if task.timeout_s is not None:
-        out["timeout"] = syntax.duration(task.timeout_s)
+        out["timeout"] = kubernetes.go_duration(task.timeout_s)
     return out
 
 
@@ -51,7 +52,7 @@ def _task_spec(task: ir.Task, pipeline: ir.Pipeline, found: inputs.Inputs) -> Do
     if task.results:
         spec["results"] = [{"name": r.name} | ({"description": r.description} if r.description else {})
                            for r in task.results]
-    security = _security(task.security)
+    security = (kubernetes.security_context(task.security) or None) if task.security else None
     volumes = _volume_names(task)
     if volumes:
         spec["volumes"] = [_volume(kind, name, volume, pipeline) for (kind, name), volume in volumes.items()]
@@ -81,7 +82,7 @@ def _main_step(task: ir.Task, found: inputs.Inputs, security: Doc | None,
     env += [{"name": s.host_env, "value": ir.SIDECAR_HOST_KUBERNETES} for s in task.sidecars]
     if env:
         step["env"] = env
-    if task.resources is not None and (resources := _resources(task.resources)):
+    if task.resources is not None and (resources := kubernetes.resources(task.resources)):
         step["computeResources"] = resources
     if mounts := _mounts(task, volumes):
         step["volumeMounts"] = mounts
@@ -96,33 +97,10 @@ def _env(env: tuple[ir.EnvVar, ...], found: inputs.Inputs, *, results: bool) -> 
     out: list[Doc] = [{"name": ir.RESULTS_ENV, "value": syntax.RESULTS_DIR}] if results else []
     for var in env:
         if isinstance(var.value, ir.SecretRef):
-            out.append({"name": var.name, "valueFrom": {"secretKeyRef": {"name": var.value.secret,
-                                                                          "key": var.value.key}}})
+            out.append(kubernetes.secret_env(var.name, var.value))
         else:
             out.append({"name": var.name, "value": inputs.render(var.value, found)})
     return out
-
-
-def _resources(resources: ir.Resources) -> Doc:
-    out: Doc = {}
-    if resources.limits:
-        out["limits"] = dict(resources.limits)
-    if resources.requests:
-        out["requests"] = dict(resources.requests)
-    return out
-
-
-def _security(security: ir.SecurityContext | None) -> Doc | None:
-    if security is None:
-        return None
-    out: Doc = {}
-    if security.run_as_user is not None:
-        out["runAsUser"] = security.run_as_user
-    if security.run_as_group is not None:
-        out["runAsGroup"] = security.run_as_group
-    if security.seccomp:
-        out["seccompProfile"] = {"type": security.seccomp}
-    return out or None
 
 
 def _volume_names(task: ir.Task) -> dict[tuple[str, str], str]:
@@ -134,15 +112,15 @@ def _volume_names(task: ir.Task) -> dict[tuple[str, str], str]:
         if (kind, name) not in names:
             wanted = f"{kind}-{name}"
             fallback = f"{kind}-{len(names) + 1}"
-            names[(kind, name)] = checks.unique(wanted if checks.is_dns_label(wanted) else fallback, taken)
+            names[(kind, name)] = kubernetes.unique(wanted if kubernetes.is_dns_label(wanted) else fallback, taken)
     return names
 
 
 def _volume(kind: str, name: str, volume: str, pipeline: ir.Pipeline) -> Doc:
     """Caches: the PVC the platform team created once; secrets: the secret, one file per key."""
     if kind == "cache":
-        return {"name": volume, "persistentVolumeClaim": {"claimName": f"{pipeline.name}-cache-{name}"}}
-    return {"name": volume, "secret": {"secretName": name}}
+        return kubernetes.cache_volume(volume, pipeline, name)
+    return kubernetes.secret_volume(volume, name)
 
 
 def _mounts(task: ir.Task, volumes: dict[tuple[str, str], str]) -> list[Doc]:

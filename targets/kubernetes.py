@@ -1,0 +1,94 @@
+"""Kubernetes core shapes that Argo and Tekton both embed (container resources, security context,
+secret env, volumes, the per-run claim), and the naming and duration rules of the API server.
+
+One place for them, so the two Kubernetes backends cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from typing import Any
+
+from ..compiler import ir
+
+Json = dict[str, Any]
+
+MAX_LABEL = 63
+_DNS_LABEL = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?")
+
+
+def resources(r: ir.Resources) -> Json:
+    """`requests` then `limits`, as the Kubernetes docs write them."""
+    out: Json = {}
+    if r.requests:
+        out["requests"] = dict(r.requests)
+    if r.limits:
+        out["limits"] = dict(r.limits)
+    return out
+
+
+def security_context(s: ir.SecurityContext) -> Json:
+    out: Json = {}
+    if s.run_as_user is not None:
+        out["runAsUser"] = s.run_as_user
+    if s.run_as_group is not None:
+        out["runAsGroup"] = s.run_as_group
+    if s.seccomp:
+        out["seccompProfile"] = {"type": s.seccomp}
+    return out
+
+
+def secret_env(name: str, ref: ir.SecretRef) -> Json:
+    """An env var read from a secret key: the value never appears in the manifest."""
+    return {"name": name, "valueFrom": {"secretKeyRef": {"name": ref.secret, "key": ref.key}}}
+
+
+def secret_volume(volume: str, secret: str) -> Json:
+    return {"name": volume, "secret": {"secretName": secret}}
+
+
+def cache_volume(volume: str, pipeline: ir.Pipeline, cache: str) -> Json:
+    """A cache is a PVC the platform team creates once, named `<pipeline>-cache-<cache>`."""
+    return {"name": volume, "persistentVolumeClaim": {"claimName": f"{pipeline.name}-cache-{cache}"}}
+
+
+def run_claim_spec(pipeline: ir.Pipeline) -> Json:
+    """The per-run volume that carries artifacts: created with the run, ReadWriteOnce, so the
+    engines keep the run's pods on one node."""
+    spec: Json = {"accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": pipeline.storage_size}}}
+    if pipeline.storage_class:
+        spec["storageClassName"] = pipeline.storage_class
+    return spec
+
+
+def is_dns_label(text: str) -> bool:
+    return len(text) <= MAX_LABEL and bool(_DNS_LABEL.fullmatch(text))
+
+
+def dns_label(prefix: str, name: str) -> str:
+    """`prefix-name` as a DNS-1123 label; shortened, with a hash to stay unique, when it must be."""
+    label = f"{prefix}-{name}"
+    if is_dns_label(label):
+        return label
+    digest = hashlib.sha256(name.encode()).hexdigest()[:8]
+    clean = re.sub(r"[^a-z0-9-]+", "-", name.lower()).strip("-")
+    return f"{prefix}-{clean[: MAX_LABEL - len(prefix) - 10].rstrip('-')}-{digest}"
+
+
+def unique(name: str, taken: set[str]) -> str:
+    """`name`, or `name-2`, `name-3`… if taken; the result is taken from then on."""
+    candidate, n = name, 1
+    while candidate in taken:
+        n += 1
+        candidate = f"{name}-{n}"
+    taken.add(candidate)
+    return candidate
+
+
+def go_duration(seconds: int) -> str:
+    """A Go duration (`90` -> `1m30s`), as metav1.Duration and Argo's backoff fields parse it."""
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    text = (f"{hours}h" if hours else "") + (f"{minutes}m" if minutes else "") + (f"{secs}s" if secs else "")
+    return text or "0s"
