@@ -10,11 +10,15 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from .. import __version__
+
+if TYPE_CHECKING:
+    from ..targets.base import EmitOptions
+    from .diagnostics import Diagnostic
 
 TARGETS = ("argo", "tekton", "github")
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
@@ -99,7 +103,7 @@ def _read(path: str) -> bytes | None:
 MAX_READ = 1024 * 1024 + 1  # one byte over the loader's limit, so it can say the file is too big
 
 
-def _print(diagnostics: Sequence[Any], sources: dict[str, str], fmt: str) -> None:
+def _print(diagnostics: Sequence[Diagnostic], sources: dict[str, str], fmt: str) -> None:
     from .render import FORMATS
 
     for d in diagnostics:
@@ -107,7 +111,7 @@ def _print(diagnostics: Sequence[Any], sources: dict[str, str], fmt: str) -> Non
 
 
 def compile_one(text: str | bytes, source: str, targets: Sequence[str],
-                options: Any = None) -> tuple[dict[str, str], list[Any]]:
+                options: EmitOptions | None = None) -> tuple[dict[str, str], list[Diagnostic]]:
     """Compile one spec for `targets`: the YAML text per clean target, and every diagnostic, sorted.
 
     `source` names the spec in diagnostics and in the generated header. Tests call this too.
@@ -129,33 +133,54 @@ def compile_one(text: str | bytes, source: str, targets: Sequence[str],
     return texts, sort_unique(diagnostics)
 
 
-def compile_specs(specs: Sequence[str], targets: Sequence[str], out_dir: str | None,
-                  argo_kind: str, fmt: str) -> int:
-    """Compile every spec for every target; write only when all of them are clean."""
-    from ..targets.base import EmitOptions
+def _compile_all(specs: Sequence[str], targets: Sequence[str], options: EmitOptions | None,
+                 fmt: str) -> tuple[bool, dict[str, dict[str, str]]]:
+    """Read and compile every spec, printing its diagnostics; (all clean?, spec path -> texts)."""
     from .diagnostics import has_errors
 
-    options = EmitOptions(argo_kind=argo_kind)
-    outputs: list[tuple[str, str]] = []
-    failed = False
+    ok = True
+    outputs: dict[str, dict[str, str]] = {}
     for path in specs:
         raw = _read(path)
         if raw is None:
-            failed = True
+            ok = False
             continue
         source = _source_name(path)
         texts, diagnostics = compile_one(raw, source, targets, options)
         _print(diagnostics, {source: raw.decode("utf-8", "replace")}, fmt)
-        failed = failed or has_errors(diagnostics) or len(texts) < len(targets)
-        outputs += [(_out_name(path, t), texts[t]) for t in targets if t in texts]
-    if failed:
+        ok = ok and not has_errors(diagnostics) and len(texts) == len(targets)
+        outputs[path] = texts
+    return ok, outputs
+
+
+def compile_specs(specs: Sequence[str], targets: Sequence[str], out_dir: str | None,
+                  argo_kind: str, fmt: str) -> int:
+    """Compile every spec for every target; write only when all of them are clean."""
+    from ..targets.base import EmitOptions
+
+    clashes = _clashing_outputs(specs)
+    if clashes:
+        raise click.UsageError(f"{clashes[0]} and {clashes[1]} would write the same files; "
+                               "compile them into different directories")
+    ok, outputs = _compile_all(specs, targets, EmitOptions(argo_kind=argo_kind), fmt)
+    if not ok:
         return EXIT_INVALID
-    for name, text in outputs:
-        if out_dir is None:
-            click.echo(text, nl=False)
-        else:
-            write_atomic(Path(out_dir) / name, text)
+    for path, texts in outputs.items():
+        for target, text in texts.items():
+            if out_dir is None:
+                click.echo(text, nl=False)
+            else:
+                write_atomic(Path(out_dir) / _out_name(path, target), text)
     return EXIT_OK
+
+
+def _clashing_outputs(specs: Sequence[str]) -> tuple[str, str] | None:
+    seen: dict[str, str] = {}
+    for path in specs:
+        first = seen.setdefault(Path(path).stem, path)
+        if first != path:
+            return first, path
+    return None
 
 
 def _out_name(spec_path: str, target: str) -> str:
@@ -180,19 +205,8 @@ def write_atomic(path: Path, text: str) -> None:
 
 def validate_specs(specs: Sequence[str], targets: Sequence[str], fmt: str) -> int:
     """Every check, and what each of `targets` cannot express; nothing is written."""
-    from .diagnostics import has_errors
-
-    failed = False
-    for path in specs:
-        raw = _read(path)
-        if raw is None:
-            failed = True
-            continue
-        source = _source_name(path)
-        _texts, diagnostics = compile_one(raw, source, targets)
-        _print(diagnostics, {source: raw.decode("utf-8", "replace")}, fmt)
-        failed = failed or has_errors(diagnostics)
-    return EXIT_INVALID if failed else EXIT_OK
+    ok, _ = _compile_all(specs, targets, None, fmt)
+    return EXIT_OK if ok else EXIT_INVALID
 
 
 def schema_text() -> str:

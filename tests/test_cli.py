@@ -111,3 +111,27 @@ def test_every_package_folder_ships_in_the_wheel() -> None:
         "shipspec." + ".".join(p.parent.relative_to(ROOT).parts)
         for top in ("compiler", "targets") for p in (ROOT / top).rglob("__init__.py")}
     assert listed == found
+
+
+def test_specs_that_would_write_the_same_files_are_a_usage_error(tmp_path: Path,
+                                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    other = tmp_path / "elsewhere" / "hello-world.yaml"
+    other.parent.mkdir()
+    other.write_bytes(HELLO.read_bytes())
+    code, _, err = _run(capsys, "compile", str(HELLO), str(other), "-o", str(tmp_path / "out"))
+    assert code == 2 and "would write the same files" in err
+    assert not (tmp_path / "out").exists()
+
+
+def test_output_is_the_same_bytes_under_any_hash_seed_locale_and_time_zone(tmp_path: Path) -> None:
+    spec = ROOT / "examples" / "ci-go.yaml"
+    outputs = []
+    for seed, tz, lang in (("0", "UTC", "C"), ("4242", "Asia/Shanghai", "de_DE.UTF-8")):
+        env = {"PATH": "/usr/bin:/bin", "PYTHONHASHSEED": seed, "TZ": tz, "LC_ALL": lang, "LANG": lang}
+        out = subprocess.run([sys.executable, "-m", "shipspec", "compile", "examples/ci-go.yaml", "-o",
+                              str(tmp_path / seed)], cwd=ROOT, env=env, capture_output=True, text=True, check=True)
+        assert out.stderr == ""
+        outputs.append({p.name: p.read_bytes() for p in (tmp_path / seed).iterdir()})
+    assert outputs[0] == outputs[1] and len(outputs[0]) == 3
+    assert outputs[0]["ci-go.argo.yaml"] == (ROOT / "golden_tests/examples/ci-go/argo.yaml").read_bytes()
+    assert spec.exists()
