@@ -1,17 +1,22 @@
-"""The one YAML writer: block style, insertion order, `|` for multi-line strings, a header comment."""
+"""The one YAML writer: block style, insertion order, `|` for multi-line strings, a header comment.
+
+Backends hand over plain dicts, lists, strings, ints, bools and None, so the writer is small and
+written here rather than driven through ruamel's pure-Python emitter, which cost ~1.5 ms per task
+(10x this one) and made large pipelines slow in a pre-commit hook. Scalar style is conservative:
+plain only when no YAML reader (1.1 or 1.2) could take the text for anything else, else quoted.
+`tests/test_yamlout.py` checks with hypothesis that every document reads back equal through ruamel.
+"""
 
 from __future__ import annotations
 
-import io
+import json
 import re
+from collections.abc import Iterator
 from typing import Any
 
-from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.representer import RoundTripRepresenter
-from ruamel.yaml.scalarstring import LiteralScalarString, SingleQuotedScalarString
-
 from .base import Document
+
+INDENT = "  "
 
 
 def header(source: str, target: str) -> str:
@@ -32,68 +37,126 @@ class Commented(str):
         return value
 
 
+def dump(documents: list[Document], source: str, target: str) -> str:
+    """All documents as one YAML stream, `---` between them, the header first."""
+    parts = [header(source, target)]
+    for i, doc in enumerate(documents):
+        if i:
+            parts.append("---\n")
+        parts.extend(_mapping(doc, 0) if doc else ["{}\n"])
+    return "".join(parts)
+
+
+# --- nodes -------------------------------------------------------------------------------------
+
+
+def _mapping(node: dict[str, Any], depth: int) -> Iterator[str]:
+    pad = INDENT * depth
+    for key, value in node.items():
+        yield from _entry(f"{pad}{_key(key)}:", value, depth)
+
+
+def _entry(lead: str, value: Any, depth: int) -> Iterator[str]:
+    """`lead` (`key:` or `- key:`) followed by the value, inline when it is a scalar."""
+    if isinstance(value, dict) and value:
+        yield lead + "\n"
+        yield from _mapping(value, depth + 1)
+    elif isinstance(value, list | tuple) and value:
+        yield lead + "\n"
+        yield from _sequence(list(value), depth + 1)
+    elif isinstance(value, str) and "\n" in value and _block_safe(value):
+        yield from _block(lead, value, depth)
+    else:
+        yield f"{lead} {_scalar(value)}{_comment(value)}\n"
+
+
+def _sequence(items: list[Any], depth: int) -> Iterator[str]:
+    pad = INDENT * depth
+    for item in items:
+        if isinstance(item, dict) and item:
+            first, *rest = item.items()
+            yield from _entry(f"{pad}- {_key(first[0])}:", first[1], depth + 1)
+            for key, value in rest:
+                yield from _entry(f"{pad}  {_key(key)}:", value, depth + 1)
+        elif isinstance(item, list | tuple) and item:
+            yield f"{pad}-\n"
+            yield from _sequence(list(item), depth + 1)
+        elif isinstance(item, str) and "\n" in item and _block_safe(item):
+            yield from _block(f"{pad}-", item, depth)
+        else:
+            yield f"{pad}- {_scalar(item)}{_comment(item)}\n"
+
+
+def _block(lead: str, text: str, depth: int) -> Iterator[str]:
+    """A literal block: every character kept; the header says how to read its first and last lines."""
+    body = text[:-1] if text.endswith("\n") else text
+    chomp = "-" if not text.endswith("\n") else ("+" if text.endswith("\n\n") or text == "\n" else "")
+    indent_hint = str(len(INDENT)) if body[:1] in (" ", "\t") or (not body and chomp == "+") else ""
+    yield f"{lead} |{indent_hint}{chomp}\n"
+    pad = INDENT * (depth + 1)
+    for line in body.split("\n"):
+        yield f"{pad}{line}\n" if line else "\n"
+
+
+def _comment(value: Any) -> str:
+    return f" # {value.comment}" if isinstance(value, Commented) else ""
+
+
+# --- scalars -----------------------------------------------------------------------------------
+
 _YAML11_WORDS = frozenset(["y", "n", "yes", "no", "on", "off", "true", "false", "null", "~"])
 _NUMBERISH = re.compile(r"[-+]?(\.?[0-9][0-9_:.eE+-]*|0[xob][0-9a-fA-F_]+|\.inf|\.nan)", re.IGNORECASE)
+_PLAIN = re.compile(r"([A-Za-z0-9_./$(+^~]|-(?=[^ ]))[^\x00-\x1f\x7f-\x9f#\u2028\u2029\ufeff]*")
+_BLOCK_UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff]|\r")
+_ESCAPE = {"\x85": "\\N", "\u2028": "\\L", "\u2029": "\\P", "\ufeff": "\\ufeff"}
+_INDICATOR_SEQUENCES = (": ", " #", "\t")
 
 
 def _ambiguous(text: str) -> bool:
-    """Would a YAML 1.1 reader (PyYAML, older Kubernetes tooling) take this string for another type?"""
+    """Would a YAML 1.1 reader (PyYAML, Kubernetes' go-yaml) take this string for another type?"""
     return text.lower() in _YAML11_WORDS or bool(_NUMBERISH.fullmatch(text))
 
 
-def _with_comments(container: Any, items: list[tuple[Any, Any]]) -> Any:
-    """Attach each `Commented` value's comment to its key or index (ruamel keeps them per container)."""
-    for key, value in items:
-        if isinstance(value, Commented):
-            container.yaml_add_eol_comment(value.comment, key, column=0)
-    return container
-
-
-_BLOCK_UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u0085\u2028\u2029\ufeff]")
+def _plain_ok(text: str) -> bool:
+    return (
+        bool(_PLAIN.fullmatch(text))
+        and text == text.strip()
+        and not text.endswith(":")
+        and not any(s in text for s in _INDICATOR_SEQUENCES)
+        and not _ambiguous(text)
+    )
 
 
 def _block_safe(text: str) -> bool:
-    """A `|` block keeps text exactly unless it holds control characters or line ends YAML rewrites."""
-    return not _BLOCK_UNSAFE.search(text)
+    """A `|` block keeps text exactly unless it holds control characters or line ends YAML rewrites,
+    or a line is only spaces right after the header (the indentation would be misread)."""
+    return not _BLOCK_UNSAFE.search(text) and not text.startswith("\n")
 
 
-def _prepare(value: Any) -> Any:
-    """Multi-line strings become `|` block scalars; strings a YAML 1.1 reader would retype are quoted."""
+def _key(key: str) -> str:
+    """Keys follow the scalar rules, but for `on`: GitHub's docs and parser write the trigger key plain."""
+    text = str(key)
+    return text if text == "on" or _plain_ok(text) else _quoted(text)
+
+
+def _scalar(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return json.dumps(value)
     if isinstance(value, dict):
-        prepared = {k: _prepare(v) for k, v in value.items()}
-        if any(isinstance(v, Commented) for v in value.values()):
-            return _with_comments(CommentedMap(prepared), list(value.items()))
-        return prepared
+        return "{}"
     if isinstance(value, list | tuple):
-        items = [_prepare(v) for v in value]
-        if any(isinstance(v, Commented) for v in value):
-            return _with_comments(CommentedSeq(items), list(enumerate(value)))
-        return items
-    if isinstance(value, Commented):
-        return _prepare(str(value))
-    if isinstance(value, str) and "\n" in value and _block_safe(value):
-        return LiteralScalarString(value)
-    if isinstance(value, str) and _ambiguous(value):
-        return SingleQuotedScalarString(value)
-    return value
+        return "[]"
+    text = str(value)
+    return text if _plain_ok(text) else _quoted(text)
 
 
-def _writer() -> YAML:
-    yaml = YAML(typ="rt", pure=True)
-    yaml.default_flow_style = False
-    yaml.width = 4096
-    yaml.indent(mapping=2, sequence=4, offset=2)
-    yaml.representer.add_representer(type(None), RoundTripRepresenter.represent_none)
-    return yaml
-
-
-def dump(documents: list[Document], source: str, target: str) -> str:
-    """All documents as one YAML stream, `---` between them, the header first."""
-    yaml = _writer()
-    out = io.StringIO()
-    out.write(header(source, target))
-    for i, doc in enumerate(documents):
-        if i:
-            out.write("---\n")
-        yaml.dump(_prepare(doc), out)
-    return out.getvalue()
+def _quoted(text: str) -> str:
+    """Single quotes, unless the text holds a quote or a character only escapes can write."""
+    if _BLOCK_UNSAFE.search(text) or "\n" in text or "\t" in text or "'" in text:
+        quoted = json.dumps(text, ensure_ascii=False)  # JSON escapes are YAML escapes too
+        return re.sub("[\x7f-\x9f\u2028\u2029\ufeff]", lambda m: _ESCAPE.get(m[0], f"\\x{ord(m[0]):02x}"), quoted)
+    return "'" + text.replace("'", "''") + "'"
