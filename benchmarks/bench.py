@@ -64,6 +64,21 @@ def in_process(n: int, target: str) -> float | None:
     return statistics.median(times)
 
 
+def broken_specs() -> tuple[str, float]:
+    """The slowest broken spec of golden_tests/err (plus a 10 MB file), in one warm process: ms."""
+    from shipspec.compiler.cli import TARGETS, compile_one
+
+    cases = {p.name: p.read_bytes() for p in sorted((ROOT / "golden_tests" / "err").glob("*.yaml"))}
+    cases["10 MB file"] = b"apiVersion: shipspec.dev/v1\n" + b"# padding\n" * 1_000_000
+    worst = ("", 0.0)
+    for name, raw in cases.items():
+        start = time.perf_counter()
+        compile_one(raw, name, TARGETS)
+        ms = (time.perf_counter() - start) * 1000
+        worst = max(worst, (name, ms), key=lambda w: w[1])
+    return worst
+
+
 def main() -> None:
     exe = shutil.which("shipspec", path=str(Path(sys.executable).parent)) or "shipspec"
     py = sys.executable
@@ -95,6 +110,8 @@ def main() -> None:
         shown = [f"{ms:.0f} ({ms / n:.2f})" if ms is not None else "over GitHub's 500 KB file limit"
                  for ms in cells]
         print(f"| {n} tasks | " + " | ".join(shown) + " |")
+    name, ms = broken_specs()
+    print(f"\nSlowest of the broken-spec corpus (golden_tests/err and a 10 MB file), warm: {name}, {ms:.1f} ms")
 
 
 if __name__ == "__main__":
