@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from typing import Any
 
 from . import expr, ir, rules, spec
-from .diagnostics import Diagnostic, Rule, Span
+from .diagnostics import Diagnostic, Rule, Span, error
 from .loader import Document, Loc
 from .refs import Scope, SpanAt, TaskInfo, did_you_mean, lower_condition, resolve
 
@@ -50,7 +51,57 @@ def lower(model: spec.Spec, doc: Document, source: str) -> tuple[ir.Pipeline, li
         runs_on=(body.github.runs_on if body.github and body.github.runs_on else ir.DEFAULT_RUNS_ON),
         span=doc.span(("metadata", "name")),
     )
-    return pipeline, scope.diagnostics
+    return pipeline, scope.diagnostics + list(_expressions_out_of_place(doc))
+
+
+_TASK_EXPRESSION_FIELDS = {("run",), ("when",), ("command", int), ("args", int), ("env", str), ("matrix", "axes", str)}
+
+
+def _takes_expressions(loc: Loc) -> bool:
+    """Whether the string at `loc` is read as a template: run, when, command, args, env values,
+    matrix axes and pipeline result values. Everything else is literal text."""
+    if loc[:1] != ("spec",) or len(loc) < 3:
+        return False
+    if loc[1] == "results":
+        return loc[3:] == ("value",)
+    if loc[1] not in ("tasks", "finally"):
+        return False
+    shape = tuple(p if p in ("run", "when", "command", "args", "env", "matrix", "axes") else type(p)
+                  for p in loc[3:])
+    return shape in _TASK_EXPRESSION_FIELDS
+
+
+def _expressions_out_of_place(doc: Document) -> Iterator[Diagnostic]:
+    for loc in doc.values:
+        value = _string_at(doc.data, loc)
+        if value is None or _takes_expressions(loc):
+            continue
+        start = _unescaped_open(value)
+        if start >= 0:
+            names = [str(p) for p in loc if not isinstance(p, int)]
+            field = ".".join(names[2:] if names[:2] in (["spec", "tasks"], ["spec", "finally"]) else names)
+            yield error(rules.EXPRESSION_NOT_ALLOWED, doc.offset_span(loc, start, 2),
+                        f"`{field}` takes plain text, not a ~{{ }} expression",
+                        "expressions work in run, when, command, args, env and matrix axes; "
+                        "write '~~{' for a literal '~{'")
+
+
+def _string_at(data: Any, loc: Loc) -> str | None:
+    for part in loc:
+        if isinstance(data, dict):
+            data = data.get(part)
+        elif isinstance(data, list) and isinstance(part, int):
+            data = data[part]
+        else:
+            return None
+    return data if isinstance(data, str) else None
+
+
+def _unescaped_open(text: str) -> int:
+    i = text.find(expr.OPEN)
+    while i > 0 and text[i - 1] == "~":
+        i = text.find(expr.OPEN, i + 1)
+    return i
 
 
 def _task_infos(body: spec.PipelineSpec) -> dict[str, TaskInfo]:
@@ -297,16 +348,17 @@ class _Lowerer:
         return ir.SecretFile(ir.SecretRef(s.secret, s.key, span), s.path, span)
 
     def _sidecar(self, s: spec.Sidecar, loc: Loc) -> ir.Sidecar:
-        env: list[ir.EnvVar] = []
-        for name, value in s.env.items():
-            var = self._env(name, value, (*loc, "env", name))
-            if isinstance(var.value, ir.Template) and var.value.refs:
-                self.report(rules.UNKNOWN_REFERENCE, (*loc, "env", name),
-                            "sidecar env takes literal values and secrets, not references",
-                            "pass the value to the task's own env instead")
-            env.append(var)
+        env = [self._literal_env(name, value, (*loc, "env", name)) for name, value in s.env.items()]
         return ir.Sidecar(s.name, s.image, tuple(s.command), tuple(s.args), tuple(env), s.privileged,
                           self.doc.span(loc))
+
+    def _literal_env(self, name: str, value: spec.EnvValue, loc: Loc) -> ir.EnvVar:
+        """Sidecar env: text and secrets only (a `~{` in it is reported as out of place)."""
+        span = self.doc.key_span(loc)
+        if isinstance(value, spec.SecretKeyRef):
+            return ir.EnvVar(name, ir.SecretRef(value.secret, value.key, self.doc.span(loc)), span)
+        text = value if isinstance(value, str) else json.dumps(value)
+        return ir.EnvVar(name, ir.literal(text, self.doc.span(loc)), span)
 
     def _security(self, s: spec.SecurityContext | None, loc: Loc) -> ir.SecurityContext | None:
         if s is None:

@@ -30,6 +30,7 @@ DUPLICATE_PRODUCER = Rule("SS205", "duplicate-artifact-producer", "two tasks pro
 
 EXPRESSION_SYNTAX = Rule("SS301", "invalid-expression", "an expression that does not parse")
 TYPE_MISMATCH = Rule("SS302", "type-mismatch", "an expression compares or uses values of the wrong type")
+EXPRESSION_NOT_ALLOWED = Rule("SS304", "expression-not-allowed", "a ~{ } expression in a field that takes only text")
 STATUS_OUTSIDE_FINALLY = Rule("SS303", "status-outside-finally", "pipeline.status read outside finally")
 
 SECRET_IN_LITERAL = Rule("SS401", "secret-in-literal", "a value that looks like an inlined secret")
