@@ -36,7 +36,7 @@ _format_option = click.option(
 
 
 @cli.command("compile")
-@click.argument("specs", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.argument("specs", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
 @click.option("-t", "--target", type=click.Choice([*TARGETS, "all"]), default="all", show_default=True)
 @click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False),
               help="Write DIR/<spec>.<target>.yaml; without it, print to stdout (one spec, one target).")
@@ -47,18 +47,20 @@ def compile_command(specs: tuple[str, ...], target: str, out_dir: str | None, ar
                     fmt: str) -> None:
     """Compile SPECS to the target engines' YAML."""
     targets = TARGETS if target == "all" else (target,)
-    if out_dir is None and (len(specs) > 1 or len(targets) > 1):
+    if out_dir is None and (len(set(specs)) > 1 or len(targets) > 1):
         raise click.UsageError("several specs or targets need -o DIR")
     raise SystemExit(compile_specs(specs, targets, out_dir, argo_kind, fmt))
 
 
 @cli.command("validate")
-@click.argument("specs", nargs=-1, required=True, type=click.Path(dir_okay=False))
-@click.option("-t", "--target", "targets", type=click.Choice(TARGETS), multiple=True,
-              help="Also check what these targets cannot express (repeatable).")
+@click.argument("specs", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.option("-t", "--target", "targets", type=click.Choice([*TARGETS, "all"]), multiple=True,
+              help="Also check what these targets cannot express (repeatable; `all` for every one).")
 @_format_option
 def validate_command(specs: tuple[str, ...], targets: tuple[str, ...], fmt: str) -> None:
     """Run every check on SPECS; write nothing."""
+    if "all" in targets:
+        targets = TARGETS
     raise SystemExit(validate_specs(specs, targets, fmt))
 
 
@@ -158,49 +160,70 @@ def compile_specs(specs: Sequence[str], targets: Sequence[str], out_dir: str | N
     """Compile every spec for every target; write only when all of them are clean."""
     from ..targets.base import EmitOptions
 
-    clashes = _clashing_outputs(specs)
-    if clashes:
-        raise click.UsageError(f"{clashes[0]} and {clashes[1]} would write the same files; "
-                               "compile them into different directories")
+    specs = _distinct(specs)
     ok, outputs = _compile_all(specs, targets, EmitOptions(argo_kind=argo_kind), fmt)
     if not ok:
         return EXIT_INVALID
-    for path, texts in outputs.items():
-        for target, text in texts.items():
-            if out_dir is None:
-                click.echo(text, nl=False)
-            else:
-                write_atomic(Path(out_dir) / _out_name(path, target), text)
+    files = {_out_name(path, target): text for path, texts in outputs.items() for target, text in texts.items()}
+    if out_dir is None:
+        click.echo("".join(files.values()), nl=False)
+        return EXIT_OK
+    try:
+        write_all(Path(out_dir), files)
+    except OSError as exc:
+        click.echo(f"{exc.filename or out_dir}: error: cannot write: {exc.strerror or exc}", err=True)
+        return EXIT_INVALID
     return EXIT_OK
 
 
-def _clashing_outputs(specs: Sequence[str]) -> tuple[str, str] | None:
-    seen: dict[str, str] = {}
+def _distinct(specs: Sequence[str]) -> list[str]:
+    """The specs without repeats; two different specs that would write the same files are a usage error."""
+    by_stem: dict[str, Path] = {}
+    out: list[str] = []
     for path in specs:
-        first = seen.setdefault(Path(path).stem, path)
-        if first != path:
-            return first, path
-    return None
+        resolved = Path(path).resolve()
+        first = by_stem.setdefault(resolved.stem, resolved)
+        if first != resolved:
+            raise click.UsageError(f"{first} and {path} would write the same files; "
+                                   "compile them into different directories")
+        if path not in out and all(Path(p).resolve() != resolved for p in out):
+            out.append(path)
+    return out
 
 
 def _out_name(spec_path: str, target: str) -> str:
     return f"{Path(spec_path).stem}.{target}.yaml"
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Write through a temporary file and rename it: a reader never sees half a file."""
+def write_all(out_dir: Path, files: dict[str, str]) -> None:
+    """Write every file or none: each goes to a temporary file first, and only when all of them
+    are written are they renamed into place (a reader never sees half a file)."""
     import os
     import tempfile
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    staged: list[tuple[str, Path]] = []
+    mode = 0o666 & ~_umask()
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+        for name, text in files.items():
+            fd, tmp = tempfile.mkstemp(dir=out_dir, prefix=f".{name}.", suffix=".tmp")
+            staged.append((tmp, out_dir / name))
+            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+                fh.write(text)
+            os.chmod(tmp, mode)
+        for tmp, final in staged:
+            os.replace(tmp, final)
+    finally:
+        for tmp, _ in staged:
+            Path(tmp).unlink(missing_ok=True)
+
+
+def _umask() -> int:
+    import os
+
+    current = os.umask(0)
+    os.umask(current)
+    return current
 
 
 def validate_specs(specs: Sequence[str], targets: Sequence[str], fmt: str) -> int:
@@ -242,14 +265,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     return EXIT_OK
 
 
-def _internal_error(exc: Exception) -> int:
+def _internal_error(exc: BaseException) -> int:
+    """One line for the user; the traceback goes to a fresh log file (if even that fails, we say so)."""
     import tempfile
     import traceback
 
-    log = Path(tempfile.gettempdir()) / "shipspec-crash.log"
-    log.write_text(f"shipspec {__version__}\n" + "".join(traceback.format_exception(exc)))
+    where = "the command you ran"
+    try:
+        fd, log = tempfile.mkstemp(prefix="shipspec-crash-", suffix=".log")
+        with open(fd, "w", encoding="utf-8") as fh:
+            fh.write(f"shipspec {__version__}\n" + "".join(traceback.format_exception(exc)))
+        where = log
+    except OSError:
+        pass
     click.echo(f"shipspec: internal error: {type(exc).__name__}: {exc}\n"
-               f"This is a bug in shipspec; please report it with {log}.", err=True)
+               f"This is a bug in shipspec; please report it with {where}.", err=True)
     return EXIT_INTERNAL
 
 

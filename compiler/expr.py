@@ -119,6 +119,9 @@ _TOKEN = re.compile(
 )
 
 
+_INSTEAD = {"=": "==", "and": "&&", "or": "||", "not": "!", "&": "&&", "|": "||", "<>": "!="}
+
+
 @dataclass(frozen=True, slots=True)
 class _Tok:
     kind: str
@@ -136,7 +139,8 @@ def _tokens(text: str) -> list[_Tok]:
         m = _TOKEN.match(text, i)
         if not m or m.end() == i:
             j = len(text) - len(text[i:].lstrip())
-            raise ExprError(f"unexpected character '{text[j]}'", j, j + 1)
+            hint = _INSTEAD.get(text[j])
+            raise ExprError(f"unexpected character '{text[j]}'", j, j + 1, hint and f"did you mean '{hint}'?")
         kind = m.lastgroup or "word"
         value = m.group(kind)
         out.append(_Tok(kind, value, m.start(kind), m.end(kind)))
@@ -153,7 +157,8 @@ def parse_condition(text: str) -> Cond:
     cond = parser.or_()
     if parser.pos < len(parser.toks):
         tok = parser.toks[parser.pos]
-        raise ExprError(f"unexpected '{tok.text}'", tok.start, tok.end)
+        hint = _INSTEAD.get(tok.text)
+        raise ExprError(f"unexpected '{tok.text}'", tok.start, tok.end, hint and f"did you mean '{hint}'?")
     return cond
 
 

@@ -225,11 +225,10 @@ class ArtifactIn:
 
 @dataclass(frozen=True, slots=True)
 class Cache:
-    """A named cache kept between runs: a PVC on Kubernetes engines, actions/cache on GitHub."""
+    """A named cache kept between runs: the PVC `<pipeline>-cache-<name>` on Kubernetes engines
+    (created once by the platform team), actions/cache on GitHub (saved each run, newest restored)."""
 
     name: str
-    key_files: tuple[str, ...]  # globs whose content keys the cache (GitHub hashFiles)
-    size: str  # Kubernetes quantity, e.g. "1Gi"
     span: Span = UNKNOWN_SPAN
 
 

@@ -15,6 +15,7 @@ from . import rules
 from .diagnostics import Diagnostic, Span, SpecError, error
 
 MAX_BYTES = 1024 * 1024
+MAX_DEPTH = 64  # a spec is ~8 levels deep; a deeper file is an attack or an accident
 Loc = tuple[str | int, ...]
 
 _NULL = re.compile(r"~|null|Null|NULL|")
@@ -49,6 +50,14 @@ class Document:
             loc = loc[:-1]
         found = self.values.get(loc)
         return found.span if found else Span(self.file, 1, 1, 1, 1)
+
+    def source_text(self, loc: Loc) -> str | None:
+        """The text of a one-line scalar as written (`0755`, not 493): numbers in text fields."""
+        scalar = self.values.get(loc)
+        if scalar is None or scalar.span.line != scalar.span.end_line:
+            return None
+        line = self.text.split("\n")[scalar.span.line - 1]
+        return line[scalar.span.col - 1 : scalar.span.end_col - 1]
 
     def key_span(self, loc: Loc) -> Span:
         return self.keys.get(loc) or self.span(loc)
@@ -174,6 +183,8 @@ class _Builder:
 
     def _node(self, event: Any, events: Any, loc: Loc) -> Any:
         name = type(event).__name__
+        if len(loc) > MAX_DEPTH:
+            self._fail(event, f"the file nests deeper than {MAX_DEPTH} levels", "flatten the document")
         if name == "AliasEvent":
             self._fail(event, f"YAML alias '*{event.anchor}' is not allowed in a spec",
                        "write the value out in full")
@@ -186,6 +197,8 @@ class _Builder:
                        "remove the tag; values are typed by the spec")
         if name == "ScalarEvent":
             span = self._mark_span(event.start_mark, event.end_mark)
+            if event.value == "" and event.style is None and loc in self.doc.keys:
+                span = self.doc.keys[loc]  # an empty value has no text: point at its key
             self.doc.values[loc] = Scalar(span, event.style)
             return _resolve(event.value, event.style)
         start = event.start_mark

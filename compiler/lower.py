@@ -12,12 +12,14 @@ import re
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from . import expr, ir, rules, spec
-from .diagnostics import Diagnostic, Rule, Span, error
+from . import expr, ir, rules, scripts, spec
+from .diagnostics import Diagnostic, Rule, Span, error, warning
 from .loader import Document, Loc
 from .refs import Scope, SpanAt, TaskInfo, did_you_mean, lower_condition, resolve
 
 _DURATION = re.compile(r"(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?")
+MAX_SECONDS = 30 * 24 * 3600
+RESERVED_ENV_PREFIX = "SHIPSPEC_"
 _PARAM_TYPES = {t.value: t for t in ir.ParamType}
 
 
@@ -42,8 +44,7 @@ def lower(model: spec.Spec, doc: Document, source: str) -> tuple[ir.Pipeline, li
                             for i, t in enumerate(body.finally_)),
         results=tuple(lowerer.pipeline_result(r, ("spec", "results", i))
                       for i, r in enumerate(body.results)),
-        caches=tuple(ir.Cache(c.name, tuple(c.key_files), c.size, doc.span(("spec", "caches", i, "name")))
-                     for i, c in enumerate(body.caches)),
+        caches=tuple(ir.Cache(c.name, doc.span(("spec", "caches", i, "name"))) for i, c in enumerate(body.caches)),
         service_account=k8s.service_account,
         host_network=k8s.host_network,
         storage_size=storage.size,
@@ -55,6 +56,10 @@ def lower(model: spec.Spec, doc: Document, source: str) -> tuple[ir.Pipeline, li
 
 
 _TASK_EXPRESSION_FIELDS = {("run",), ("when",), ("command", int), ("args", int), ("env", str), ("matrix", "axes", str)}
+
+
+_PLACES = ("expressions work in a task's run, when, command, args and env, in a matrix axis written as one "
+           "~{ params.NAME }, and in pipeline result values")
 
 
 def _takes_expressions(loc: Loc) -> bool:
@@ -81,9 +86,7 @@ def _expressions_out_of_place(doc: Document) -> Iterator[Diagnostic]:
             names = [str(p) for p in loc if not isinstance(p, int)]
             field = ".".join(names[2:] if names[:2] in (["spec", "tasks"], ["spec", "finally"]) else names)
             yield error(rules.EXPRESSION_NOT_ALLOWED, doc.offset_span(loc, start, 2),
-                        f"`{field}` takes plain text, not a ~{{ }} expression",
-                        "expressions work in run, when, command, args, env and matrix axes; "
-                        "write '~~{' for a literal '~{'")
+                        f"`{field}` takes plain text, not a ~{{ }} expression", _PLACES)
 
 
 def _string_at(data: Any, loc: Loc) -> str | None:
@@ -102,6 +105,18 @@ def _unescaped_open(text: str) -> int:
     while i > 0 and text[i - 1] == "~":
         i = text.find(expr.OPEN, i + 1)
     return i
+
+
+def _ref_text(ref: ir.Ref) -> str:
+    if isinstance(ref, ir.ParamRef):
+        return f"params.{ref.name}"
+    if isinstance(ref, ir.ResultRef):
+        return f"tasks.{ref.task}.results.{ref.result}"
+    if isinstance(ref, ir.MatrixRef):
+        return f"matrix.{ref.axis}"
+    if isinstance(ref, ir.RunRef):
+        return f"run.{ref.kind.value}"
+    return "pipeline.status"
 
 
 def _task_infos(body: spec.PipelineSpec) -> dict[str, TaskInfo]:
@@ -147,8 +162,16 @@ class _Lowerer:
                         "change the default or the type")
             return None
         if kind is ir.ParamType.STRING:
-            return str(value)
+            return self._as_written(value, (*loc, "default"))
         return tuple(value) if isinstance(value, list) else value
+
+    def _as_written(self, value: object, loc: Loc) -> str:
+        """A number in a text field, as the user wrote it (`0755` stays `0755`, `0.5` stays `0.5`)."""
+        if isinstance(value, str):
+            return value
+        if isinstance(value, bool):
+            return "true" if value else "false"
+        return self.doc.source_text(loc) or str(value)
 
     def pipeline_result(self, r: spec.PipelineResult, loc: Loc) -> ir.PipelineResult:
         self.scope.task = None
@@ -204,6 +227,7 @@ class _Lowerer:
         script = self._script(t.run, (*loc, "run"), env) if t.run is not None else None
         command = tuple(self.template(c, (*loc, "command", i)) for i, c in enumerate(t.command))
         args = tuple(self.template(a, (*loc, "args", i)) for i, a in enumerate(t.args))
+        self._argv_env_names(command + args)
         when = lower_condition(self.scope, t.when, self._when_span((*loc, "when"))) if t.when else None
         consumes = tuple(self._consume(c, (*loc, "consumes", i)) for i, c in enumerate(t.consumes))
         self._require_one_body(t, loc)
@@ -242,21 +266,33 @@ class _Lowerer:
                         f"task '{t.name}' needs either `run` (a script) or `command`, not "
                         + ("neither" if t.run is None else "both"),
                         "give it a `run:` script, or a `command:` with `args:`")
+        elif t.run is not None and t.args:
+            self.report(rules.WRONG_TYPE, (*loc, "args"), "`args` go with `command`, not with `run`",
+                        "pass values to the script through `env`, or use `command:` with `args:`")
+        elif t.command and not t.command[0]:
+            self.report(rules.WRONG_TYPE, (*loc, "command", 0), "the command is empty", "name the program to run")
 
     def _when_span(self, loc: Loc) -> SpanAt:
         return lambda start, end: self.doc.offset_span(loc, start, end - start)
 
     def _env(self, name: str, value: spec.EnvValue, loc: Loc) -> ir.EnvVar:
         span = self.doc.key_span(loc)
+        if name.upper().startswith(RESERVED_ENV_PREFIX):
+            self.scope.report(rules.INVALID_NAME, span, f"env var names starting with {RESERVED_ENV_PREFIX} "
+                              "are shipspec's own", f"rename '{name}'")
         if isinstance(value, spec.SecretKeyRef):
             return ir.EnvVar(name, ir.SecretRef(value.secret, value.key, self.doc.span(loc)), span)
-        text = value if isinstance(value, str) else json.dumps(value)
-        return ir.EnvVar(name, self.template(text, loc, allow_list=True), span)
+        return ir.EnvVar(name, self.template(self._as_written(value, loc), loc, allow_list=True), span)
 
     def _script(self, run: str, loc: Loc, env: list[ir.EnvVar]) -> str:
         """The script with each reference replaced by its env var: values never enter the text."""
+        if shebang := scripts.foreign_shebang(run):
+            self.report(rules.WRONG_TYPE, loc, f"`run` is a POSIX sh script on every engine; '{shebang}' "
+                        "would be honoured by some and ignored by others",
+                        "drop the #! line, or run the interpreter: `command: [python3, -c, ...]`")
+        quoted = scripts.single_quoted(run)
         out: list[str] = []
-        declared = {e.name for e in env}
+        declared = {e.name: e for e in env}
         for piece in self._scan(run, loc):
             if isinstance(piece, str):
                 out.append(piece)
@@ -268,14 +304,39 @@ class _Lowerer:
             ref = resolve(self.scope, piece, span)
             if ref is None:
                 continue
+            if any(a <= piece.start < b for a, b in quoted):
+                self.scope.diagnostics.append(warning(
+                    rules.REFERENCE_IN_SINGLE_QUOTES, span, f"'~{{ {piece.text} }}' is inside single quotes, "
+                    "where the shell does not expand the variable that carries it", "use double quotes"))
             name = ir.env_name(ref)
             template = ir.Template((ref,), span)
             self._check_scalar_use(template, allow_list=False)
-            if name not in declared:
-                env.append(ir.EnvVar(name, template, span))
-                declared.add(name)
+            self._declare(env, declared, ir.EnvVar(name, template, span))
             out.append("${" + name + "}")
         return "".join(out)
+
+    def _argv_env_names(self, argv: tuple[ir.Template, ...]) -> None:
+        """A backend may carry argv references in env vars too (GitHub): their names must not clash."""
+        seen: dict[str, ir.Ref] = {}
+        for ref in (r for t in argv for r in t.refs):
+            first = seen.setdefault(ir.env_name(ref), ref)
+            if first != ref:
+                self.scope.report(rules.DUPLICATE_NAME, ref.span,
+                                  f"'{_ref_text(ref)}' and '{_ref_text(first)}' both need the env var "
+                                  f"{ir.env_name(ref)}", "rename one of the two names")
+
+    def _declare(self, env: list[ir.EnvVar], declared: dict[str, ir.EnvVar], var: ir.EnvVar) -> None:
+        """Add the env var that carries a reference, unless the same reference is there already;
+        two references whose names map to one env var are an error, not a silent merge."""
+        first = declared.get(var.name)
+        if first is None:
+            env.append(var)
+            declared[var.name] = var
+        elif first.value != var.value:
+            what = "your own env var" if not isinstance(first.value, ir.Template) or not first.value.refs \
+                or first.value.single_ref is None else f"'{_ref_text(first.value.single_ref)}'"
+            self.scope.report(rules.DUPLICATE_NAME, var.span, f"this reference needs the env var {var.name}, "
+                              f"which {what} already uses", "rename one of the two names")
 
     def _sidecar_host(self, piece: expr.RawRef, span: Span) -> str:
         """`~{ sidecars.NAME.host }`: an env var every backend sets, so a script reaches the sidecar."""
@@ -357,8 +418,7 @@ class _Lowerer:
         span = self.doc.key_span(loc)
         if isinstance(value, spec.SecretKeyRef):
             return ir.EnvVar(name, ir.SecretRef(value.secret, value.key, self.doc.span(loc)), span)
-        text = value if isinstance(value, str) else json.dumps(value)
-        return ir.EnvVar(name, ir.literal(text, self.doc.span(loc)), span)
+        return ir.EnvVar(name, ir.literal(self._as_written(value, loc), self.doc.span(loc)), span)
 
     def _security(self, s: spec.SecurityContext | None, loc: Loc) -> ir.SecurityContext | None:
         if s is None:
@@ -369,19 +429,21 @@ class _Lowerer:
         res = t.kubernetes.resources if t.kubernetes else None
         if res is None:
             return None
-        return ir.Resources(tuple((k, str(v)) for k, v in res.requests.items()),
-                            tuple((k, str(v)) for k, v in res.limits.items()), self.doc.span(loc))
+        return ir.Resources(
+            tuple((k, self._as_written(v, (*loc, "requests", k))) for k, v in res.requests.items()),
+            tuple((k, self._as_written(v, (*loc, "limits", k))) for k, v in res.limits.items()), self.doc.span(loc))
 
     def _seconds(self, value: int | str | None, loc: Loc) -> int | None:
-        if value is None or isinstance(value, int):
-            return value
-        m = _DURATION.fullmatch(value.strip())
-        if not value.strip() or m is None:
-            self.report(rules.WRONG_TYPE, loc, f"'{value}' is not a duration",
-                        "write seconds (1200) or a duration like '90s', '20m', '1h30m'")
+        if value is None:
             return None
-        h, mins, s = (int(g) if g else 0 for g in m.groups())
-        return h * 3600 + mins * 60 + s
+        if isinstance(value, str):
+            m = _DURATION.fullmatch(value.strip())
+            h, mins, sec = (int(g) if g else 0 for g in m.groups()) if m else (0, 0, 0)
+            value = h * 3600 + mins * 60 + sec
+        if not 0 < value <= MAX_SECONDS:
+            self.report(rules.WRONG_TYPE, loc, f"a duration must be between 1 second and 30 days, not {value}s")
+            return None
+        return value
 
     def _retry(self, value: int | spec.Retries | None, loc: Loc) -> ir.Retry | None:
         if value is None:
@@ -394,8 +456,15 @@ class _Lowerer:
             b = value.backoff
             duration = self._seconds(b.duration, (*loc, "backoff", "duration")) or 0
             cap = self._seconds(b.max_duration, (*loc, "backoff", "maxDuration"))
+            if cap is not None and cap < duration:
+                self.report(rules.WRONG_TYPE, (*loc, "backoff", "maxDuration"),
+                            "maxDuration is shorter than the first backoff duration")
             backoff = ir.Backoff(duration, b.factor, cap)
         return ir.Retry(value.limit, backoff, span)
+
+    def _plain_int(self, loc: Loc, value: int) -> bool:
+        """Whether an int was written as itself (`10`), not as `010` or `0x10`, which stay text."""
+        return self.doc.source_text(loc) in (None, str(value))
 
     def _matrix(self, m: spec.Matrix | None, loc: Loc) -> ir.Matrix | None:
         if m is None:
@@ -406,7 +475,9 @@ class _Lowerer:
     def _axis(self, name: str, values: list[str | int | bool] | str, loc: Loc) -> ir.MatrixAxis:
         span = self.doc.key_span(loc)
         if isinstance(values, list):
-            return ir.MatrixAxis(name, tuple(values), span)
+            written = tuple(v if isinstance(v, bool) or not isinstance(v, int) or self._plain_int((*loc, i), v)
+                            else self._as_written(v, (*loc, i)) for i, v in enumerate(values))
+            return ir.MatrixAxis(name, written, span)
         pieces = self._scan(values, loc)
         if len(pieces) == 1 and isinstance(pieces[0], expr.RawRef):
             ref = resolve(self.scope, pieces[0], self.doc.offset_span(loc, pieces[0].start,

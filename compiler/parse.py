@@ -8,7 +8,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from . import rules, spec
-from .diagnostics import Diagnostic, Rule, SpecError, error
+from .diagnostics import Diagnostic, SpecError, error
 from .loader import Document, Loc
 
 _TYPE_WORDS = {
@@ -52,7 +52,7 @@ def _kind(value: Any) -> str:
 def _diagnostics(doc: Document, errors: list[Any]) -> list[Diagnostic]:
     found: dict[tuple[Loc, str], Diagnostic] = {}
     for err in _prefer_specific(doc, errors):
-        loc = _data_loc(doc.data, err["loc"])
+        loc = _data_loc(doc.data, err["loc"], err["type"])
         diagnostic = _one(doc, loc, err)
         found.setdefault((loc, diagnostic.message), diagnostic)
     return list(found.values())
@@ -62,7 +62,7 @@ def _prefer_specific(doc: Document, errors: list[Any]) -> list[Any]:
     """Of the errors a union produced for one value, keep those of the branch that fits its shape."""
     by_loc: dict[Loc, list[Any]] = {}
     for err in errors:
-        by_loc.setdefault(_data_loc(doc.data, err["loc"])[:], []).append(err)
+        by_loc.setdefault(_data_loc(doc.data, err["loc"], err["type"]), []).append(err)
     kept: list[Any] = []
     for loc, group in by_loc.items():
         value = _value(doc.data, loc)
@@ -84,15 +84,16 @@ def _merged_type_error(errors: list[Any], value: Any) -> dict[str, Any]:
             "msg": f"expected {expected}, got {_kind(value)}"}
 
 
-def _data_loc(data: Any, loc: tuple[Any, ...]) -> Loc:
-    """pydantic's loc with union tags (segments that are not keys or indexes) dropped."""
+def _data_loc(data: Any, loc: tuple[Any, ...], kind: str) -> Loc:
+    """pydantic's loc with union tags (segments that are not keys or indexes) dropped. A key that
+    is not in the data is kept only for `missing` and `extra_forbidden`: the key is the point."""
     out: list[str | int] = []
     node = data
     for part in loc:
         if _has(node, part):
             node = node[part]
-        elif isinstance(node, dict) and isinstance(part, str) and not _is_tag(part):
-            out.append(part)  # a missing or extra key: keep it, the caller points at its parent
+        elif kind in ("missing", "extra_forbidden") and isinstance(node, dict) and not _is_tag(str(part)):
+            out.append(part)  # the caller points at the parent (missing) or at the key itself (extra)
             break
         else:
             continue
@@ -107,7 +108,8 @@ def _has(node: Any, part: Any) -> bool:
 
 
 def _is_tag(part: str) -> bool:
-    return part[:1].isupper() or "[" in part or part in {"str", "int", "bool", "list", "dict"}
+    """pydantic names union branches in `loc` (`SecretKeyRef`, `list[str]`, `constrained-str`)."""
+    return part[:1].isupper() or "[" in part or "-" in part or part in {"str", "int", "float", "bool", "list", "dict"}
 
 
 def _value(data: Any, loc: Loc) -> Any:
@@ -121,7 +123,7 @@ def _value(data: Any, loc: Loc) -> Any:
 
 def _one(doc: Document, loc: Loc, err: dict[str, Any]) -> Diagnostic:
     kind = err["type"]
-    field = str(loc[-1]) if loc else "document"
+    field = _field_name(loc)
     if kind == "missing":
         return error(rules.MISSING_FIELD, doc.key_span(loc[:-1]) if loc[:-1] else doc.span(()),
                      f"missing required field '{field}'", f"add `{field}:`")
@@ -130,23 +132,42 @@ def _one(doc: Document, loc: Loc, err: dict[str, Any]) -> Diagnostic:
                      _did_you_mean(field, _allowed_keys(doc.data, loc[:-1])))
     if kind == "literal_error":
         expected = err.get("ctx", {}).get("expected", "")
-        return _wrong(doc, loc, f"'{err['input']}' is not allowed here; expected {expected}", rules.WRONG_TYPE)
+        return error(rules.WRONG_TYPE, doc.span(loc), f"'{err['input']}' is not allowed here; expected {expected}")
     message = err["msg"] if kind == "union_type" else _message(err)
-    return _wrong(doc, loc, f"{field}: {message}", rules.WRONG_TYPE)
+    return error(rules.WRONG_TYPE, doc.span(loc), f"{field}: {message}", _quote_hint(err, doc, loc))
 
 
-def _wrong(doc: Document, loc: Loc, message: str, rule: Rule) -> Diagnostic:
-    return error(rule, doc.span(loc), message)
+def _field_name(loc: Loc) -> str:
+    """`default[0]`, `timeout`: the last key, with the indexes that follow it."""
+    if not loc:
+        return "document"
+    i = len(loc) - 1
+    while i > 0 and isinstance(loc[i], int):
+        i -= 1
+    return str(loc[i]) + "".join(f"[{p}]" for p in loc[i + 1:])
+
+
+def _quote_hint(err: dict[str, Any], doc: Document, loc: Loc) -> str | None:
+    """A number or boolean where text belongs: YAML typed it; quotes keep it text."""
+    value = err.get("input")
+    if err["type"] in ("string_type", "union_type") and isinstance(value, int | float | bool):
+        return f"quote it: '{doc.source_text(loc) or value}'"
+    return None
 
 
 def _message(err: dict[str, Any]) -> str:
     expected = _TYPE_WORDS.get(err["type"])
     if expected:
         return f"expected {expected}, got {_kind(err['input'])}"
+    ctx = err.get("ctx", {})
     if err["type"] == "string_pattern_mismatch":
-        return f"'{err['input']}' is not a duration: write seconds (1200) or '90s', '20m', '1h30m'"
-    if err["type"] == "too_short":
+        return f"'{err['input']}' is not {spec.PATTERNS.get(ctx.get('pattern', ''), 'valid here')}"
+    if err["type"] in ("too_short", "string_too_short"):
         return "must not be empty"
+    if err["type"] == "string_too_long":
+        return f"is longer than {ctx.get('max_length')} characters"
+    if err["type"] in ("greater_than_equal", "greater_than"):
+        return f"must be at least {ctx.get('ge', ctx.get('gt'))}, not {err['input']}"
     return str(err["msg"]).replace("Value error, ", "")
 
 

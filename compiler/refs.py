@@ -95,6 +95,11 @@ def _result(scope: Scope, task: str, result: str, span: Span) -> ir.Ref | None:
                      f"task '{task}' reads its own result '{result}', which does not exist before it runs",
                      "read the file $SHIPSPEC_RESULTS/" + result + " inside the script instead")
         return None
+    if info.is_finally and current is not None and not current.is_finally:
+        scope.report(rules.RESULT_NOT_UPSTREAM, span,
+                     f"finally task '{task}' runs after every main task, so '{current.name}' cannot read its result",
+                     "read results of main tasks only")
+        return None
     if info.is_finally and (current is None or current.is_finally):
         scope.report(rules.RESULT_NOT_UPSTREAM, span,
                      f"result '{result}' of finally task '{task}' cannot be read: finally tasks run in "
@@ -144,8 +149,9 @@ def _lower(scope: Scope, node: expr.Cond, at: SpanAt, negate: bool) -> ir.Condit
     if isinstance(node, expr.Cmp):
         return _compare(scope, node, at, negate)
     if isinstance(node, expr.Lit):
+        constant = str(node.value).lower() if isinstance(node.value, bool) else repr(node.value)
         scope.report(rules.TYPE_MISMATCH, at(node.start, node.end),
-                     f"the condition is the constant {node.value!r}", "compare a reference with a value")
+                     f"the condition is the constant {constant}", "compare a reference with a value")
         return None
     ref = resolve(scope, node, at(node.start, node.end))
     if ref is None:
@@ -172,6 +178,8 @@ def _compare(scope: Scope, node: expr.Cmp, at: SpanAt, negate: bool) -> ir.Condi
     if len(kinds) > 1:
         scope.report(rules.TYPE_MISMATCH, at(node.start, node.end),
                      f"compares {' and '.join(sorted(kinds))} values", _compare_hint(kinds))
+        return None
+    if isinstance(left, ir.StatusRef) and not _status_words_ok(scope, right, at(node.start, node.end)):
         return None
     op = _NEGATED[node.op] if negate else node.op
     return ir.Compare(left, _OPS[op], right, at(node.start, node.end))
@@ -203,7 +211,23 @@ def _kind(operand: ir.Operand) -> str | None:
     return "string"
 
 
+STATUS_WORDS = ("Succeeded", "Failed")
+
+
+def _status_words_ok(scope: Scope, right: tuple[ir.Operand, ...], span: Span) -> bool:
+    """pipeline.status is `Succeeded` or `Failed` on every engine; any other word never matches."""
+    for operand in right:
+        if isinstance(operand, ir.Literal) and operand.value not in STATUS_WORDS:
+            scope.report(rules.TYPE_MISMATCH, span, f"pipeline.status is never {operand.value!r}; "
+                         "it is 'Succeeded' or 'Failed'",
+                         did_you_mean(str(operand.value), STATUS_WORDS) or "compare with 'Succeeded' or 'Failed'")
+            return False
+    return True
+
+
 def _compare_hint(kinds: set[str]) -> str:
     if "bool" in kinds:
         return "compare a bool param with true or false, and text with a quoted string"
-    return "results and run values are text: quote the value, e.g. == '3'"
+    if "int" in kinds:
+        return "compare an int param with a number (== 3), and text with a quoted string (== '3')"
+    return "compare text with a quoted string"

@@ -33,6 +33,8 @@ TYPE_MISMATCH = Rule("SS302", "type-mismatch", "an expression compares or uses v
 EXPRESSION_NOT_ALLOWED = Rule("SS304", "expression-not-allowed", "a ~{ } expression in a field that takes only text")
 STATUS_OUTSIDE_FINALLY = Rule("SS303", "status-outside-finally", "pipeline.status read outside finally")
 
+REFERENCE_IN_SINGLE_QUOTES = Rule("SS402", "reference-in-single-quotes",
+                                  "a reference in a script's single quotes, which the shell never expands")
 SECRET_IN_LITERAL = Rule("SS401", "secret-in-literal", "a value that looks like an inlined secret")
 
 UNSUPPORTED_ON_TARGET = Rule("SS501", "unsupported-on-target", "the target cannot express a feature")

@@ -13,12 +13,33 @@ from pydantic.alias_generators import to_camel
 
 API_VERSION = "shipspec.dev/v1"
 
-Name = Annotated[str, Field(min_length=1, description="A name: lower case letters, digits and '-'.")]
+# Patterns of text fields, and how an error names what was expected (parse.py reads PATTERNS).
 DURATION_PATTERN = r"^\s*(\d+h)?(\d+m)?(\d+s)?\s*$"
+QUANTITY_PATTERN = (r"^(\+|-)?(([0-9]+(\.[0-9]*)?)|(\.[0-9]+))"
+                    r"(([KMGTPE]i)|[numkMGTPE]|([eE](\+|-)?(([0-9]+(\.[0-9]*)?)|(\.[0-9]+))))?$")
+DNS_LABEL_PATTERN = r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"
+DNS_SUBDOMAIN_PATTERN = r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"
+SECRET_KEY_PATTERN = r"^[-._a-zA-Z0-9]+$"
+ABSOLUTE_PATH_PATTERN = r"^/"
+PATTERNS = {
+    DURATION_PATTERN: "a duration: seconds (1200) or '90s', '20m', '1h30m'",
+    QUANTITY_PATTERN: "a Kubernetes quantity such as 500m, 2, 1Gi or 10G",
+    DNS_LABEL_PATTERN: "a DNS-1123 label: lower case letters, digits and '-'",
+    DNS_SUBDOMAIN_PATTERN: "a DNS-1123 name: lower case letters, digits, '-' and '.'",
+    SECRET_KEY_PATTERN: "a secret key: letters, digits, '-', '_' and '.'",
+    ABSOLUTE_PATH_PATTERN: "an absolute path (starting with '/')",
+}
+
+Name = Annotated[str, Field(min_length=1, description="A name: lower case letters, digits and '-'.")]
 Duration = Annotated[
-    int | Annotated[str, Field(pattern=DURATION_PATTERN, min_length=2)],
+    Annotated[int, Field(ge=1)] | Annotated[str, Field(pattern=DURATION_PATTERN, min_length=2)],
     Field(description="Seconds, or a duration such as '90s', '20m', '1h30m'.", examples=["20m"]),
 ]
+Quantity = Annotated[
+    Annotated[str, Field(pattern=QUANTITY_PATTERN)] | Annotated[int, Field(ge=0)] | Annotated[float, Field(ge=0)],
+    Field(description="A Kubernetes quantity: 500m, 2, 0.5, 1Gi."),
+]
+Path = Annotated[str, Field(pattern=ABSOLUTE_PATH_PATTERN, description="An absolute path in the container.")]
 Expression = Annotated[str, Field(description="A string that may hold `~{ reference }` expressions.")]
 
 
@@ -31,7 +52,7 @@ class Model(BaseModel):
 
 class Metadata(Model):
     name: Name
-    namespace: str | None = None
+    namespace: Annotated[str, Field(pattern=DNS_LABEL_PATTERN, max_length=63)] | None = None
     labels: dict[str, str] = {}
     annotations: dict[str, str] = {}
     description: str | None = None
@@ -48,8 +69,8 @@ class Param(Model):
 class SecretKeyRef(Model):
     """A key of a Kubernetes secret; on GitHub the secret SECRET_KEY (upper snake case)."""
 
-    secret: Name
-    key: str
+    secret: Annotated[str, Field(pattern=DNS_SUBDOMAIN_PATTERN, max_length=253)]
+    key: Annotated[str, Field(pattern=SECRET_KEY_PATTERN)]
 
 
 EnvValue = Annotated[
@@ -79,8 +100,8 @@ class CacheUse(Model):
 
 
 class SecretFileDecl(Model):
-    secret: Name
-    key: str
+    secret: Annotated[str, Field(pattern=DNS_SUBDOMAIN_PATTERN, max_length=253)]
+    key: Annotated[str, Field(pattern=SECRET_KEY_PATTERN)]
     path: str = Field(description="The file the key's value is written to.")
 
 
@@ -94,14 +115,14 @@ class Sidecar(Model):
 
 
 class SecurityContext(Model):
-    run_as_user: int | None = None
-    run_as_group: int | None = None
+    run_as_user: Annotated[int, Field(ge=0)] | None = None
+    run_as_group: Annotated[int, Field(ge=0)] | None = None
     seccomp: Literal["RuntimeDefault", "Unconfined"] | None = None
 
 
 class Backoff(Model):
     duration: Duration
-    factor: int | None = None
+    factor: Annotated[int, Field(ge=1)] | None = None
     max_duration: Duration | None = None
 
 
@@ -111,14 +132,14 @@ class Retries(Model):
 
 
 class Matrix(Model):
-    axes: dict[str, list[str | int | bool] | str] = Field(
+    axes: dict[str, Annotated[list[str | int | bool], Field(min_length=1)] | str] = Field(
         min_length=1, description="Axis name -> values, or an expression naming an array param.")
     max_parallel: int | None = Field(None, ge=1)
 
 
 class Resources(Model):
-    requests: dict[Literal["cpu", "memory"], str | int] = {}
-    limits: dict[Literal["cpu", "memory"], str | int] = {}
+    requests: dict[Literal["cpu", "memory"], Quantity] = {}
+    limits: dict[Literal["cpu", "memory"], Quantity] = {}
 
 
 class TaskKubernetes(Model):
@@ -134,14 +155,16 @@ class GitHubRunner(Model):
 
 class Task(Model):
     name: Name
-    image: str
-    run: str | None = Field(None, description="A shell script (sh); expressions reach it via env vars.")
+    image: Annotated[str, Field(min_length=1)]
+    run: Annotated[str, Field(min_length=1)] | None = Field(
+        None, description="A POSIX sh script; expressions reach it via env vars.")
     command: list[Expression] = []
     args: list[Expression] = []
     env: dict[str, EnvValue] = {}
-    working_dir: str | None = None
+    working_dir: Path | None = None
     depends: list[Name] = []
-    when: str | None = Field(None, description="A condition, e.g. `params.enable_test && params.env == 'prod'`.")
+    when: Annotated[str, Field(min_length=1)] | None = Field(
+        None, description="A condition, e.g. `params.enable_test && params.env == 'prod'`.")
     results: list[Name | ResultDecl] = []
     produces: list[ArtifactDecl] = []
     consumes: list[ArtifactUse] = []
@@ -149,7 +172,7 @@ class Task(Model):
     secret_files: list[SecretFileDecl] = []
     sidecars: list[Sidecar] = []
     timeout: Duration | None = None
-    retries: int | Retries | None = None
+    retries: Annotated[int, Field(ge=0)] | Retries | None = None
     matrix: Matrix | None = None
     kubernetes: TaskKubernetes | None = None
     github: GitHubRunner | None = None
@@ -162,20 +185,22 @@ class PipelineResult(Model):
 
 
 class Cache(Model):
+    """Kept between runs: on Kubernetes the PVC `<pipeline>-cache-<name>` the platform team creates
+    once; on GitHub actions/cache, saved after each run and restored from the newest."""
+
     name: Name
-    key_files: list[str] = Field([], description="Globs whose content keys the cache on GitHub.")
-    size: str = "1Gi"
+    description: str | None = None
 
 
 class Storage(Model):
-    size: str = "1Gi"
-    storage_class: str | None = None
+    size: Annotated[str, Field(pattern=QUANTITY_PATTERN)] = "1Gi"
+    storage_class: Annotated[str, Field(pattern=DNS_SUBDOMAIN_PATTERN)] | None = None
 
 
 class PipelineKubernetes(Model):
     """Settings for the Kubernetes engines (Argo, Tekton); GitHub Actions has no such concepts."""
 
-    service_account: str | None = None
+    service_account: Annotated[str, Field(pattern=DNS_SUBDOMAIN_PATTERN, max_length=253)] | None = None
     host_network: bool = False
     storage: Storage | None = None
 

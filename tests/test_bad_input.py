@@ -65,9 +65,16 @@ def test_ten_megabyte_file_is_refused_with_a_clear_message(tmp_path: Path,
     assert re.search(r"huge\.yaml:1:1: error: file is \d+ bytes; specs are limited to 1048576 bytes", output)
 
 
-def test_missing_file_is_an_error_not_a_crash(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_missing_file_is_a_usage_error_not_a_crash(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, output = _run(capsys, ["validate", str(tmp_path / "nope.yaml")])
-    assert code == 1 and "cannot read" in output
+    assert code == 2 and "does not exist" in output
+
+
+def test_deep_nesting_is_refused_not_a_crash(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    spec = tmp_path / "deep.yaml"
+    spec.write_text("spec: {tasks: " + "[" * 500 + "]" * 500 + "}\n")
+    code, output = _run(capsys, ["validate", str(spec)])
+    assert code == 1 and "nests deeper than 64 levels" in output
 
 
 def test_real_process_exit_codes(tmp_path: Path) -> None:

@@ -39,6 +39,13 @@ def check(pipeline: ir.Pipeline) -> Iterator[Diagnostic]:
     for task in pipeline.all_tasks:
         yield from _task(task)
     yield from _producers(pipeline)
+    yield from _github_secret_names(pipeline)
+    for kind, pairs in (("label", pipeline.labels), ("annotation", pipeline.annotations)):
+        for key, value in pairs:
+            yield from _metadata_key(kind, key, pipeline.span)
+            if kind == "label" and not _LABEL_VALUE.fullmatch(value):
+                yield error(rules.INVALID_NAME, pipeline.span, f"label value '{value}' is invalid: up to 63 "
+                            "letters, digits, '-', '_' and '.', starting and ending with a letter or digit")
 
 
 def _task(task: ir.Task) -> Iterator[Diagnostic]:
@@ -91,6 +98,33 @@ def _producers(pipeline: ir.Pipeline) -> Iterator[Diagnostic]:
                 why = (f"task '{first}' produces it already" if first != task.name
                        else "finally tasks run last, so nothing could consume it")
                 yield error(rules.DUPLICATE_PRODUCER, art.span, f"artifact '{art.name}': {why}")
+
+
+_LABEL_VALUE = re.compile(r"([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?")
+_LABEL_NAME = re.compile(r"[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?")
+_SUBDOMAIN = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*")
+
+
+def _metadata_key(kind: str, key: str, span: Span) -> Iterator[Diagnostic]:
+    """Kubernetes label and annotation keys: an optional DNS prefix and '/', then a short name."""
+    prefix, _, name = key.rpartition("/")
+    if not _LABEL_NAME.fullmatch(name) or (prefix and not (len(prefix) <= 253 and _SUBDOMAIN.fullmatch(prefix))):
+        yield error(rules.INVALID_NAME, span, f"{kind} key '{key}' is invalid: an optional DNS prefix and '/', "
+                    "then up to 63 letters, digits, '-', '_' and '.'")
+
+
+def _github_secret_names(pipeline: ir.Pipeline) -> Iterator[Diagnostic]:
+    """On GitHub a secret key is the repository secret SECRET_KEY: two keys must not share one name."""
+    seen: dict[str, ir.SecretRef] = {}
+    refs = [v.value for t in pipeline.all_tasks for v in (*t.env, *(e for s in t.sidecars for e in s.env))
+            if isinstance(v.value, ir.SecretRef)]
+    refs += [f.secret for t in pipeline.all_tasks for f in t.secret_files]
+    for ref in refs:
+        first = seen.setdefault(ref.github_name, ref)
+        if (first.secret, first.key) != (ref.secret, ref.key):
+            yield error(rules.DUPLICATE_NAME, ref.span,
+                        f"secrets {first.secret}/{first.key} and {ref.secret}/{ref.key} are both the GitHub "
+                        f"secret {ref.github_name}", "rename the secret or the key of one of them")
 
 
 def _suggest(name: str) -> str:
