@@ -102,7 +102,7 @@ def _decode(raw: str | bytes, file: str) -> str:
     size = len(raw.encode() if isinstance(raw, str) else raw)
     if size > MAX_BYTES:
         raise SpecError([error(rules.UNSAFE_YAML, Span(file, 1, 1, 1, 1),
-                               f"file is {size} bytes; specs are limited to {MAX_BYTES} bytes",
+                               f"file is over {MAX_BYTES} bytes, the limit for a spec",
                                "split the pipeline, or move large scripts into the image")])
     if isinstance(raw, str):
         return raw

@@ -206,9 +206,10 @@ class _Lowerer:
     def _check_scalar_use(self, template: ir.Template, allow_list: bool) -> None:
         whole = template.single_ref is not None
         for ref in template.refs:
-            if isinstance(ref, ir.ParamRef) and ref.type is ir.ParamType.ARRAY:
+            if isinstance(ref, ir.ParamRef) and ref.type is ir.ParamType.ARRAY and not (allow_list and whole):
                 self.scope.report(rules.TYPE_MISMATCH, ref.span,
-                                  f"param '{ref.name}' is an array and cannot be used inside text",
+                                  f"param '{ref.name}' is an array: it can be a matrix axis, or the whole "
+                                  "value of an env var (as a JSON list), not part of a text",
                                   "use it as a matrix axis: `axes: {x: '~{ params." + ref.name + " }'}`")
             elif isinstance(ref, ir.ResultRef) and ref.as_list and not (allow_list and whole):
                 self.scope.report(rules.TYPE_MISMATCH, ref.span,

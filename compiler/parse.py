@@ -41,6 +41,10 @@ def _check_header(doc: Document) -> None:
         raise SpecError([error(rules.WRONG_HEADER, doc.span(("apiVersion",)),
                                f"apiVersion '{version}' is not supported",
                                f"use `apiVersion: {spec.API_VERSION}`")])
+    kind = data.get("kind")
+    if kind is not None and kind != "Pipeline":
+        raise SpecError([error(rules.WRONG_HEADER, doc.span(("kind",)), f"kind '{kind}' is not supported",
+                               "use `kind: Pipeline`")])
 
 
 def _kind(value: Any) -> str:
