@@ -32,9 +32,9 @@ def parse_spec(doc: Document) -> spec.Spec:
 def _check_header(doc: Document) -> None:
     data = doc.data
     if not isinstance(data, dict):
-        kind = "an empty file" if data is None else _kind(data)
+        what = "an empty file" if data is None else _kind(data)
         raise SpecError([error(rules.WRONG_TYPE, doc.span(()),
-                               f"a spec is a mapping with apiVersion, kind, metadata and spec; this is {kind}",
+                               f"a spec is a mapping with apiVersion, kind, metadata and spec; this is {what}",
                                f"start the file with `apiVersion: {spec.API_VERSION}`")])
     version = data.get("apiVersion")
     if version is not None and version != spec.API_VERSION:
