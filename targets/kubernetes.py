@@ -18,6 +18,19 @@ MAX_LABEL = 63
 _DNS_LABEL = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?")
 
 
+_KUBELET_SPECIAL = re.compile(r"\$(?=[$(])")
+
+
+def kubelet_escape(text: str, *, value_follows: bool) -> str:
+    """Literal text for env values, command and args, safe from Kubernetes' `$(VAR)` expansion.
+
+    Doubles each `$` that starts `$$` or `$(`, and a trailing `$` before a substituted value
+    (whose first character is unknown); Kubernetes turns `$$` back into `$`.
+    """
+    out = _KUBELET_SPECIAL.sub("$$", text)
+    return out + "$" if value_follows and text.endswith("$") else out
+
+
 def resources(r: ir.Resources) -> Json:
     """`requests` then `limits`, as the Kubernetes docs write them."""
     out: Json = {}
@@ -45,7 +58,8 @@ def secret_env(name: str, ref: ir.SecretRef) -> Json:
 
 
 def secret_volume(volume: str, secret: str) -> Json:
-    return {"name": volume, "secret": {"secretName": secret}}
+    """Files readable by their owner only (0400): ssh, for one, refuses a private key others can read."""
+    return {"name": volume, "secret": {"secretName": secret, "defaultMode": 0o400}}
 
 
 def cache_volume(volume: str, pipeline: ir.Pipeline, cache: str) -> Json:

@@ -3,6 +3,7 @@ validators (Argo's strict schema, hera's models, shellcheck on every script)."""
 
 from __future__ import annotations
 
+import re
 import time
 from pathlib import Path
 from typing import Any
@@ -102,8 +103,59 @@ def dag_task(doc: Json, name: str, dag: str = "main") -> Json:
     return next(t for t in template(doc, dag)["dag"]["tasks"] if t["name"] == name)
 
 
+def env_values(container: Json) -> dict[str, str]:
+    return {e["name"]: e["value"] for e in container["env"]}
+
+
 def arguments(dag_task_: Json) -> dict[str, str]:
     return {p["name"]: p["value"] for p in dag_task_["arguments"]["parameters"]}
+
+
+# --- what the engine does with the text -------------------------------------------------------
+
+STATUS = '{{=workflow.status == "Succeeded" ? "Succeeded" : "Failed"}}'
+"""`pipeline.status` as the Argo backend writes it."""
+
+_TERNARY = re.compile(r'\{\{=workflow\.status == "(\w+)" \? "(\w+)" : "(\w+)"\}\}')
+_COMPARE = re.compile(r"'(\w+)' (==|!=) '(\w+)'")
+
+
+def kubelet_expand(text: str, env: dict[str, str]) -> str:
+    """Kubernetes' expansion of env values, command and args (third_party/forked/golang/expansion):
+    `$(NAME)` of a defined var is replaced, `$$` becomes `$`, anything else after `$` is kept."""
+    out, i = [], 0
+    while i < len(text):
+        if text[i] != "$" or i + 1 == len(text):
+            out.append(text[i])
+            i += 1
+            continue
+        nxt, end = text[i + 1], text.find(")", i + 2)
+        if nxt == "(" and end != -1:
+            name = text[i + 2:end]
+            out.append(env.get(name, f"$({name})"))
+            i = end + 1
+        else:
+            out.append("$" if nxt == "$" else "$" + nxt)
+            i += 2
+    return "".join(out)
+
+
+def argo_substitute(text: str, values: dict[str, str]) -> str:
+    """Argo's simple tags `{{name}}` replaced by their values (every tag must be known)."""
+    return re.sub(r"\{\{([^=}][^}]*)\}\}", lambda m: values[m.group(1)], text)
+
+
+def argo_status(text: str, workflow_status: str) -> str:
+    """The `workflow.status == "X" ? "A" : "B"` expression tag, evaluated as expr-lang does."""
+    return _TERNARY.sub(lambda m: m.group(2) if workflow_status == m.group(1) else m.group(3), text)
+
+
+def govaluate(when: str) -> bool:
+    """A `when` of one comparison of quoted words, after substitution."""
+    match = _COMPARE.fullmatch(when)
+    assert match, when
+    left, op, right = match.groups()
+    return (left == right) == (op == "==")
 
 
 # --- tests ------------------------------------------------------------------------------------
@@ -129,7 +181,7 @@ def go_ci() -> ir.Pipeline:
         ir.Param("container_tag", ir.ParamType.STRING, "v1.0.0"),
         ir.Param("enable_test", ir.ParamType.BOOL, True),
     )
-    return pipeline(checkout, test, build, params=params, caches=(ir.Cache("gomod", (), "1Gi"),),
+    return pipeline(checkout, test, build, params=params, caches=(ir.Cache("gomod"),),
                     description="Go CI", labels=(("team", "platform"),), namespace="ci")
 
 
@@ -146,7 +198,8 @@ def test_script_env_results_depends(tmp_path: Path) -> None:
     checkout = template(doc, "checkout")
     assert checkout["inputs"] == {"parameters": [{"name": "params_repo_url"}]}
     assert checkout["outputs"]["parameters"] == [
-        {"name": "commit", "valueFrom": {"path": "/tmp/shipspec/results/commit"}, "description": "short commit id"}
+        {"name": "commit", "valueFrom": {"path": "/tmp/shipspec/results/commit", "default": ""},
+         "description": "short commit id"}
     ]
     assert checkout["activeDeadlineSeconds"] == 1200
     script = checkout["script"]
@@ -286,7 +339,7 @@ def test_max_parallel_wraps_the_matrix_in_a_dag_with_parallelism(tmp_path: Path)
     assert wrapper["parallelism"] == 2
     assert wrapper["inputs"] == {"parameters": [{"name": "tasks_checkout_commit"}]}
     assert wrapper["outputs"] == {"parameters": [
-        {"name": "report", "valueFrom": {"parameter": "{{tasks.test.outputs.parameters.report}}"}}]}
+        {"name": "report", "valueFrom": {"parameter": "{{tasks.test.outputs.parameters.report}}", "default": ""}}]}
     inner = wrapper["dag"]["tasks"]
     assert inner == [{
         "name": "test", "template": "test",
@@ -324,18 +377,18 @@ def test_finally_with_status_and_results(tmp_path: Path) -> None:
     call = dag_task(doc, "notify", "exit-handler")
     assert "depends" not in call  # the main tasks are over when the exit handler runs
     assert arguments(call) == {
-        "pipeline_status": "{{workflow.status}}",
+        "pipeline_status": STATUS,
         "tasks_build_tag": "{{workflow.outputs.parameters.build_tag}}",
         "tasks_scan_digest": "{{workflow.outputs.parameters.scan_digest}}",
     }
-    assert call["when"] == "('{{workflow.status}}' == 'Failed' || '{{workflow.status}}' == 'Error')"
-    assert dag_task(doc, "cleanup", "exit-handler")["when"] == "'{{workflow.status}}' != 'Succeeded'"
+    assert call["when"] == f"'{STATUS}' == 'Failed'"
+    assert dag_task(doc, "cleanup", "exit-handler")["when"] == f"'{STATUS}' != 'Succeeded'"
     # a plain task exports its own output; a matrix task is wrapped so the list is exported
     assert template(doc, "build")["outputs"]["parameters"][0]["globalName"] == "build_tag"
     assert dag_task(doc, "scan")["template"] == "scan-matrix"
     wrapper_out = template(doc, "scan-matrix")["outputs"]["parameters"]
-    assert wrapper_out == [{"name": "digest", "valueFrom": {"parameter": "{{tasks.scan.outputs.parameters.digest}}"},
-                            "globalName": "scan_digest"}]
+    assert wrapper_out == [{"name": "digest", "globalName": "scan_digest", "valueFrom": {
+        "parameter": "{{tasks.scan.outputs.parameters.digest}}", "default": ""}}]
     assert "globalName" not in template(doc, "scan")["outputs"]["parameters"][0]
     assert "parallelism" not in template(doc, "scan-matrix")
 
@@ -363,7 +416,8 @@ def test_secret_files_and_secret_env(tmp_path: Path) -> None:
              secret_files=(ir.SecretFile(docker, "/kaniko/.docker/config.json"),
                            ir.SecretFile(ir.SecretRef("docker-config", "ca.pem"), "/certs/ca.pem")))
     doc = compile_ok(pipeline(t), tmp_path)
-    assert doc["spec"]["volumes"] == [{"name": "secret-docker-config", "secret": {"secretName": "docker-config"}}]
+    assert doc["spec"]["volumes"] == [
+        {"name": "secret-docker-config", "secret": {"secretName": "docker-config", "defaultMode": 0o400}}]
     script = template(doc, "push")["script"]
     assert script["env"] == [{"name": "TOKEN", "valueFrom": {"secretKeyRef": {"name": "registry", "key": "token"}}}]
     assert script["volumeMounts"] == [
@@ -581,3 +635,81 @@ def test_template_kind_name_over_argo_limit() -> None:
     p = ir.Pipeline(name="x" * 64, source="spec.yaml", tasks=(task("t"),), span=span(1))
     assert [d.rule.code for d in emit(p, "WorkflowTemplate").diagnostics] == ["SS501"]
     assert emit(p, "Workflow").diagnostics == []
+
+
+# --- review findings: kubelet escaping, pipeline.status, skipped producers -----------------------
+
+
+def test_literal_dollars_reach_the_container_unchanged(tmp_path: Path) -> None:
+    """The kubelet expands `$(VAR)` and turns `$$` into `$` in env values, command and args, after
+    Argo has substituted its tags: literal text is escaped, the substituted values are not."""
+    price = param_ref("price")
+    t = task("t", None, command=(text("echo"),), args=(text("$$HOME"), text("$(FOO)"), text("$HOME")),
+             env=(ir.EnvVar("FOO", text("x")), ir.EnvVar("COST", text("cost $$5")),
+                  ir.EnvVar("TAIL", text("a$", price, "$(FOO)"))),
+             sidecars=(ir.Sidecar("db", "redis:7", command=("redis-server",), args=("--requirepass", "pa$$(FOO)"),
+                                  env=(ir.EnvVar("FOO", text("x")), ir.EnvVar("Y", text("$$", price)))),))
+    doc = compile_ok(pipeline(t, params=(ir.Param("price", ir.ParamType.STRING, "(FOO)"),)), tmp_path)
+    main, sidecar = template(doc, "t")["container"], template(doc, "t")["sidecars"][0]
+    assert main["args"] == ["$$$HOME", "$$(FOO)", "$HOME"]
+    assert env_values(main) == {"FOO": "x", "COST": "cost $$$5", "TAIL": "a$${{inputs.parameters.params_price}}$$(FOO)",
+                                "SHIPSPEC_SIDECAR_DB_HOST": "localhost"}
+    assert sidecar["args"] == ["--requirepass", "pa$$$$(FOO)"]
+    assert env_values(sidecar) == {"FOO": "x", "Y": "$$$${{inputs.parameters.params_price}}"}
+
+    def seen(emitted: str) -> str:
+        substituted = argo_substitute(emitted, {"inputs.parameters.params_price": "(FOO)"})
+        return kubelet_expand(substituted, {"FOO": "x", "HOME": "/root"})
+
+    assert {k: seen(v) for k, v in env_values(main).items()} == {
+        "FOO": "x", "COST": "cost $$5", "TAIL": "a$(FOO)$(FOO)", "SHIPSPEC_SIDECAR_DB_HOST": "localhost"}
+    assert {k: seen(v) for k, v in env_values(sidecar).items()} == {"FOO": "x", "Y": "$$(FOO)"}
+    assert [seen(a) for a in main["args"]] == ["$$HOME", "$(FOO)", "$HOME"]
+    assert [seen(a) for a in sidecar["args"]] == ["--requirepass", "pa$$(FOO)"]
+
+
+def test_argo_tags_are_not_escaped(tmp_path: Path) -> None:
+    """Only literal text is escaped: the `{{…}}` a value arrives through stays as Argo reads it."""
+    t = task("t", None, command=(text("echo"),), args=(text(param_ref("p")), text("$", ir.RunRef(ir.RunField.ID))))
+    doc = compile_ok(pipeline(t, params=(ir.Param("p", ir.ParamType.STRING, "v"),)), tmp_path)
+    assert template(doc, "t")["container"]["args"] == [
+        "{{inputs.parameters.params_p}}", "$${{inputs.parameters.run_id}}"]
+
+
+def test_pipeline_status_is_succeeded_or_failed(tmp_path: Path) -> None:
+    """Argo's `workflow.status` may be Error; finally tasks see Failed then, in env and in `when`,
+    whichever side of the comparison the status is on."""
+    status = ir.StatusRef()
+    notify = task("notify", 'echo "$SHIPSPEC_PIPELINE_STATUS"\n', env=(env_of(status),), is_finally=True,
+                  when=eq(status, "Failed"))
+    left = task("left", is_finally=True, when=ir.Compare(ir.Literal("Failed"), ir.CompareOp.EQ, (status,)))
+    ok = task("ok", is_finally=True, when=eq(status, "Succeeded", op=ir.CompareOp.NE))
+    doc = compile_ok(pipeline(task("build"), finally_tasks=(notify, left, ok)), tmp_path)
+    call = dag_task(doc, "notify", "exit-handler")
+    assert arguments(call) == {"pipeline_status": STATUS}
+    whens = {n: dag_task(doc, n, "exit-handler")["when"] for n in ("notify", "left", "ok")}
+    assert whens == {"notify": f"'{STATUS}' == 'Failed'", "left": f"'Failed' == '{STATUS}'",
+                     "ok": f"'{STATUS}' != 'Succeeded'"}
+    for phase, spec in (("Succeeded", "Succeeded"), ("Failed", "Failed"), ("Error", "Failed")):
+        assert argo_status(arguments(call)["pipeline_status"], phase) == spec
+        ran = {n: govaluate(argo_status(w, phase)) for n, w in whens.items()}
+        assert ran == {"notify": spec == "Failed", "left": spec == "Failed", "ok": spec == "Failed"}
+
+
+def test_a_skipped_producer_yields_empty_results(tmp_path: Path) -> None:
+    """Every task output has `default: ""`: Argo v4 gives a consumer the producer's default when the
+    producer was skipped by its `when`, and fails the consumer when there is none."""
+    go = param_ref("go", ir.ParamType.BOOL)
+    tag = task("tag", writes("tag"), results=(ir.Result("tag"),), when=eq(go, True))
+    scan = task("scan", writes("digest"), results=(ir.Result("digest"),), when=eq(go, True),
+                matrix=ir.Matrix((ir.MatrixAxis("v", ("a", "b")),), max_parallel=1))
+    use = task("use", 'echo "$SHIPSPEC_TASK_TAG_TAG $SHIPSPEC_TASK_SCAN_DIGEST"\n', depends=deps("tag", "scan"),
+               env=(env_of(result_ref("tag", "tag")), env_of(result_ref("scan", "digest", as_list=True))))
+    doc = compile_ok(pipeline(tag, scan, use, params=(ir.Param("go", ir.ParamType.BOOL, False),)), tmp_path)
+    outputs = {(t["name"], o["name"]): o["valueFrom"] for t in doc["spec"]["templates"]
+               for o in t.get("outputs", {}).get("parameters", [])}
+    assert outputs == {
+        ("tag", "tag"): {"path": "/tmp/shipspec/results/tag", "default": ""},
+        ("scan-matrix", "digest"): {"parameter": "{{tasks.scan.outputs.parameters.digest}}", "default": ""},
+        ("scan", "digest"): {"path": "/tmp/shipspec/results/digest", "default": ""},
+    }

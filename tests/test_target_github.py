@@ -138,7 +138,7 @@ def artifacts() -> ir.Pipeline:
 def caches() -> ir.Pipeline:
     mounts = (ir.CacheMount("gomod", "/go/pkg/mod"), ir.CacheMount("scratch", "/scratch"))
     return pipeline(task("test", caches=mounts),
-                    caches=(ir.Cache("gomod", ("go.sum", "**/go.mod"), "2Gi"), ir.Cache("scratch", (), "1Gi")))
+                    caches=(ir.Cache("gomod"), ir.Cache("scratch")))
 
 
 def secrets() -> ir.Pipeline:
@@ -235,7 +235,8 @@ def test_script_job_env_results_and_needs() -> None:
     jobs = workflow(basic())["jobs"]
     checkout = jobs["checkout"]
     assert list(checkout) == ["name", "runs-on", "container", "outputs", "env", "steps"]
-    assert checkout["runs-on"] == "ubuntu-24.04" and checkout["container"] == {"image": "alpine/git:2.45.2"}
+    assert checkout["runs-on"] == "ubuntu-24.04"
+    assert checkout["container"] == {"image": "alpine/git:2.45.2", "options": "--user 0"}
     assert checkout["env"] == {"SHIPSPEC_RESULTS": "/tmp/shipspec/results"}
     assert checkout["outputs"] == {"commit": "${{ steps.results.outputs.commit }}",
                                    "notes": "${{ steps.results.outputs.notes }}"}
@@ -295,6 +296,9 @@ def test_finally_needs_everything_and_reads_status() -> None:
     assert jobs["cleanup"]["if"] == "${{ always() }}"
 
 
+PREFIX = "${{ inputs.shipspec-artifact-prefix }}"
+
+
 def test_artifacts_are_tarred_uploaded_and_downloaded() -> None:
     jobs = workflow(artifacts())["jobs"]
     checkout, build, report = jobs["checkout"], jobs["build"], jobs["report"]
@@ -304,18 +308,34 @@ def test_artifacts_are_tarred_uploaded_and_downloaded() -> None:
     assert upload["if"] == "${{ !cancelled() }}"
     assert upload["uses"] == "actions/upload-artifact@" + pins.PINS["actions/upload-artifact"].sha
     assert upload["uses"].comment == pins.PINS["actions/upload-artifact"].version
-    assert upload["with"] == {"name": "demo__source", "path": f"{ARTIFACTS_DIR}/out/source",
+    assert upload["with"] == {"name": PREFIX + "demo__source", "path": f"{ARTIFACTS_DIR}/out/source",
                               "if-no-files-found": "error", "overwrite": True}
     download = step(build, "Download artifact source")
     assert download["if"] == ("${{ needs.checkout.result == 'success' || "
                               "needs.checkout.result == 'failure' }}")
-    assert download["with"] == {"name": "demo__source", "path": f"{ARTIFACTS_DIR}/in/source"}
+    assert download["with"] == {"name": PREFIX + "demo__source", "path": f"{ARTIFACTS_DIR}/in/source"}
     assert "continue-on-error" not in download
-    assert step(build, "Upload artifact bin")["with"]["name"] == "demo__bin__${{ strategy.job-index }}"
+    assert step(build, "Upload artifact bin")["with"]["name"] == PREFIX + "demo__bin__${{ strategy.job-index }}"
     assert step(build, "Pack artifact bin")["env"] == {"SHIPSPEC_JOB_INDEX": "${{ strategy.job-index }}"}
     merged = step(report, "Download artifact bin")
-    assert merged["with"] == {"pattern": "demo__bin__*", "merge-multiple": True, "path": f"{ARTIFACTS_DIR}/in/bin"}
+    assert merged["with"] == {"pattern": PREFIX + "demo__bin__*", "merge-multiple": True,
+                              "path": f"{ARTIFACTS_DIR}/in/bin"}
     assert merged["continue-on-error"] is True
+
+
+def test_artifact_names_take_a_per_call_prefix() -> None:
+    """A called workflow shares its caller's run, so two calls of one workflow would upload the same
+    names (and, with overwrite, replace each other's files): the caller gives each call its own
+    prefix through a workflow_call input. Every job of one call reads the same input."""
+    on = workflow(artifacts())["on"]
+    assert on["workflow_call"]["inputs"] == {"shipspec-artifact-prefix": {
+        "description": "Put before every artifact name: give each call its own when one run calls this "
+                       "workflow more than once", "type": "string", "default": ""}}
+    assert on["workflow_dispatch"] == {}  # a dispatched run is a run of its own
+    with_params = workflow(pipeline(*artifacts().tasks, params=PARAMS))["on"]
+    assert list(with_params["workflow_call"]["inputs"]) == [p.name for p in PARAMS] + ["shipspec-artifact-prefix"]
+    assert list(with_params["workflow_dispatch"]["inputs"]) == [p.name for p in PARAMS]
+    assert workflow(caches())["on"]["workflow_call"] == {}  # no artifacts, no prefix
 
 
 def test_caches_restore_before_and_save_after() -> None:
@@ -323,14 +343,22 @@ def test_caches_restore_before_and_save_after() -> None:
     assert [s["name"] for s in job["steps"]] == [
         "Prepare directories", "Restore cache gomod", "Restore cache scratch", "Run script",
         "Save cache gomod", "Save cache scratch"]
-    prefix = "demo-gomod-${{ runner.os }}-"
-    assert step(job, "Restore cache gomod")["with"] == {
-        "path": "/go/pkg/mod", "key": prefix + "${{ hashFiles('go.sum', '**/go.mod') }}", "restore-keys": prefix}
-    assert step(job, "Save cache gomod")["with"] == {
-        "path": "/go/pkg/mod", "key": prefix + "${{ hashFiles('go.sum', '**/go.mod') }}"}
-    assert step(job, "Save cache scratch")["with"]["key"] == "demo-scratch-${{ runner.os }}-${{ github.run_id }}"
+    assert "if" not in step(job, "Save cache gomod")  # only after the task succeeded
     assert step(job, "Save cache gomod")["uses"].startswith("actions/cache/save@")
     assert step(job, "Prepare directories")["run"] == "mkdir -p '/go/pkg/mod' '/scratch'"
+
+
+def test_caches_are_keyed_per_run_and_restore_the_newest() -> None:
+    """`hashFiles` reads the runner host's workspace, never the container paths a task writes, so a
+    content key would be '' forever and the first entry saved would be the only one: each run saves
+    a new entry under its run id, and the next run restores the newest by prefix."""
+    job = workflow(caches())["jobs"]["test"]
+    prefix = "demo-gomod-${{ runner.os }}-"
+    assert step(job, "Restore cache gomod")["with"] == {
+        "path": "/go/pkg/mod", "key": prefix + "${{ github.run_id }}", "restore-keys": prefix}
+    assert step(job, "Save cache gomod")["with"] == {"path": "/go/pkg/mod", "key": prefix + "${{ github.run_id }}"}
+    assert step(job, "Save cache scratch")["with"]["key"] == "demo-scratch-${{ runner.os }}-${{ github.run_id }}"
+    assert "hashFiles" not in json.dumps(job)
 
 
 def test_secret_files_and_env() -> None:
@@ -354,14 +382,17 @@ def test_privileged_sidecar_is_a_service() -> None:
     assert step(job, "Run script")["env"] == {"DOCKER_HOST": "tcp://dind:2375"}
 
 
-def test_security_context_is_kubernetes_only() -> None:
-    """The pod security context (spec: `kubernetes.securityContext`) is not a job container setting:
-    the runner's files are not writable by another user, so it is not applied and not an error."""
+def test_job_containers_run_as_root_whatever_the_image_user() -> None:
+    """An image with a non-root USER (moby/buildkit:rootless is USER 1000) could not create the
+    directories at `/` nor write the runner's file-command files ($GITHUB_OUTPUT): every job
+    container runs as root. The pod security context (spec: `kubernetes.securityContext`) is a
+    Kubernetes setting: not applied, and not an error."""
     emitted = github.emit(security(), EmitOptions())
     assert emitted.diagnostics == []
     jobs = emitted.documents[0]["jobs"]
-    assert jobs["build"]["container"] == {"image": "moby/buildkit:rootless"}
-    assert jobs["lint"]["container"] == {"image": "alpine:3.20"}
+    assert jobs["build"]["container"] == {"image": "moby/buildkit:rootless", "options": "--user 0"}
+    assert jobs["lint"]["container"] == {"image": "alpine:3.20", "options": "--user 0"}
+    assert all(job["container"]["options"] == "--user 0" for job in workflow(artifacts())["jobs"].values())
 
 
 def test_timeout_runner_and_kubernetes_only_settings() -> None:
@@ -430,7 +461,7 @@ def test_emit_time_for_1000_tasks() -> None:
     elapsed = time.perf_counter() - start
     assert len(out.documents[0]["jobs"]) == 1000
     assert [d.message.split(":")[0] for d in out.diagnostics] == [
-        "a workflow file of over 945 KB is not supported on github"]
+        "a workflow file of over 1029 KB is not supported on github"]
     assert elapsed < 2.0, f"emit took {elapsed:.2f}s"
 
 
@@ -510,6 +541,11 @@ def test_ss501_dispatch_default_with_template_syntax() -> None:
     _only(pipeline(task("a"), params=(ir.Param("p", A, ("${{",)),)), "the default of param 'p'")
 
 
+def test_ss501_param_named_like_the_artifact_prefix_input() -> None:
+    _only(pipeline(task("a"), params=(ir.Param("Shipspec-Artifact-Prefix", S, ""),)),
+          "the param name 'Shipspec-Artifact-Prefix'")
+
+
 def test_ss501_secret_names() -> None:
     _only(pipeline(task("a", env=(ir.EnvVar("T", ir.SecretRef("github", "token")),))), "'GITHUB_TOKEN'")
     files = (ir.SecretFile(ir.SecretRef("1password", "key"), "/k"),)
@@ -566,6 +602,25 @@ def test_publish_results_handles_newlines_and_delimiters(tmp_path: Path) -> None
     assert proc.returncode == 0, proc.stderr
     assert _parse_github_output(output.read_text()) == {
         "plain": "v1.2.3", "multi": "line one\nline two", "tricky": "a\nSHIPSPEC_EOF\nSHIPSPEC_EOF_\nb"}
+
+
+def test_publish_results_removes_exactly_one_trailing_newline(tmp_path: Path) -> None:
+    """The rule on every engine (Argo's): one trailing newline goes, any further ones stay."""
+    values = {"none": "v1", "one": "v1\n", "two": "v1\n\n", "multi": "line one\nline two\n",
+              "empty": "", "newline": "\n", "blank-lines": "\n\na\n\n"}
+    results_dir, output = tmp_path / "results", tmp_path / "output"
+    results_dir.mkdir()
+    output.write_text("")
+    for name, value in values.items():
+        (results_dir / name).write_text(value)
+    p = pipeline(task("t", results=tuple(ir.Result(name) for name in values)))
+    script = step(workflow(p)["jobs"]["t"], "Publish results")["run"]
+    proc = _sh(script, {"SHIPSPEC_RESULTS": str(results_dir), "GITHUB_OUTPUT": str(output),
+                        "SHIPSPEC_JOB_STATUS": "success"}, tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert _parse_github_output(output.read_text()) == {
+        "none": "v1", "one": "v1", "two": "v1\n", "multi": "line one\nline two", "empty": "", "newline": "",
+        "blank-lines": "\n\na\n"}
 
 
 def test_publish_results_fails_on_a_missing_result_only_after_success(tmp_path: Path) -> None:
@@ -663,6 +718,15 @@ def test_job_conditions_evaluate_as_argo_and_tekton_would(tmp_path: Path) -> Non
         (condition, {"inputs": inputs, "needs": needs}, {"failure": True}),  # an ancestor failed
         (condition, {"inputs": inputs, "needs": needs}, {"cancelled": True}),
     ]) == [True, False, True, False, False, False]
+
+
+def test_text_comparison_ignoring_case_is_documented(tmp_path: Path) -> None:
+    """GitHub's `==` on strings ignores case and no function compares case-sensitively (`contains`,
+    `startsWith`, object keys all ignore it too), unlike Argo and Tekton: the backend says so."""
+    condition = workflow(pipeline(task("a", when=cmp(REPO, EQ, lit("main"))), params=PARAMS))["jobs"]["a"]["if"]
+    assert _evaluate(tmp_path, [(condition, {"inputs": {"repo": "MAIN"}}, {})]) == [True]
+    doc = " ".join((github.__doc__ or "").split())
+    assert "`'ABC' == 'abc'` holds here but not on Argo or Tekton" in doc
 
 
 def test_finally_status_and_empty_matrix_guard_evaluate(tmp_path: Path) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+import shlex
 import shutil
 import subprocess
 import time
@@ -22,8 +23,8 @@ from hypothesis import strategies as st
 
 import validators
 from shipspec.compiler import ir
-from shipspec.compiler.diagnostics import Span
-from shipspec.targets import tekton, yamlout
+from shipspec.compiler.diagnostics import Severity, Span
+from shipspec.targets import kubernetes, tekton, yamlout
 from shipspec.targets.base import EmitOptions, Emitted
 from shipspec.targets.tekton import syntax
 
@@ -68,10 +69,11 @@ def emit(p: ir.Pipeline) -> Emitted:
     return tekton.emit(p, EmitOptions())
 
 
-def documents(p: ir.Pipeline) -> tuple[Doc, Doc]:
-    """The Pipeline and PipelineRun of a pipeline that must compile cleanly."""
+def documents(p: ir.Pipeline, warnings: int = 0) -> tuple[Doc, Doc]:
+    """The Pipeline and PipelineRun of a pipeline that must compile cleanly (but for `warnings`)."""
     out = emit(p)
-    assert [(d.rule.code, d.message) for d in out.diagnostics] == []
+    found = [(d.rule.code, d.message) for d in out.diagnostics if d.severity is Severity.ERROR or not warnings]
+    assert found == [] and len(out.diagnostics) == warnings
     kinds = [d["kind"] for d in out.documents]
     assert kinds == ["Pipeline", "PipelineRun"]
     return out.documents[0], out.documents[1]
@@ -90,9 +92,10 @@ def ptask(doc: Doc, name: str) -> Doc:
     return next(t for t in (*spec["tasks"], *spec.get("finally", ())) if t["name"] == name)
 
 
-def step(doc: Doc, name: str, index: int = -1) -> Doc:
+def step(doc: Doc, name: str, index: int | None = None) -> Doc:
+    """The task's main step (named after it), or the step at `index`."""
     steps: list[Doc] = ptask(doc, name)["taskSpec"]["steps"]
-    return steps[index]
+    return next(s for s in steps if s["name"] == name) if index is None else steps[index]
 
 
 def env_of(step_doc: Doc) -> dict[str, Any]:
@@ -138,8 +141,8 @@ def assert_valid(docs: list[Doc], tmp_path: Path) -> Path:
     return path
 
 
-def valid_documents(p: ir.Pipeline, tmp_path: Path) -> tuple[Doc, Doc]:
-    pipe, run = documents(p)
+def valid_documents(p: ir.Pipeline, tmp_path: Path, warnings: int = 0) -> tuple[Doc, Doc]:
+    pipe, run = documents(p, warnings)
     assert_valid([pipe, run], tmp_path)
     return pipe, run
 
@@ -173,7 +176,7 @@ def test_script_env_results_depends_and_when(tmp_path: Path) -> None:
     pipe, _ = valid_documents(pipeline(build, test, params=params("repo-url", "enable-test", "mode")), tmp_path)
 
     b = ptask(pipe, "build")
-    assert list(b) == ["name", "taskSpec", "params"]
+    assert list(b) == ["name", "taskSpec", "params", "timeout"]
     assert b["params"] == [{"name": "repo-url", "value": "$(params.repo-url)"}]
     assert b["taskSpec"]["params"] == [{"name": "repo-url", "type": "string"}]
     assert b["taskSpec"]["results"] == [{"name": "version", "description": "semantic version"}]
@@ -185,7 +188,7 @@ def test_script_env_results_depends_and_when(tmp_path: Path) -> None:
     assert main["script"].startswith("#!/bin/sh\nset -e\ngit clone ")
 
     t = ptask(pipe, "test")
-    assert list(t) == ["name", "taskSpec", "runAfter", "when", "params"]
+    assert list(t) == ["name", "taskSpec", "runAfter", "when", "params", "timeout"]
     assert t["runAfter"] == ["build"]
     assert t["params"] == [{"name": "build-version", "value": "$(tasks.build.results.version)"}]
     assert env_of(step(pipe, "test")) == {"SHIPSPEC_TASK_BUILD_VERSION": "$(params.build-version)"}
@@ -212,8 +215,18 @@ def test_params_bool_int_array_and_required(tmp_path: Path) -> None:
         {"name": "platforms", "type": "array", "description": "targets", "default": ["linux/amd64", "linux/arm64"]},
         {"name": "tags", "type": "array"},
     ]
-    # Tekton fails a run that leaves a param without default unset: the run names them, empty.
-    assert run["spec"]["params"] == [{"name": "repo-url", "value": ""}, {"name": "tags", "value": []}]
+    # Required params are left out: Tekton fails the run (ParameterMissing) until they are given.
+    assert "params" not in run["spec"]
+
+
+def test_required_params_are_left_for_the_run_to_set(tmp_path: Path) -> None:
+    """An empty value would satisfy a required param silently; without one Tekton fails the run
+    (ParameterMissing), as Argo and GitHub refuse to start it."""
+    t = task("t", 'echo "$A $B $C"\n', env=(env("A", REPO), env("B", MODE), env("C", ir.ParamRef("tags", ARRAY))))
+    p = pipeline(t, params=(_PARAMS["repo-url"], _PARAMS["mode"], ir.Param("tags", ARRAY, None)))
+    pipe, run = valid_documents(p, tmp_path)
+    assert [param.get("default") for param in pipe["spec"]["params"]] == [None, "fast", None]
+    assert run["spec"] == {"pipelineRef": {"name": "demo"}, "timeouts": {"pipeline": "0"}}
 
 
 def test_any_condition_is_unsupported() -> None:
@@ -288,10 +301,84 @@ def test_json_list_step_writes_json(tmp_path: Path, shell: str) -> None:
     assert out.read_text(encoding="utf-8") == "[]"
 
 
+def run_script(shell: str, script: str, args: list[str], tmp_path: Path, **env_vars: str) -> None:
+    """A step's script, run as Tekton runs it (busybox: Alpine's sh)."""
+    if shutil.which(shell) is None:
+        pytest.skip(f"{shell} is not installed")
+    command = [shell, "sh"] if shell == "busybox" else [shell]
+    path = tmp_path / f"step-{len(list(tmp_path.iterdir()))}.sh"
+    path.write_text(script, encoding="utf-8")
+    subprocess.run([*command, str(path), *args], check=True, timeout=60, env={"PATH": "/usr/bin:/bin", **env_vars})
+
+
+def test_results_lose_one_trailing_newline_in_a_last_step(tmp_path: Path) -> None:
+    """Argo and GitHub drop one trailing newline from a result; Tekton keeps results verbatim, so a
+    last step rewrites each declared result file without it."""
+    tag = task("tag", 'git rev-parse --short HEAD > "$SHIPSPEC_RESULTS/tag"\n',
+               results=(ir.Result("tag"), ir.Result("notes.txt")), security=ir.SecurityContext(run_as_user=1000))
+    plain = task("trim-results", 'echo hi\n')  # a task of that name: the step name stays unique in it
+    odd = task("trim-results", 'echo hi > "$SHIPSPEC_RESULTS/x"\n', results=(ir.Result("x"),))
+    pipe, _ = valid_documents(pipeline(tag, plain), tmp_path)
+    main, trim = ptask(pipe, "tag")["taskSpec"]["steps"]
+    assert main["name"] == "tag"
+    assert trim == {"name": "trim-results", "image": IMAGE, "args": ["tag", "notes.txt"],
+                    "securityContext": {"runAsUser": 1000}, "script": syntax.TRIM_RESULTS_SCRIPT}
+    assert len(ptask(pipe, "trim-results")["taskSpec"]["steps"]) == 1  # no results, no step
+    odd_pipe, _ = documents(pipeline(odd))
+    assert [s["name"] for s in ptask(odd_pipe, "trim-results")["taskSpec"]["steps"]] == [
+        "trim-results", "trim-results-2"]
+
+
+_RESULT_FILES = {
+    "echo": ("abc1234\n", "abc1234"),  # echo, git rev-parse, date: the newline goes
+    "printf": ("abc1234", "abc1234"),  # printf without a newline: unchanged
+    "lines": ("line 1\n\nline 3\n", "line 1\n\nline 3"),  # inner newlines stay
+    "two": ("v\n\n", "v\n"),  # exactly one goes
+    "only": ("\n", ""),
+    "empty": ("", ""),
+    "spaces": ("  padded \t\n", "  padded \t"),
+    "unicode": ("é 中 \\ $(x) -n\n", "é 中 \\ $(x) -n"),
+}
+
+
+@pytest.mark.parametrize("shell", ["dash", "bash", "busybox"])
+def test_trim_results_step_drops_exactly_one_newline(tmp_path: Path, shell: str) -> None:
+    """The main step (under set -e) writes results, then the trim step runs on Tekton's results dir."""
+    results = tmp_path / "results"
+    results.mkdir()
+    pipe, _ = documents(pipeline(task("t", results=tuple(ir.Result(name) for name in _RESULT_FILES))))
+    trim = step(pipe, "t", -1)
+    assert trim["args"] == list(_RESULT_FILES)
+    script = trim["script"].replace(syntax.RESULTS_DIR, str(results))
+    writes = "".join(f"printf '%s' {shlex.quote(before)} > \"$SHIPSPEC_RESULTS/{name}\"\n"
+                     for name, (before, _) in _RESULT_FILES.items() if name != "echo")
+    writes += 'echo abc1234 > "$SHIPSPEC_RESULTS/echo"\n'
+    run_script(shell, syntax.script(writes), [], tmp_path, SHIPSPEC_RESULTS=str(results))
+    run_script(shell, script, [*_RESULT_FILES, "unwritten"], tmp_path)
+    got = {p.name: p.read_bytes().decode() for p in results.iterdir()}
+    assert got == {name: after for name, (_, after) in _RESULT_FILES.items()}  # "unwritten" stays unwritten
+
+
+@pytest.mark.parametrize("shell", ["dash", "bash", "busybox"])
+@pytest.mark.parametrize("word, expected", [("Succeeded", "Succeeded"), ("Completed", "Succeeded"),
+                                            ("Failed", "Failed"), ("None", "Failed")])
+def test_status_step_says_succeeded_or_failed(tmp_path: Path, shell: str, word: str, expected: str) -> None:
+    """$(tasks.status) is Succeeded, Failed, Completed (success with skipped tasks) or None (cancelled,
+    timed out); shipspec promises Succeeded or Failed."""
+    notify = task("notify", 'echo "$SHIPSPEC_PIPELINE_STATUS"\n', env=(ref_env(ir.StatusRef()),), is_finally=True)
+    pipe, _ = valid_documents(pipeline(task("build"), finally_tasks=(notify,)), tmp_path)
+    status_step, main = ptask(pipe, "notify")["taskSpec"]["steps"]
+    assert env_of(main) == {"SHIPSPEC_PIPELINE_STATUS": "$(steps.pipeline-status.results.status)"}
+    out = tmp_path / "status"
+    run_script(shell, status_step["script"].replace(syntax.step_result_path("status"), str(out)), [word], tmp_path)
+    assert out.read_text(encoding="utf-8") == expected
+
+
 def test_matrix_max_parallel_is_unsupported() -> None:
     found = emit(fan_out_and_in(max_parallel=2)).diagnostics
     assert [(d.rule.code, d.span.line) for d in found] == [("SS501", 12)]
-    assert found[0].message.startswith("matrix max_parallel is not supported on tekton")
+    assert found[0].message.startswith("matrix maxParallel is not supported on tekton")
+    assert found[0].hint == "remove maxParallel"
 
 
 def test_array_param_in_env_is_json_too(tmp_path: Path) -> None:
@@ -325,7 +412,7 @@ def test_task_params_are_kebab_case_user_names_are_kept(tmp_path: Path) -> None:
     assert h["matrix"]["params"][0]["name"] == "goos"
     assert h["params"] == [{"name": "repo-url", "value": "$(params.repo_url)"},
                            {"name": "cat-message-from-file", "value": "$(tasks.cat.results.messageFromFile)"}]
-    assert run["spec"]["params"] == [{"name": "repo_url", "value": ""}]
+    assert "params" not in run["spec"]
     path = tmp_path / "tekton.yaml"
     path.write_text(yamlout.dump([pipe, run], "spec.yaml", "tekton"), encoding="utf-8")
     assert validators.tekton_schema(path) == []
@@ -337,6 +424,15 @@ def test_list_in_sidecar_env_is_unsupported() -> None:
     arches = ir.ParamRef("arches", ARRAY, span=at(9))
     t = task("t", sidecars=(ir.Sidecar("db", "postgres:16", env=(ir.EnvVar("X", tpl(arches)),)),))
     assert codes(pipeline(t, params=(ir.Param("arches", ARRAY, ("a",)),))) == ["SS501"]
+
+
+def test_status_in_sidecar_env_is_unsupported() -> None:
+    """A sidecar starts before the step that turns Tekton's status into Succeeded or Failed."""
+    t = task("t", is_finally=True,
+             sidecars=(ir.Sidecar("db", "postgres:16", env=(ir.EnvVar("X", tpl(ir.StatusRef(span=at(9)))),)),))
+    found = emit(pipeline(task("main"), finally_tasks=(t,))).diagnostics
+    assert [(d.rule.code, d.span.line) for d in found] == [("SS501", 9)]
+    assert found[0].message.startswith("pipeline.status in a sidecar's env (task 't') is not supported on tekton")
 
 
 # --- finally, status, pipeline results --------------------------------------------------------------
@@ -352,13 +448,19 @@ def test_finally_reads_status_and_results(tmp_path: Path) -> None:
     alert = task("alert", 'echo "failed"\n', is_finally=True, retry=ir.Retry(1),
                  when=ir.Compare(ir.StatusRef(), ir.CompareOp.NE, (ir.Literal("Failed"),)))
     results = (ir.PipelineResult("summary", tpl(VERSION, "/", ir.ResultRef("report", "receipt"))),)
-    pipe, _ = valid_documents(pipeline(build, finally_tasks=(report, alert), results=results), tmp_path)
+    pipe, _ = valid_documents(pipeline(build, finally_tasks=(report, alert), results=results), tmp_path, warnings=1)
 
     assert [t["name"] for t in pipe["spec"]["finally"]] == ["report", "alert"]
     rep = ptask(pipe, "report")
     assert "runAfter" not in rep  # Tekton starts every finally task after all main tasks
     assert rep["params"] == [{"name": "pipeline-status", "value": "$(tasks.status)"},
                              {"name": "build-version", "value": "$(tasks.build.results.version)"}]
+    # the value a finally task reads is Succeeded or Failed: a first step maps Tekton's four words
+    status_step = step(pipe, "report", 0)
+    assert status_step["name"] == "pipeline-status"
+    assert status_step["args"] == ["$(params.pipeline-status)"]
+    assert status_step["results"] == [{"name": "status"}]
+    assert env_of(step(pipe, "report"))["SHIPSPEC_PIPELINE_STATUS"] == "$(steps.pipeline-status.results.status)"
     # Tekton says Completed for a success with skipped tasks, None after a cancel or timeout.
     assert rep["when"] == [{"input": "$(tasks.status)", "operator": "in", "values": ["Succeeded", "Completed"]}]
     assert ptask(pipe, "alert")["when"] == [
@@ -367,6 +469,26 @@ def test_finally_reads_status_and_results(tmp_path: Path) -> None:
     assert pipe["spec"]["results"] == [
         {"name": "summary", "value": "$(tasks.build.results.version)/$(finally.report.results.receipt)"}]
     assert list(pipe["spec"]) == ["tasks", "finally", "results"]
+
+
+def test_finally_task_reading_a_result_is_a_warning(tmp_path: Path) -> None:
+    """Tekton skips a finally task whose result reference (params or `when`) cannot be resolved,
+    i.e. when that task failed or was skipped; Argo and GitHub run it all the same."""
+    build = task("build", 'printf v1 > "$SHIPSPEC_RESULTS/version"\nprintf d > "$SHIPSPEC_RESULTS/digest"\n',
+                 results=(ir.Result("version"), ir.Result("digest")))
+    version, digest = ir.ResultRef("build", "version", span=at(20)), ir.ResultRef("build", "digest", span=at(22))
+    report = task("report", 'echo "$V"\n', env=(env("V", version), env("W", "again ", version)), is_finally=True,
+                  when=ir.Compare(digest, ir.CompareOp.NE, (ir.Literal(""),)))
+    status_only = task("notify", 'echo "$S"\n', env=(env("S", ir.StatusRef()),), is_finally=True)
+    p = pipeline(build, finally_tasks=(report, status_only))
+    found = emit(p).diagnostics
+    assert [(d.rule.code, d.severity, d.span.line) for d in found] == [
+        ("SS501", Severity.WARNING, 20), ("SS501", Severity.WARNING, 22)]  # one per result read
+    assert found[0].message == ("a task result in a finally task is not fully supported on tekton: finally task "
+                                "'report' is skipped if task 'build' fails or is skipped before it writes "
+                                "result 'version'")
+    assert found[0].hint is not None and "artifact" in found[0].hint
+    valid_documents(p, tmp_path, warnings=2)  # a warning: the documents are written
 
 
 @pytest.mark.parametrize("value, why", [
@@ -419,14 +541,15 @@ def test_caches_secret_files_and_secret_env(tmp_path: Path) -> None:
              secret_files=(ir.SecretFile(ir.SecretRef("docker-config", "config.json"), "/root/.docker/config.json"),
                            ir.SecretFile(ir.SecretRef("docker-config", "ca.pem"), "/etc/ssl/ca.pem"),
                            ir.SecretFile(ir.SecretRef("tls.certs", "key"), "/etc/tls/key")))
-    p = pipeline(t, caches=(ir.Cache("gomod", ("go.sum",), "5Gi"), ir.Cache("gobuild", (), "2Gi")))
+    p = pipeline(t, caches=(ir.Cache("gomod"), ir.Cache("gobuild")))
     pipe, run = valid_documents(p, tmp_path)
     spec = ptask(pipe, "test")["taskSpec"]
     assert spec["volumes"] == [
         {"name": "cache-gomod", "persistentVolumeClaim": {"claimName": "demo-cache-gomod"}},
         {"name": "cache-gobuild", "persistentVolumeClaim": {"claimName": "demo-cache-gobuild"}},
-        {"name": "secret-docker-config", "secret": {"secretName": "docker-config"}},
-        {"name": "secret-4", "secret": {"secretName": "tls.certs"}},  # a dot is not allowed in a volume name
+        {"name": "secret-docker-config", "secret": {"secretName": "docker-config", "defaultMode": 0o400}},
+        # a dot is not allowed in a volume name
+        {"name": "secret-4", "secret": {"secretName": "tls.certs", "defaultMode": 0o400}},
     ]
     main = step(pipe, "test")
     assert main["volumeMounts"] == [
@@ -492,7 +615,7 @@ def test_command_and_args_read_params_and_results(tmp_path: Path) -> None:
         "description": "Fetch resource from internet, cat content and then say hello"}
     assert run == {"apiVersion": "tekton.dev/v1", "kind": "PipelineRun",
                    "metadata": {"generateName": "hello-world-pipeline-run-"},
-                   "spec": {"pipelineRef": {"name": "hello-world-pipeline"},
+                   "spec": {"pipelineRef": {"name": "hello-world-pipeline"}, "timeouts": {"pipeline": "0"},
                             "workspaces": [{"name": "artifacts", "volumeClaimTemplate": {"spec": {
                                 "accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": "1Gi"}}}}}]}}
 
@@ -517,8 +640,8 @@ def kubelet_expand(text: str, defined: dict[str, str]) -> str:
 @given(st.text(alphabet="$()HOMEa "), st.sampled_from(["v", "(HOME)", "$x", "$(HOME)"]))
 def test_literal_text_survives_kubernetes_expansion(text: str, value: str) -> None:
     defined = {"HOME": "/root"}
-    assert kubelet_expand(syntax.kubelet_escape(text, value_follows=False), defined) == text
-    escaped = syntax.kubelet_escape(text, value_follows=True)
+    assert kubelet_expand(kubernetes.kubelet_escape(text, value_follows=False), defined) == text
+    escaped = kubernetes.kubelet_escape(text, value_follows=True)
     assert kubelet_expand(escaped + value, defined) == text + kubelet_expand(value, defined)
 
 
@@ -536,12 +659,25 @@ def test_retries_and_timeout(tmp_path: Path) -> None:
     assert list(ptask(pipe, "a")) == ["name", "taskSpec", "retries", "timeout"]
 
 
+def test_no_timeout_unless_the_spec_sets_one(tmp_path: Path) -> None:
+    """Tekton's default (default-timeout-minutes, 60) would cut a long run and each long task;
+    Argo and GitHub have no such limit, so the run and every task without a timeout get "0"."""
+    p = pipeline(task("long"), task("short", timeout_s=600), finally_tasks=(task("cleanup", is_finally=True),))
+    pipe, run = valid_documents(p, tmp_path)
+    assert run["spec"]["timeouts"] == {"pipeline": "0"}
+    assert list(run["spec"]) == ["pipelineRef", "timeouts"]
+    assert [(t["name"], t["timeout"]) for t in (*pipe["spec"]["tasks"], *pipe["spec"]["finally"])] == [
+        ("long", "0"), ("short", "10m"), ("cleanup", "0")]
+    assert "timeout: '0'" in (tmp_path / "tekton.yaml").read_text(encoding="utf-8")  # a string, not 0
+
+
 def test_retry_backoff_is_unsupported() -> None:
     retry = ir.Retry(3, ir.Backoff(10, 2, 300), span=at(21))
     found = emit(pipeline(task("a", retry=retry))).diagnostics
     assert [(d.rule.code, d.span.line) for d in found] == [("SS501", 21)]
-    assert found[0].message == ("retry backoff is not supported on tekton: "
+    assert found[0].message == ("retries.backoff is not supported on tekton: "
                                 "Tekton retries a failed task at once, without a delay")
+    assert found[0].hint == "remove retries.backoff (keep retries.limit), or sleep at the start of the script"
 
 
 def test_run_refs(tmp_path: Path) -> None:
@@ -572,22 +708,44 @@ def test_matrix_value_in_a_condition_is_unsupported() -> None:
 # --- literal text Tekton would take for its own -------------------------------------------------------
 
 
-@pytest.mark.parametrize("where", ["script", "env", "args", "when", "matrix", "working_dir", "sidecar"])
+_LITERAL_CASES: dict[str, dict[str, Any]] = {
+    "script": {"script": "echo $(params.token)"},
+    "env": {"env": (env("X", "echo $(params.token)"),)},
+    "args": {"script": None, "command": (tpl("sh"),), "args": (tpl("echo $(params.token)"),)},
+    "when": {"when": ir.Compare(MODE, ir.CompareOp.EQ, (ir.Literal("$(date)"),))},
+    "matrix": {"matrix": ir.Matrix((ir.MatrixAxis("os", ("$(date)",)),))},
+    "working_dir": {"working_dir": "/src/$(context.taskRun.name)"},
+    "sidecar": {"sidecars": (ir.Sidecar("s", "redis:7.4", args=("echo $(params.token)",)),)},
+    # Tekton substitutes the image, and the mount paths of workspaces and volumes, too
+    "image": {"image": "registry.example.com/app:$(params.tag)", "span": at(40)},
+    "sidecar_image": {"sidecars": (ir.Sidecar("s", "redis:$(params.tag)", span=at(41)),)},
+    "produces": {"produces": (ir.ArtifactOut("out", "/out/$(context.taskRun.name)", span=at(42)),)},
+    "consumes": {"consumes": (ir.ArtifactIn("src", "other", "/src/$(params.dir)", span=at(43)),)},
+    "caches": {"caches": (ir.CacheMount("gomod", "/go/$(workspaces.x.path)", span=at(44)),)},
+    "secret_files": {"secret_files": (ir.SecretFile(ir.SecretRef("s", "k"), "/etc/$(params.f)", span=at(45)),)},
+}
+
+
+@pytest.mark.parametrize("where", list(_LITERAL_CASES))
 def test_tekton_variable_in_literal_text_is_unsupported(where: str) -> None:
-    text = "echo $(params.token)"
-    cases: dict[str, dict[str, Any]] = {
-        "script": {"script": text},
-        "env": {"env": (env("X", text),)},
-        "args": {"script": None, "command": (tpl("sh"),), "args": (tpl(text),)},
-        "when": {"when": ir.Compare(MODE, ir.CompareOp.EQ, (ir.Literal("$(date)"),))},
-        "matrix": {"matrix": ir.Matrix((ir.MatrixAxis("os", ("$(date)",)),))},
-        "working_dir": {"working_dir": "/src/$(context.taskRun.name)"},
-        "sidecar": {"sidecars": (ir.Sidecar("s", "redis:7.4", args=(text,)),)},
-    }
-    fields = cases[where]
-    found = messages(pipeline(task("t", **fields), params=PARAMS))
-    assert len(found) == 1 and found[0].startswith("SS501 the literal text '$(")
-    assert "has no escape" in found[0]
+    found = emit(pipeline(task("t", **_LITERAL_CASES[where]), params=PARAMS)).diagnostics
+    assert len(found) == 1 and found[0].message.startswith("the literal text '$(")
+    assert "has no escape" in found[0].message and found[0].rule.code == "SS501"
+    expected_line = {"image": 40, "sidecar_image": 41, "produces": 42, "consumes": 43, "caches": 44,
+                     "secret_files": 45}.get(where)
+    assert expected_line is None or found[0].span.line == expected_line
+
+
+def test_messages_use_the_spec_field_names() -> None:
+    """The spec says maxParallel, retries.backoff, workingDir, secretFiles: never the IR's snake_case."""
+    t = task("t", working_dir="/w/$(params.x)", retry=ir.Retry(2, ir.Backoff(5)),
+             secret_files=(ir.SecretFile(ir.SecretRef("s", "k"), "/etc/$(params.f)"),),
+             matrix=ir.Matrix((ir.MatrixAxis("os", ("linux",)),), max_parallel=1))
+    found = [f"{d.message} {d.hint}" for d in emit(pipeline(t)).diagnostics]
+    assert len(found) == 4
+    for text in found:
+        assert re.search(r"\b[a-z]+_[a-z_]+\b", text) is None, text
+    assert any("maxParallel" in text for text in found) and any("retries.backoff" in text for text in found)
 
 
 def test_shell_command_substitution_passes_through(tmp_path: Path) -> None:
@@ -634,7 +792,7 @@ def test_metadata_and_run_settings(tmp_path: Path) -> None:
     assert list(pipe["spec"]) == ["description", "tasks"]
     assert run == {"apiVersion": "tekton.dev/v1", "kind": "PipelineRun",
                    "metadata": {"generateName": "demo-run-", "namespace": "ci"},
-                   "spec": {"pipelineRef": {"name": "demo"},
+                   "spec": {"pipelineRef": {"name": "demo"}, "timeouts": {"pipeline": "0"},
                             "taskRunTemplate": {"podTemplate": {"hostNetwork": True},
                                                 "serviceAccountName": "builder"}}}
 
@@ -656,7 +814,7 @@ def everything() -> ir.Pipeline:
     notify = task("notify", 'echo "$SHIPSPEC_PIPELINE_STATUS"\n', env=(ref_env(ir.StatusRef()),), is_finally=True)
     return ir.Pipeline(name="shop", source="spec.yaml", params=(*params("repo-url", "enable-test"), *base.params),
                        tasks=(checkout, test, *base.tasks), finally_tasks=(notify,), results=base.results,
-                       caches=(ir.Cache("gomod", ("go.sum",), "5Gi"),), service_account="ci")
+                       caches=(ir.Cache("gomod"),), service_account="ci")
 
 
 def test_everything_together_is_valid_and_deterministic(tmp_path: Path) -> None:

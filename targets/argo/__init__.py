@@ -5,10 +5,13 @@ Mapping (details in each module):
   so every submission is a new run; the description is the annotation the Argo UI shows.
 - params -> `spec.arguments.parameters` (text; array params as JSON; required ones without value).
 - task -> a DAG task + a `script` (`sh`, `set -e` first) or `container` template; every reference becomes an
-  input parameter the DAG task fills (templates.py, values.py).
-- results -> files in an emptyDir at /tmp/shipspec/results read by `outputs.parameters`.
+  input parameter the DAG task fills (templates.py, values.py); literal text in env, command and args
+  is escaped for the kubelet's `$(VAR)` expansion.
+- results -> files in an emptyDir at /tmp/shipspec/results read by `outputs.parameters` (one trailing
+  newline removed; `""` when the task was skipped).
 - matrix -> `withItems`/`withParam`; `max_parallel` -> a wrapper DAG template with `parallelism`.
-- finally -> `spec.onExit: exit-handler`, a DAG; their result reads use global outputs.
+- finally -> `spec.onExit: exit-handler`, a DAG; their result reads use global outputs; the status is
+  Argo's `workflow.status` with Error folded into Failed.
 - pipeline results -> outputs of `main` (results.py).
 - artifacts -> one `volumeClaimTemplates` claim, a `subPath` per artifact; caches -> existing
   PVCs `<pipeline>-cache-<cache>`; secret files -> `secret` volumes.

@@ -10,6 +10,9 @@ value holding one of those three characters breaks the expression: the task then
 Compile-time literals are escaped (`syntax.govaluate_string`); run-time values cannot be. Keep
 compared params and results to plain words (true/false, numbers, names). A value that looks
 like a date is compared as a time by govaluate, which is still equal for equal text.
+
+`pipeline.status` is the expression tag of `syntax.PIPELINE_STATUS`, which Argo evaluates before
+govaluate runs, so it compares as `Succeeded` or `Failed` on either side, as in a task's env.
 """
 
 from __future__ import annotations
@@ -21,11 +24,6 @@ from . import syntax
 from .context import Context
 
 Render = Callable[[ir.Ref], str]
-
-# Argo's workflow status is Succeeded, Failed or Error (a pod the cluster could not run);
-# the spec knows Succeeded and Failed, so "Failed" also matches "Error".
-_FAILED = ir.Literal("Failed")
-_ERROR = ir.Literal("Error")
 
 
 def when(ctx: Context, cond: ir.Condition, render: Render) -> str:
@@ -42,17 +40,11 @@ def _grouped(ctx: Context, cond: ir.Condition, render: Render) -> str:
     return text if isinstance(cond, ir.Compare) or len(cond.items) == 1 else f"({text})"
 
 
-def _values(cond: ir.Compare) -> tuple[ir.Operand, ...]:
-    if isinstance(cond.left, ir.StatusRef) and _FAILED in cond.right and _ERROR not in cond.right:
-        return (*cond.right, _ERROR)
-    return cond.right
-
-
 def _compare(ctx: Context, cond: ir.Compare, render: Render) -> str:
     left = _operand(ctx, cond.left, cond, render)
     positive = cond.op in (ir.CompareOp.EQ, ir.CompareOp.IN)
     op, joiner = ("==", " || ") if positive else ("!=", " && ")
-    parts = [f"{left} {op} {_operand(ctx, v, cond, render)}" for v in _values(cond)]
+    parts = [f"{left} {op} {_operand(ctx, v, cond, render)}" for v in cond.right]
     return parts[0] if len(parts) == 1 else "(" + joiner.join(parts) + ")"
 
 

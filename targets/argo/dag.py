@@ -37,7 +37,8 @@ def main_template(ctx: Context) -> Json:
 
 def exit_template(ctx: Context) -> Json:
     """`exit-handler` (spec.onExit): Argo runs it after the DAG whatever happened, where
-    `{{workflow.status}}` holds the outcome; its tasks run in parallel, as finally tasks do."""
+    `workflow.status` holds the outcome (see `syntax.PIPELINE_STATUS`); its tasks run in parallel,
+    as finally tasks do."""
     return {
         "name": EXIT_HANDLER,
         "dag": {"tasks": [_dag_task(ctx, t, Scope.EXIT) for t in ctx.pipeline.finally_tasks]},
@@ -137,7 +138,10 @@ def _wrapper(ctx: Context, task: ir.Task, matrix: ir.Matrix) -> Json:
 
 
 def _collected(ctx: Context, task: ir.Task, result: ir.Result) -> Json:
-    out: Json = {"name": result.name, "valueFrom": {"parameter": syntax.task_output(task.name, result.name)}}
+    """The aggregated list; `default: ""` when the matrix task was skipped (or every instance was),
+    as a skipped plain task yields (templates.py)."""
+    value: Json = {"parameter": syntax.task_output(task.name, result.name), "default": ""}
+    out: Json = {"name": result.name, "valueFrom": value}
     global_name = ctx.global_names.get((task.name, result.name))
     if global_name:
         out["globalName"] = global_name

@@ -8,7 +8,11 @@ from __future__ import annotations
 import json
 import re
 
-WORKFLOW_STATUS = "{{workflow.status}}"
+# `pipeline.status` in the exit handler. Argo's `workflow.status` is Succeeded, Failed or Error (a
+# pod the cluster could not run); the spec promises Succeeded or Failed, so an expression tag folds
+# Error into Failed. Argo sets `workflow.status` before it runs onExit and resolves expression tags
+# in a DAG task's arguments and `when` (as in its e2e test `workflow-hook-parameter.yaml`).
+PIPELINE_STATUS = '{{=workflow.status == "Succeeded" ? "Succeeded" : "Failed"}}'
 ITEM = "{{item}}"
 
 # Roots of every variable Argo substitutes (util/variables/keys, common.GlobalVarValidWorkflowVariablePrefix).

@@ -38,7 +38,12 @@ def leaf(ctx: Context, task: ir.Task, *, exported: bool = True) -> Json:
 
 
 def _output(ctx: Context, task: ir.Task, result: ir.Result, exported: bool) -> Json:
-    out: Json = {"name": result.name, "valueFrom": {"path": f"{ir.RESULTS_DIR}/{result.name}"}}
+    """A result read from its file. Argo's executor removes one trailing newline from the value
+    (workflow/executor/executor.go `SaveParameters`: `strings.TrimSuffix(…, "\\n")`), the rule on
+    every engine. `default: ""` is what a consumer reads when the task was skipped by its `when`
+    (Argo's controller puts a skipped node's declared defaults in scope; without one, v4 fails the
+    consumer), as on GitHub; Argo also uses it when a task that ran did not write the file."""
+    out: Json = {"name": result.name, "valueFrom": {"path": f"{ir.RESULTS_DIR}/{result.name}", "default": ""}}
     global_name = ctx.global_names.get((task.name, result.name))
     if exported and global_name:
         out["globalName"] = global_name
@@ -96,12 +101,23 @@ def _errexit(script: str) -> str:
 
 
 def template_text(ctx: Context, template: ir.Template) -> str:
-    """Inside a template every reference is one of its inputs."""
-    parts = (
-        ctx.literal(p, template.span) if isinstance(p, str) else syntax.input_param(input_name(p))
-        for p in template.parts
-    )
-    return "".join(parts)
+    """An env value, command or args item. Inside a template every reference is one of its inputs;
+    literal text is escaped for the kubelet, which expands `$(VAR)` and turns `$$` into `$` after
+    Argo has substituted the `{{…}}` tags (those are left as they are)."""
+    parts = template.parts
+    out = []
+    for i, part in enumerate(parts):
+        if isinstance(part, str):
+            follows = i + 1 < len(parts) and not isinstance(parts[i + 1], str)
+            out.append(_kubelet_literal(ctx, part, template.span, value_follows=follows))
+        else:
+            out.append(syntax.input_param(input_name(part)))
+    return "".join(out)
+
+
+def _kubelet_literal(ctx: Context, text: str, span: Span, *, value_follows: bool = False) -> str:
+    """Literal text for a container's env, command or args: checked for Argo, escaped for the kubelet."""
+    return kubernetes.kubelet_escape(ctx.literal(text, span), value_follows=value_follows)
 
 
 def _results_env() -> Json:
@@ -144,9 +160,9 @@ def _sidecar(ctx: Context, sidecar: ir.Sidecar) -> Json:
     """Privileged only when the spec asks (docker-in-docker needs it)."""
     out: Json = {"name": sidecar.name, "image": ctx.literal(sidecar.image, sidecar.span)}
     if sidecar.command:
-        out["command"] = [ctx.literal(c, sidecar.span) for c in sidecar.command]
+        out["command"] = [_kubelet_literal(ctx, c, sidecar.span) for c in sidecar.command]
     if sidecar.args:
-        out["args"] = [ctx.literal(a, sidecar.span) for a in sidecar.args]
+        out["args"] = [_kubelet_literal(ctx, a, sidecar.span) for a in sidecar.args]
     if sidecar.env:
         out["env"] = [_env(ctx, var) for var in sidecar.env]
     if sidecar.privileged:

@@ -19,8 +19,7 @@ def caller_value(ctx: Context, ref: ir.Ref, task: ir.Task, scope: Scope) -> str:
         return syntax.item(ref.axis if task.matrix and len(task.matrix.axes) > 1 else None)
     if isinstance(ref, ir.RunRef):
         return run_value(ctx, ref)
-    # Argo's own word, passed as is: Succeeded, Failed, or Error (conditions.py folds Error into Failed)
-    return syntax.WORKFLOW_STATUS
+    return syntax.PIPELINE_STATUS  # Succeeded or Failed, never Argo's Error
 
 
 def _result(ctx: Context, ref: ir.ResultRef, scope: Scope) -> str:

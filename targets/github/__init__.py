@@ -10,18 +10,27 @@ Design choices (each follows from how GitHub differs from a Kubernetes engine):
   succeeded or was skipped by its condition (as on Argo and Tekton), not after a failure anywhere
   upstream (`failure()` looks at every ancestor). Finally jobs need every main job and run
   `always()`. A failure does not stop unrelated branches, unlike Argo's failFast and Tekton.
+- Conditions compare text, and GitHub's `==` ignores case (so do `contains`, `startsWith` and
+  object keys; no function compares case-sensitively): `'ABC' == 'abc'` holds here but not on Argo
+  or Tekton. A condition that must tell case apart belongs in the script.
 - Artifacts are tar files in per-run artifacts (modes and dot files survive), named
-  `<pipeline>__<artifact>`: a workflow called twice in one run would reuse the names and fail.
+  `<prefix><pipeline>__<artifact>`. A called workflow shares its caller's run: a caller that calls
+  this workflow twice in one run gives each call its own `shipspec-artifact-prefix` input (e.g.
+  `a-`, `b-`), or the second call would replace the first's artifacts.
 - Caches: actions/cache restore before the task, save after it succeeds, key
-  `<pipeline>-<cache>-<os>-<hash of key files>` (or the run id without key files), restored by prefix.
+  `<pipeline>-<cache>-<os>-<run id>`, the newest restored by the prefix without the run id (a
+  content key is impossible: `hashFiles` reads the host's workspace, not the container's paths).
+- Job containers run as root (`--user 0`) whatever the image's USER: the steps write the runner's
+  files ($GITHUB_OUTPUT and the other file commands, the workspace) and create directories at `/`.
+- Results: exactly one trailing newline is removed from a result file, as on Argo.
 - Sidecars are service containers, reached by their name as host name, not `localhost` (a
   warning when the task mentions localhost).
 - A job's steps run in `/__w/<repo>/<repo>` (the workspace) unless the task sets a working dir,
   not in the image's WORKDIR. The image needs `sh` and `tail` (the runner keeps the container
   alive with it), and `tar` for artifacts and caches, whose actions run inside the container.
 - What GitHub cannot express is reported as SS501 by checks.py.
-- Kubernetes-only settings (resources, service account, host network, storage, cache sizes) are
-  ignored by design: the spec keeps them under `kubernetes:`.
+- Kubernetes-only settings (resources, security context, service account, host network, storage)
+  are ignored by design: the spec keeps them under `kubernetes:`.
 """
 
 from __future__ import annotations
@@ -34,7 +43,7 @@ from ...compiler import ir
 from ..base import Document, EmitOptions, Emitted
 from . import expr as gx
 from .checks import check, check_size
-from .steps import JobContext, steps
+from .steps import ARTIFACT_PREFIX_INPUT, JobContext, steps
 
 NAME = "github"
 
@@ -45,8 +54,7 @@ _INPUT_TYPES = {ir.ParamType.STRING: "string", ir.ParamType.BOOL: "boolean",
 def emit(pipeline: ir.Pipeline, options: EmitOptions) -> Emitted:
     """The workflow document and every diagnostic about what GitHub cannot express."""
     diagnostics = check(pipeline)
-    ctx = JobContext(pipeline.name, frozenset(t.name for t in pipeline.all_tasks if t.matrix),
-                     pipeline.caches)
+    ctx = JobContext(pipeline.name, frozenset(t.name for t in pipeline.all_tasks if t.matrix))
     jobs = {t.name: _job(t, pipeline, ctx) for t in pipeline.all_tasks}
     doc: Document = {"name": pipeline.name, "on": _triggers(pipeline), "permissions": {}, "jobs": jobs}
     return Emitted([doc], diagnostics + check_size(doc, pipeline.span))
@@ -60,13 +68,21 @@ def _triggers(p: ir.Pipeline) -> dict[str, Any]:
     call: dict[str, Any] = {}
     if p.params:
         dispatch["inputs"] = {param.name: _input(param) for param in p.params}
-        call["inputs"] = {param.name: _input(param) for param in p.params}
+    inputs = {param.name: _input(param) for param in p.params}
+    if any(t.produces for t in p.all_tasks):  # only a call can share its run with another call
+        inputs[ARTIFACT_PREFIX_INPUT] = dict(_ARTIFACT_PREFIX)
+    if inputs:
+        call["inputs"] = inputs
     secrets = _secrets(p)
     if secrets:
         call["secrets"] = {s: {"required": True} for s in secrets}
     if p.results:
         call["outputs"] = {r.name: _output(r, p.name) for r in p.results}
     return {"workflow_dispatch": dispatch, "workflow_call": call}
+
+
+_ARTIFACT_PREFIX = {"description": "Put before every artifact name: give each call its own when one run "
+                                   "calls this workflow more than once", "type": "string", "default": ""}
 
 
 def _input(param: ir.Param) -> dict[str, Any]:
@@ -173,9 +189,14 @@ def _strategy(m: ir.Matrix) -> dict[str, Any]:
 
 
 def _container(task: ir.Task) -> dict[str, Any]:
-    """The job's container. `task.security` is a Kubernetes pod setting (the spec keeps it under
-    `kubernetes:`): the runner's own files are not writable by another user, so it is not applied."""
-    return {"image": gx.escape(task.image)}
+    """The job's container, as root whatever the image's USER (`--user 0`; `docker exec` then runs
+    every step as root too). The runner's files need it: the workspace and the file-command files
+    ($GITHUB_OUTPUT, $GITHUB_ENV…) belong to the runner's user or root, and the steps create
+    directories at `/` (results, artifacts). An image with a non-root USER, e.g.
+    moby/buildkit:rootless (USER 1000), could write none of them: download-artifact and the results
+    step would fail. `task.security` is the pod's security context, a Kubernetes setting (the spec
+    keeps it under `kubernetes:`), and is not applied here."""
+    return {"image": gx.escape(task.image), "options": "--user 0"}
 
 
 def _service(s: ir.Sidecar, pipeline: str) -> dict[str, Any]:

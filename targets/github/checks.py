@@ -3,10 +3,10 @@
 Errors: retries; timeouts that are not whole minutes; results of a matrix task read downstream
 (instances overwrite each other's job outputs); conditions on matrix values (a job's `if` runs
 before the matrix expands); sidecar command/args (services run the image's own); args without a
-command (the runner replaces the entrypoint); a non-root user in a job with results, artifacts or
-caches (the runner's file-command files are not writable by it); runAsGroup alone; non-Linux
-runners; names that are not GitHub ids; `include`/`exclude` axes; over 256 matrix jobs; over 25
-dispatch inputs; `${{` in a param default; invalid secret names; a workflow file over 500 KB.
+command (the runner replaces the entrypoint); non-Linux runners; names that are not GitHub ids; a
+param named like the backend's own `shipspec-artifact-prefix` input; `include`/`exclude` axes; over
+256 matrix jobs; over 25 dispatch inputs; `${{` in a param default; invalid secret names; a
+workflow file over 500 KB.
 A warning: sidecars in a task that talks to localhost (services are reached by name).
 """
 
@@ -17,6 +17,7 @@ import math
 from ...compiler import ir, rules
 from ...compiler.diagnostics import Diagnostic, Span, error, warning
 from . import expr as gx
+from .steps import ARTIFACT_PREFIX_INPUT
 
 _MAX_MATRIX_JOBS = 256
 _MATRIX_KEYWORDS = ("include", "exclude")
@@ -32,19 +33,28 @@ def _unsupported(span: Span, feature: str, why: str, hint: str) -> Diagnostic:
 
 def check(p: ir.Pipeline) -> list[Diagnostic]:
     """Every SS501 of the pipeline; the workflow is still emitted (the CLI will not write it)."""
-    found = [d for param in p.params for d in _check_name(param.name, "param", param.span)]
-    found += [_unsupported(param.span, f"the default of param {param.name!r}",
-                           "workflow_dispatch defaults cannot hold '${{', not even escaped",
-                           "pass the value when running the workflow instead")
-              for param in p.params if "${{" in str(param.default or "")]
-    if len(p.params) > _MAX_DISPATCH_INPUTS:
-        found.append(_unsupported(p.params[_MAX_DISPATCH_INPUTS].span, f"{len(p.params)} params",
-                                  f"workflow_dispatch takes at most {_MAX_DISPATCH_INPUTS} inputs",
-                                  "merge related params into one array or string param"))
+    found = _check_params(p.params)
     found += [d for r in p.results for d in _check_name(r.name, "pipeline result", r.span)]
     found += [d for r in p.results for d in _check_refs(r.value.refs, in_condition=False)]
     for t in p.all_tasks:
         found += _check_task(t, p)
+    return found
+
+
+def _check_params(params: tuple[ir.Param, ...]) -> list[Diagnostic]:
+    found = [d for param in params for d in _check_name(param.name, "param", param.span)]
+    found += [_unsupported(param.span, f"the param name {param.name!r}",
+                           "the workflow has an input of that name for artifact names (input names ignore case)",
+                           "rename the param")
+              for param in params if param.name.lower() == ARTIFACT_PREFIX_INPUT]
+    found += [_unsupported(param.span, f"the default of param {param.name!r}",
+                           "workflow_dispatch defaults cannot hold '${{', not even escaped",
+                           "pass the value when running the workflow instead")
+              for param in params if "${{" in str(param.default or "")]
+    if len(params) > _MAX_DISPATCH_INPUTS:
+        found.append(_unsupported(params[_MAX_DISPATCH_INPUTS].span, f"{len(params)} params",
+                                  f"workflow_dispatch takes at most {_MAX_DISPATCH_INPUTS} inputs",
+                                  "merge related params into one array or string param"))
     return found
 
 

@@ -25,6 +25,9 @@ ARTIFACTS_DIR = "/tmp/shipspec/artifacts"
 
 NOT_CANCELLED = gx.wrap("!cancelled()")
 
+ARTIFACT_PREFIX_INPUT = "shipspec-artifact-prefix"
+"""The workflow_call input that tells apart two calls of this workflow in one run (see `artifact_name`)."""
+
 _PUBLISH_RESULTS = r"""publish() {
   file="$SHIPSPEC_RESULTS/$1"
   if [ ! -f "$file" ]; then
@@ -34,7 +37,9 @@ _PUBLISH_RESULTS = r"""publish() {
     fi
     return 0
   fi
-  value=$(cat "$file")
+  value=$(cat "$file" && printf x)
+  value=${value%x}
+  value=${value%"$newline"}
   delimiter=SHIPSPEC_EOF
   while case "
 $value
@@ -45,6 +50,8 @@ $delimiter
   done
   printf '%s<<%s\n%s\n%s\n' "$1" "$delimiter" "$value" "$delimiter" >> "$GITHUB_OUTPUT"
 }
+newline='
+'
 status=0
 """
 
@@ -55,10 +62,6 @@ class JobContext:
 
     pipeline: str
     matrix_tasks: frozenset[str]  # producers whose artifacts come in one piece per instance
-    caches: tuple[ir.Cache, ...]
-
-    def cache(self, name: str) -> ir.Cache | None:
-        return next((c for c in self.caches if c.name == name), None)
 
 
 def shell_word(text: str) -> str:
@@ -92,8 +95,11 @@ def _action(name: str, action: str, with_: dict[str, str | bool], if_: str | Non
 
 
 def artifact_name(ctx: JobContext, artifact: str) -> str:
-    """Artifacts are per run, but a called workflow shares its caller's run: prefix the pipeline."""
-    return f"{ctx.pipeline}__{artifact}"
+    """`<prefix><pipeline>__<artifact>`: artifact names are per run, and a called workflow shares its
+    caller's run. The pipeline name tells different workflows apart; the prefix, the workflow_call
+    input `shipspec-artifact-prefix` (default ''), two calls of the same one, when the caller gives
+    each call its own. Every job of one call reads the same input, so producer and consumers agree."""
+    return gx.wrap(gx.prop("inputs", ARTIFACT_PREFIX_INPUT)) + f"{ctx.pipeline}__{artifact}"
 
 
 def steps(task: ir.Task, ctx: JobContext, env: dict[str, str]) -> list[Step]:
@@ -163,16 +169,13 @@ def _upload(p: ir.ArtifactOut, ctx: JobContext, is_matrix: bool) -> list[Step]:
 
 
 def _cache_keys(m: ir.CacheMount, ctx: JobContext) -> tuple[str, str]:
-    """(key, prefix): content-keyed when the cache names key files, else one new entry per run.
+    """(key, restore prefix): one new entry per run, the newest restored by prefix.
 
-    A fixed key would be saved once and never updated, unlike the PVC it stands for; restoring by
-    prefix always brings back the newest entry.
+    Like the PVC it stands for, the cache carries on from the last run. A fixed key would be saved
+    once and never updated, and a content key cannot be had: `hashFiles` reads the runner host's
+    workspace, not the paths the task writes in its container, so it is always ''.
     """
-    cache = ctx.cache(m.cache)
     prefix = f"{ctx.pipeline}-{m.cache}-{gx.wrap('runner.os')}-"
-    if cache is not None and cache.key_files:
-        files = ", ".join(gx.quote(f) for f in cache.key_files)
-        return prefix + gx.wrap(f"hashFiles({files})"), prefix
     return prefix + gx.wrap("github.run_id"), prefix
 
 
@@ -183,7 +186,7 @@ def _restore(m: ir.CacheMount, ctx: JobContext) -> Step:
 
 
 def _save(m: ir.CacheMount, ctx: JobContext) -> Step:
-    """A separate save step hashes the key files after the task wrote them (restore ran before)."""
+    """Saved after the task succeeded (a failed task's files are not worth keeping)."""
     key, _ = _cache_keys(m, ctx)
     return _action(f"Save cache {m.cache}", "actions/cache/save", {"path": gx.escape(m.path), "key": key})
 
@@ -216,7 +219,11 @@ def _word(t: ir.Template) -> str:
 
 
 def _publish(task: ir.Task) -> Step:
-    """Copy result files into `$GITHUB_OUTPUT` with a delimiter no line of the value equals."""
+    """Copy result files into `$GITHUB_OUTPUT` with a delimiter no line of the value equals.
+
+    Exactly one trailing newline is removed, the rule on every engine (Argo's): `$(cat)` alone
+    would remove them all, so the value is read with a sentinel `x` after it, which is then cut off.
+    """
     calls = "".join(f"publish {shell_word(r.name)}\n" for r in task.results)
     return _run("Publish results", _PUBLISH_RESULTS + calls + 'exit "$status"', id_="results",
                 if_=NOT_CANCELLED, env={"SHIPSPEC_JOB_STATUS": gx.wrap("job.status")})

@@ -5,20 +5,25 @@ The Pipeline holds every task inline (`taskSpec`), so it needs no Task objects a
 a pipeline task with one step named after it (plus one small step per list it reads). Mapping:
 
 - values: one taskSpec param per distinct reference, fed by the pipeline task; steps read them
-  only through env, command and args (see `inputs`). Results: `SHIPSPEC_RESULTS=/tekton/results`.
+  only through env, command and args (see `inputs`). Results: `SHIPSPEC_RESULTS=/tekton/results`;
+  a last step `trim-results` drops one trailing newline from each, as Argo and GitHub do.
 - conditions: the `when` list (ANDed; `in`/`notin`); `||` needs CEL behind a feature flag: SS501.
 - matrix: `matrix.params` (beta, on in a default install); a matrix task's results reach readers
-  as an array, turned into JSON text by a step; max_parallel has no Tekton form: SS501.
+  as an array, turned into JSON text by a step; maxParallel has no Tekton form: SS501.
 - finally: `finally:`; pipeline.status is `$(tasks.status)` (a `when` on "Succeeded" also accepts
-  Tekton's "Completed", on "Failed" also "None": cancelled or timed out).
+  Tekton's "Completed", on "Failed" also "None": cancelled or timed out); a step turns the value
+  a task reads into Succeeded or Failed. A finally task that reads a task result is skipped when
+  that task failed (a warning).
 - artifacts: the Pipeline workspace `artifacts`, bound by the PipelineRun to a volumeClaimTemplate;
   each artifact is a sub-directory (`subPath`) mounted at its path.
 - caches: a task `volume` on the existing PVC `<pipeline>-cache-<cache>` (created once by the
   platform team; ReadWriteMany if tasks may run on different nodes). Not a workspace: with the
   default affinity assistant (coschedule: workspaces) a TaskRun may bind only one PVC workspace.
 - secret files: a `secret` volume, mounted read-only with `subPath: <key>`.
-- required params: the PipelineRun sets them to "" (arrays: []), since Tekton fails a run that
-  leaves one unset; fill them in before creating it.
+- required params: left out of the PipelineRun, so Tekton fails a run that does not set them
+  (ParameterMissing); add them when creating it.
+- timeouts: none, as on Argo and GitHub: the PipelineRun sets `timeouts.pipeline: "0"` and each
+  task without a `timeout` gets `timeout: "0"` (Tekton's default is 60 minutes for each).
 
 Keys follow the Go field order of Tekton's API types. What Tekton cannot express is an SS501
 (`checks`), never silently dropped.
@@ -37,6 +42,7 @@ NAME = "tekton"
 
 def emit(pipeline: ir.Pipeline, options: EmitOptions) -> Emitted:
     """The Pipeline, then its PipelineRun; diagnostics for what Tekton cannot express."""
-    diags: list[Diagnostic] = [*checks.names(pipeline), *checks.literal_text(pipeline)]
+    diags: list[Diagnostic] = [*checks.names(pipeline), *checks.literal_text(pipeline),
+                               *checks.finally_results(pipeline)]
     documents = [pipeline_document(pipeline, diags), pipeline_run_document(pipeline)]
     return Emitted(documents, list(dict.fromkeys(diags)))  # one report per place

@@ -1,4 +1,5 @@
-"""What Tekton cannot take as written: names outside its rules, literal `$(…)` text.
+"""What Tekton cannot take as written: names outside its rules, literal `$(…)` text; and what
+it runs differently (a finally task that reads a task result).
 
 Every finding is a diagnostic at the IR node's span; the backend never raises.
 """
@@ -9,7 +10,7 @@ import re
 from collections.abc import Iterator
 
 from ...compiler import ir, rules
-from ...compiler.diagnostics import Diagnostic, Span, error
+from ...compiler.diagnostics import Diagnostic, Span, error, warning
 from . import syntax
 
 TARGET = "tekton"
@@ -88,20 +89,30 @@ def _literal_unsupported(found: str, span: Span, where: str, why: str) -> Diagno
 
 
 def _step_literals(task: ir.Task) -> Iterator[tuple[str, Span, str]]:
-    """Literal text in the taskSpec: script, working dir, command, args, env, sidecars."""
+    """Literal text in the taskSpec: image, run script, workingDir, command, args, env, paths, sidecars."""
     where = f"task '{task.name}'"
+    yield task.image, task.span, f"the image of {where}"
     if task.script is not None:
-        yield task.script, task.span, f"the script of {where}"
+        yield task.script, task.span, f"the run script of {where}"
     if task.working_dir:
-        yield task.working_dir, task.span, f"the working directory of {where}"
+        yield task.working_dir, task.span, f"the workingDir of {where}"
+    yield from _path_literals(task, where)
     for template in (*task.command, *task.args):
         yield from ((text, template.span, f"the command of {where}") for text in _texts(template))
     for env in (*task.env, *(e for s in task.sidecars for e in s.env)):
         if isinstance(env.value, ir.Template):
             yield from ((text, env.span, f"env {env.name} of {where}") for text in _texts(env.value))
     for sidecar in task.sidecars:
-        for text in (*sidecar.command, *sidecar.args):
+        for text in (sidecar.image, *sidecar.command, *sidecar.args):
             yield text, sidecar.span, f"sidecar '{sidecar.name}' of {where}"
+
+
+def _path_literals(task: ir.Task, where: str) -> Iterator[tuple[str, Span, str]]:
+    """Mount paths: workspaces (produces, consumes) and volume mounts (caches, secretFiles)."""
+    yield from ((a.path, a.span, f"the produces path '{a.name}' of {where}") for a in task.produces)
+    yield from ((a.path, a.span, f"the consumes path '{a.name}' of {where}") for a in task.consumes)
+    yield from ((c.path, c.span, f"the caches path '{c.cache}' of {where}") for c in task.caches)
+    yield from ((f.path, f.span, f"the secretFiles path of {where}") for f in task.secret_files)
 
 
 def _pipeline_task_literals(task: ir.Task) -> Iterator[tuple[str, Span, str]]:
@@ -126,3 +137,27 @@ def _condition_literals(cond: ir.Condition) -> Iterator[tuple[str, Span]]:
 
 def _texts(template: ir.Template) -> Iterator[str]:
     return (part for part in template.parts if isinstance(part, str))
+
+
+def finally_results(p: ir.Pipeline) -> Iterator[Diagnostic]:
+    """A finally task that reads a task's result: Tekton skips it when that task failed or was
+    skipped before writing the result (pipelines.md, "Consuming Task execution results in
+    finally"); Argo and GitHub run it all the same."""
+    for task in p.finally_tasks:
+        refs = [*value_refs(task), *(ir.condition_refs(task.when) if task.when is not None else ())]
+        read = dict.fromkeys(r for r in refs if isinstance(r, ir.ResultRef))  # first use of each
+        for ref in read:
+            yield warning(
+                rules.UNSUPPORTED_ON_TARGET, ref.span,
+                f"a task result in a finally task is not fully supported on {TARGET}: finally task "
+                f"'{task.name}' is skipped if task '{ref.task}' fails or is skipped before it writes "
+                f"result '{ref.result}'",
+                f"if '{task.name}' must always run, pass the value in a file of an artifact "
+                f"'{ref.task}' produces instead")
+
+
+def value_refs(task: ir.Task) -> Iterator[ir.Ref]:
+    """The references in a task's env, command, args and sidecar env, in order, repeats kept."""
+    templates = [*(e.value for e in task.env), *task.command, *task.args,
+                 *(e.value for s in task.sidecars for e in s.env)]
+    return (r for t in templates if isinstance(t, ir.Template) for r in t.refs)

@@ -6,12 +6,13 @@ param from the pipeline (`$(params.p)`, `$(tasks.t.results.r)`, `$(context.pipel
 matrix task, which Tekton aggregates into an array) arrives as an array param; Tekton cannot put
 an array in an env var, so a small step turns it into the JSON text the IR promises and passes it
 on as a step result (`$(steps.s.results.json)`, resolved when the reading step starts).
+`pipeline.status` likewise goes through a small step that turns Tekton's four words into the
+two the spec promises (`$(steps.s.results.status)`).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,7 +26,7 @@ from . import checks, syntax
 class Input:
     name: str  # the taskSpec param
     ref: ir.Ref
-    json_step: str | None = None  # lists: the step whose result holds the JSON text
+    step: str | None = None  # lists and status: the step whose result holds the value
 
 
 Inputs = dict[ir.Ref, Input]
@@ -40,13 +41,18 @@ def collect(task: ir.Task, diags: list[Diagnostic]) -> Inputs:
         value = ir.MatrixRef(axis.name, axis.span)
         inputs[value] = Input(kubernetes.unique(_param_name(value), names), value)  # also the matrix param's name
     steps = {task.name}
-    for ref in _refs(task):
+    for ref in checks.value_refs(task):
         if ref in inputs or _unsupported(ref, task, diags):
             continue
         name = kubernetes.unique(_param_name(ref), names)
-        json_step = kubernetes.unique(_json_step_name(name, len(steps)), steps) if syntax.is_array(ref) else None
-        inputs[ref] = Input(name, ref, json_step)
+        step = kubernetes.unique(_step_name(ref, name, len(steps)), steps) if needs_step(ref) else None
+        inputs[ref] = Input(name, ref, step)
     return inputs
+
+
+def needs_step(ref: ir.Ref) -> bool:
+    """A list (JSON text) or pipeline.status (two words of four): a step prepares the value."""
+    return syntax.is_array(ref) or isinstance(ref, ir.StatusRef)
 
 
 def spec_params(inputs: Inputs) -> list[dict[str, Any]]:
@@ -66,52 +72,53 @@ def render(template: ir.Template, inputs: Inputs) -> str:
     for i, part in enumerate(parts):
         if isinstance(part, str):
             follows = i + 1 < len(parts) and not isinstance(parts[i + 1], str)
-            out.append(syntax.kubelet_escape(part, value_follows=follows))
+            out.append(kubernetes.kubelet_escape(part, value_follows=follows))
         else:
             out.append(_value(inputs.get(part)))
     return "".join(out)
 
 
-def json_steps(inputs: Inputs, image: str, security: dict[str, Any] | None) -> list[dict[str, Any]]:
-    """One step per list input: its array, as args, written out as JSON text."""
+def value_steps(inputs: Inputs, image: str, security: dict[str, Any] | None) -> list[dict[str, Any]]:
+    """One step per list input (its array, as args, written out as JSON text) and one for
+    pipeline.status (Tekton's word as the argument, Succeeded or Failed out)."""
     steps = []
     for i in inputs.values():
-        if i.json_step is None:
+        if i.step is None:
             continue
-        step: dict[str, Any] = {"name": i.json_step, "image": image, "args": [syntax.param(i.name, whole_array=True)]}
+        is_list = syntax.is_array(i.ref)
+        step: dict[str, Any] = {"name": i.step, "image": image,
+                                "args": [syntax.param(i.name, whole_array=is_list)]}
         if security:
             step["securityContext"] = security
-        step |= {"script": syntax.JSON_LIST_SCRIPT, "results": [{"name": syntax.JSON_RESULT}]}
+        script = syntax.JSON_LIST_SCRIPT if is_list else syntax.STATUS_SCRIPT
+        step |= {"script": script, "results": [{"name": _step_result(i.ref)}]}
         steps.append(step)
     return steps
+
+
+def _step_result(ref: ir.Ref) -> str:
+    return syntax.JSON_RESULT if syntax.is_array(ref) else syntax.STATUS_RESULT
 
 
 def _value(found: Input | None) -> str:
     if found is None:
         return ""  # reported as unsupported; the documents are not written
-    if found.json_step is not None:
-        return syntax.step_result(found.json_step, syntax.JSON_RESULT)
+    if found.step is not None:
+        return syntax.step_result(found.step, _step_result(found.ref))
     return syntax.param(found.name)
-
-
-def _refs(task: ir.Task) -> Iterator[ir.Ref]:
-    templates = [*(e.value for e in task.env), *task.command, *task.args,
-                 *(e.value for s in task.sidecars for e in s.env)]
-    for template in templates:
-        if isinstance(template, ir.Template):
-            yield from template.refs
 
 
 def _unsupported(ref: ir.Ref, task: ir.Task, diags: list[Diagnostic]) -> bool:
     if isinstance(ref, ir.RunRef) and syntax.run_context(ref.kind) is None:
         diags.append(run_field_unsupported(ref))
         return True
-    if syntax.is_array(ref) and any(ref in (e.value.refs if isinstance(e.value, ir.Template) else ())
-                                    for s in task.sidecars for e in s.env):
+    if needs_step(ref) and any(ref in (e.value.refs if isinstance(e.value, ir.Template) else ())
+                               for s in task.sidecars for e in s.env):
+        what = "a list value" if syntax.is_array(ref) else "pipeline.status"
         diags.append(checks.unsupported(
-            ref.span, f"a list value in a sidecar's env (task '{task.name}')",
-            "sidecars start before the task's steps, so they cannot read the step that builds the JSON list",
-            "read the list in the task's own env"))
+            ref.span, f"{what} in a sidecar's env (task '{task.name}')",
+            "sidecars start before the task's steps, so they cannot read the step that prepares the value",
+            "read the value in the task's own env"))
         return True
     return False
 
@@ -141,7 +148,10 @@ def _param_name(ref: ir.Ref) -> str:
 _CAMEL_HUMP = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 
 
-def _json_step_name(param: str, n: int) -> str:
+def _step_name(ref: ir.Ref, param: str, n: int) -> str:
+    """Lists: `<param>-json`; pipeline.status: the param's own name (`pipeline-status`)."""
+    if isinstance(ref, ir.StatusRef):
+        return param
     name = f"{param}-json"
     return name if kubernetes.is_dns_label(name) else f"json-{n}"
 

@@ -39,15 +39,20 @@ def pipeline_document(p: ir.Pipeline, diags: list[Diagnostic]) -> Doc:
 
 
 def pipeline_run_document(p: ir.Pipeline) -> Doc:
-    """A run of the Pipeline by name; required params get an empty value to fill in."""
+    """A run of the Pipeline by name, without a timeout.
+
+    Required params are left out: Tekton fails a run that leaves one unset (ParameterMissing), as
+    Argo and GitHub refuse to start one; an empty value would satisfy it silently. Add them under
+    `spec.params` (or `tkn pipeline start -p`) when creating the run.
+
+    `timeouts.pipeline: "0"` is "no timeout" (pipelineruns.md, "Configuring a failure timeout"):
+    without it Tekton cancels the whole run after default-timeout-minutes (60 in a default
+    install), a limit Argo and GitHub do not have. Each task's own limit is its `timeout`.
+    """
     metadata: Doc = {"generateName": f"{p.name}-run-"}
     if p.namespace:
         metadata["namespace"] = p.namespace
-    spec: Doc = {"pipelineRef": {"name": p.name}}
-    if required := [param for param in p.params if param.required]:
-        # Tekton fails a run that leaves a param without default unset (ParameterMissing).
-        spec["params"] = [{"name": param.name, "value": [] if param.type is ir.ParamType.ARRAY else ""}
-                          for param in required]
+    spec: Doc = {"pipelineRef": {"name": p.name}, "timeouts": {"pipeline": syntax.NO_TIMEOUT}}
     template: Doc = {}
     if p.host_network:
         template["podTemplate"] = {"hostNetwork": True}

@@ -16,6 +16,11 @@ RESULTS_DIR = "/tekton/results"
 ARTIFACTS_WORKSPACE = "artifacts"
 JSON_RESULT = "json"
 """The step result in which a list step leaves its JSON text."""
+STATUS_RESULT = "status"
+"""The step result in which the status step leaves `Succeeded` or `Failed`."""
+
+NO_TIMEOUT = "0"
+"""A Tekton timeout of 0 means none (pipelineruns.md, taskruns.md: "Configuring a failure timeout")."""
 
 SCRIPT_PROLOGUE = "#!/bin/sh\nset -e\n"
 """What Tekton itself prepends to a script without `#!` (pkg/pod/script.go), written out so the
@@ -27,8 +32,6 @@ _RUN_CONTEXT = {ir.RunField.ID: "uid", ir.RunField.NAME: "name"}
 _ENGINE_VARIABLE = re.compile(
     r"\$\((?:params|tasks|finally|results|workspaces|context|steps|step|artifacts|credentials)[.\[]")
 _ANY_VARIABLE = re.compile(r"\$\(")
-# Kubernetes expands `$(VAR)` and reduces `$$` to `$` in env values, command and args.
-_KUBELET_SPECIAL = re.compile(r"\$(?=[$(])")
 
 
 def param(name: str, *, whole_array: bool = False) -> str:
@@ -99,16 +102,6 @@ def engine_variable(text: str, *, pipeline_level: bool = False) -> str | None:
     return text[match.start():end + 1 if 0 <= end < match.end() + 60 else match.end()]
 
 
-def kubelet_escape(text: str, *, value_follows: bool) -> str:
-    """Literal text for env values, command and args, safe from Kubernetes' `$(VAR)` expansion.
-
-    Doubles each `$` that starts `$$` or `$(`, and a trailing `$` before a substituted value
-    (whose first character is unknown); Kubernetes turns `$$` back into `$`.
-    """
-    out = _KUBELET_SPECIAL.sub("$$", text)
-    return out + "$" if value_follows and text.endswith("$") else out
-
-
 def script(user_script: str) -> str:
     """The step script: the user's, under `#!/bin/sh` + `set -e` unless it names its own interpreter."""
     return user_script if user_script.startswith("#!") else SCRIPT_PROLOGUE + user_script
@@ -145,3 +138,31 @@ done
 printf '[%s]' "$out" > "RESULT_PATH"
 """.replace("RESULT_PATH", step_result_path(JSON_RESULT))
 """POSIX sh, no other tool: JSON-escapes each argument (quote, backslash, control characters)."""
+
+
+STATUS_SCRIPT = r"""#!/bin/sh
+set -eu
+# shipspec: pipeline.status as Succeeded or Failed (Tekton also says Completed and None)
+case $1 in
+  Succeeded | Completed) status=Succeeded ;;
+  *) status=Failed ;;
+esac
+printf '%s' "$status" > "RESULT_PATH"
+""".replace("RESULT_PATH", step_result_path(STATUS_RESULT))
+"""Tekton says Completed for a success with skipped tasks, None after a cancel or timeout."""
+
+TRIM_RESULTS_SCRIPT = r"""#!/bin/sh
+set -eu
+# shipspec: drop one trailing newline from each result, as Argo and GitHub do
+nl='
+'
+for name in "$@"; do
+  file="RESULTS_DIR/$name"
+  [ -f "$file" ] || continue
+  value=$(cat "$file"; printf x)
+  value=${value%x}
+  printf '%s' "${value%"$nl"}" > "$file"
+done
+""".replace("RESULTS_DIR", RESULTS_DIR)
+"""POSIX sh: rewrites each named result file (its arguments) without its last newline; a result
+the task did not write stays unwritten, so a reader still fails as Tekton makes it."""

@@ -21,7 +21,11 @@ _STATUS_WORDS = {"Succeeded": ["Succeeded", "Completed"], "Failed": ["Failed", "
 
 def pipeline_task(task: ir.Task, pipeline: ir.Pipeline, diags: list[Diagnostic]) -> Doc:
     """Keys in the order of Tekton's docs: name, taskSpec, runAfter, when, params, matrix,
-    workspaces, retries, timeout."""
+    workspaces, retries, timeout.
+
+    A task without a timeout gets `timeout: "0"` (none): otherwise its TaskRun gets the cluster's
+    default-timeout-minutes (60 in a default install), whatever the PipelineRun's timeouts say
+    (before Tekton v1.11 they never reach a TaskRun); Argo and GitHub set no such short limit."""
     found = inputs.collect(task, diags)
     out: Doc = {"name": task.name, "taskSpec": _task_spec(task, pipeline, found)}
     if task.depends and not task.is_finally:  # finally tasks all start after the main tasks
@@ -37,8 +41,7 @@ def pipeline_task(task: ir.Task, pipeline: ir.Pipeline, diags: list[Diagnostic])
                              for name, _ in artifacts]
     if task.retry is not None:
         out |= _retries(task.retry, diags)
-    if task.timeout_s is not None:
-        out["timeout"] = kubernetes.go_duration(task.timeout_s)
+    out["timeout"] = syntax.NO_TIMEOUT if task.timeout_s is None else kubernetes.go_duration(task.timeout_s)
     return out
 
 
@@ -56,8 +59,10 @@ def _task_spec(task: ir.Task, pipeline: ir.Pipeline, found: inputs.Inputs) -> Do
     volumes = _volume_names(task)
     if volumes:
         spec["volumes"] = [_volume(kind, name, volume, pipeline) for (kind, name), volume in volumes.items()]
-    spec["steps"] = [*inputs.json_steps(found, task.image, security),
-                     _main_step(task, found, security, volumes)]
+    steps = [*inputs.value_steps(found, task.image, security), _main_step(task, found, security, volumes)]
+    if task.results:
+        steps.append(_trim_results_step(task, {s["name"] for s in steps}, security))
+    spec["steps"] = steps
     if task.sidecars:
         spec["sidecars"] = [_sidecar(s, found) for s in task.sidecars]
     return spec
@@ -90,6 +95,18 @@ def _main_step(task: ir.Task, found: inputs.Inputs, security: Doc | None,
         step["securityContext"] = security
     if task.script is not None:
         step["script"] = syntax.script(task.script)
+    return step
+
+
+def _trim_results_step(task: ir.Task, taken: set[str], security: Doc | None) -> Doc:
+    """After the main step: each result without one trailing newline, the rule Argo and GitHub
+    follow (`git rev-parse HEAD > "$SHIPSPEC_RESULTS/sha"` gives the sha alone). Tekton keeps a
+    result verbatim (tasks.md, "Emitting Results"). Runs only when the main step succeeded."""
+    step: Doc = {"name": kubernetes.unique("trim-results", taken), "image": task.image,
+                 "args": [r.name for r in task.results]}
+    if security:
+        step["securityContext"] = security
+    step["script"] = syntax.TRIM_RESULTS_SCRIPT
     return step
 
 
@@ -133,9 +150,9 @@ def _mounts(task: ir.Task, volumes: dict[tuple[str, str], str]) -> list[Doc]:
 def _sidecar(sidecar: ir.Sidecar, found: inputs.Inputs) -> Doc:
     out: Doc = {"name": sidecar.name, "image": sidecar.image}
     if sidecar.command:
-        out["command"] = [syntax.kubelet_escape(c, value_follows=False) for c in sidecar.command]
+        out["command"] = [kubernetes.kubelet_escape(c, value_follows=False) for c in sidecar.command]
     if sidecar.args:
-        out["args"] = [syntax.kubelet_escape(a, value_follows=False) for a in sidecar.args]
+        out["args"] = [kubernetes.kubelet_escape(a, value_follows=False) for a in sidecar.args]
     if env := _env(sidecar.env, found, results=False):
         out["env"] = env
     if sidecar.privileged:
@@ -196,10 +213,10 @@ def _operand(operand: ir.Operand, diags: list[Diagnostic]) -> str | None:
 def _matrix(matrix: ir.Matrix, found: inputs.Inputs, diags: list[Diagnostic]) -> Doc:
     if matrix.max_parallel is not None:
         diags.append(checks.unsupported(
-            matrix.span, "matrix max_parallel",
+            matrix.span, "matrix maxParallel",
             "Tekton starts every combination of a matrix at once (its only cap is the cluster-wide "
             "default-max-matrix-combinations-count, which fails the run)",
-            "remove max_parallel"))
+            "remove maxParallel"))
     return {"params": [{"name": found[ir.MatrixRef(axis.name)].name, "value": _axis_values(axis)}
                        for axis in matrix.axes]}
 
@@ -213,6 +230,6 @@ def _axis_values(axis: ir.MatrixAxis) -> str | list[str]:
 def _retries(retry: ir.Retry, diags: list[Diagnostic]) -> Doc:
     if retry.backoff is not None:
         diags.append(checks.unsupported(
-            retry.span, "retry backoff", "Tekton retries a failed task at once, without a delay",
-            "remove backoff (keep the limit), or sleep at the start of the script"))
+            retry.span, "retries.backoff", "Tekton retries a failed task at once, without a delay",
+            "remove retries.backoff (keep retries.limit), or sleep at the start of the script"))
     return {"retries": retry.limit} if retry.limit else {}
