@@ -34,9 +34,18 @@ def github(d: Diagnostic, sources: Mapping[str, str]) -> str:
     s = d.span
     level = "error" if d.severity.value == "error" else "warning"
     message = d.message + (f" ({d.hint})" if d.hint else "")
-    message = message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-    return (f"::{level} file={s.file},line={s.line},col={s.col},endLine={s.end_line},"
-            f"endColumn={s.end_col},title={d.rule.code} {d.rule.name}::{message}")
+    return (f"::{level} file={_property(s.file)},line={s.line},col={s.col},endLine={s.end_line},"
+            f"endColumn={s.end_col},title={d.rule.code} {d.rule.name}::{_data(message)}")
+
+
+def _data(text: str) -> str:
+    """Escapes of a workflow command's message (actions/toolkit `escapeData`)."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _property(text: str) -> str:
+    """Escapes of a workflow command's property value (actions/toolkit `escapeProperty`)."""
+    return _data(text).replace(":", "%3A").replace(",", "%2C")
 
 
 def as_json(d: Diagnostic, sources: Mapping[str, str]) -> str:
