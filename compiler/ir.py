@@ -424,3 +424,16 @@ def env_name(ref: Ref) -> str:
     if isinstance(ref, RunRef):
         return f"SHIPSPEC_RUN_{ref.kind.name}"
     return "SHIPSPEC_PIPELINE_STATUS"
+
+
+def ref_text(ref: Ref) -> str:
+    """A reference as the spec spells it: `params.x`, `tasks.t.results.r`."""
+    if isinstance(ref, ParamRef):
+        return f"params.{ref.name}"
+    if isinstance(ref, ResultRef):
+        return f"tasks.{ref.task}.results.{ref.result}"
+    if isinstance(ref, MatrixRef):
+        return f"matrix.{ref.axis}"
+    if isinstance(ref, RunRef):
+        return f"run.{ref.kind.value}"
+    return "pipeline.status"

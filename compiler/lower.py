@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Iterator
-from typing import Any
+from collections.abc import Iterable
 
-from . import expr, ir, rules, scripts, spec
-from .diagnostics import Diagnostic, Rule, Span, error, warning
+from . import expr, ir, placement, rules, scripts, spec
+from .diagnostics import Diagnostic, Rule, Span, warning
 from .loader import Document, Loc
 from .refs import Scope, SpanAt, TaskInfo, did_you_mean, lower_condition, resolve
 
@@ -52,71 +51,7 @@ def lower(model: spec.Spec, doc: Document, source: str) -> tuple[ir.Pipeline, li
         runs_on=(body.github.runs_on if body.github and body.github.runs_on else ir.DEFAULT_RUNS_ON),
         span=doc.span(("metadata", "name")),
     )
-    return pipeline, scope.diagnostics + list(_expressions_out_of_place(doc))
-
-
-_TASK_EXPRESSION_FIELDS = {("run",), ("when",), ("command", int), ("args", int), ("env", str), ("matrix", "axes", str)}
-
-
-_PLACES = ("expressions work in a task's run, when, command, args and env, in a matrix axis written as one "
-           "~{ params.NAME }, and in pipeline result values")
-
-
-def _takes_expressions(loc: Loc) -> bool:
-    """Whether the string at `loc` is read as a template: run, when, command, args, env values,
-    matrix axes and pipeline result values. Everything else is literal text."""
-    if loc[:1] != ("spec",) or len(loc) < 3:
-        return False
-    if loc[1] == "results":
-        return loc[3:] == ("value",)
-    if loc[1] not in ("tasks", "finally"):
-        return False
-    shape = tuple(p if p in ("run", "when", "command", "args", "env", "matrix", "axes") else type(p)
-                  for p in loc[3:])
-    return shape in _TASK_EXPRESSION_FIELDS
-
-
-def _expressions_out_of_place(doc: Document) -> Iterator[Diagnostic]:
-    for loc in doc.values:
-        value = _string_at(doc.data, loc)
-        if value is None or _takes_expressions(loc):
-            continue
-        start = _unescaped_open(value)
-        if start >= 0:
-            names = [str(p) for p in loc if not isinstance(p, int)]
-            field = ".".join(names[2:] if names[:2] in (["spec", "tasks"], ["spec", "finally"]) else names)
-            yield error(rules.EXPRESSION_NOT_ALLOWED, doc.offset_span(loc, start, 2),
-                        f"`{field}` takes plain text, not a ~{{ }} expression", _PLACES)
-
-
-def _string_at(data: Any, loc: Loc) -> str | None:
-    for part in loc:
-        if isinstance(data, dict):
-            data = data.get(part)
-        elif isinstance(data, list) and isinstance(part, int):
-            data = data[part]
-        else:
-            return None
-    return data if isinstance(data, str) else None
-
-
-def _unescaped_open(text: str) -> int:
-    i = text.find(expr.OPEN)
-    while i > 0 and text[i - 1] == "~":
-        i = text.find(expr.OPEN, i + 1)
-    return i
-
-
-def _ref_text(ref: ir.Ref) -> str:
-    if isinstance(ref, ir.ParamRef):
-        return f"params.{ref.name}"
-    if isinstance(ref, ir.ResultRef):
-        return f"tasks.{ref.task}.results.{ref.result}"
-    if isinstance(ref, ir.MatrixRef):
-        return f"matrix.{ref.axis}"
-    if isinstance(ref, ir.RunRef):
-        return f"run.{ref.kind.value}"
-    return "pipeline.status"
+    return pipeline, scope.diagnostics + list(placement.expressions_out_of_place(doc))
 
 
 def _task_infos(body: spec.PipelineSpec) -> dict[str, TaskInfo]:
@@ -323,7 +258,7 @@ class _Lowerer:
             first = seen.setdefault(ir.env_name(ref), ref)
             if first != ref:
                 self.scope.report(rules.DUPLICATE_NAME, ref.span,
-                                  f"'{_ref_text(ref)}' and '{_ref_text(first)}' both need the env var "
+                                  f"'{ir.ref_text(ref)}' and '{ir.ref_text(first)}' both need the env var "
                                   f"{ir.env_name(ref)}", "rename one of the two names")
 
     def _declare(self, env: list[ir.EnvVar], declared: dict[str, ir.EnvVar], var: ir.EnvVar) -> None:
@@ -335,7 +270,7 @@ class _Lowerer:
             declared[var.name] = var
         elif first.value != var.value:
             what = "your own env var" if not isinstance(first.value, ir.Template) or not first.value.refs \
-                or first.value.single_ref is None else f"'{_ref_text(first.value.single_ref)}'"
+                or first.value.single_ref is None else f"'{ir.ref_text(first.value.single_ref)}'"
             self.scope.report(rules.DUPLICATE_NAME, var.span, f"this reference needs the env var {var.name}, "
                               f"which {what} already uses", "rename one of the two names")
 
