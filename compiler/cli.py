@@ -55,11 +55,11 @@ def compile_command(specs: tuple[str, ...], target: str, out_dir: str | None, ar
 @cli.command("validate")
 @click.argument("specs", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
 @click.option("-t", "--target", "targets", type=click.Choice([*TARGETS, "all"]), multiple=True,
-              help="Also check what these targets cannot express (repeatable; `all` for every one).")
+              help="Check what these targets can express (repeatable); default: all of them.")
 @_format_option
 def validate_command(specs: tuple[str, ...], targets: tuple[str, ...], fmt: str) -> None:
-    """Run every check on SPECS; write nothing."""
-    if "all" in targets:
+    """Run every check on SPECS, for every target unless -t narrows it; write nothing."""
+    if not targets or "all" in targets:
         targets = TARGETS
     raise SystemExit(validate_specs(specs, targets, fmt))
 
