@@ -91,6 +91,8 @@ def test_target_limits_are_errors_naming_feature_and_target(capsys: pytest.Captu
     assert code == 1
     assert "error: an `||` condition is not supported on tekton" in err
     assert _run(capsys, "validate", str(spec), "--target", "argo", "--target", "github")[0] == 0
+    code, _, err = _run(capsys, "validate", str(spec))  # every target by default
+    assert code == 1 and "not supported on tekton" in err
 
 
 def test_diagnostic_formats(capsys: pytest.CaptureFixture[str]) -> None:
