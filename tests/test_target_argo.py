@@ -3,6 +3,7 @@ validators (Argo's strict schema, hera's models, shellcheck on every script)."""
 
 from __future__ import annotations
 
+import json
 import re
 import time
 from pathlib import Path
@@ -10,6 +11,7 @@ from typing import Any
 
 import pytest
 
+import schema_check
 import validators
 from shipspec.compiler import ir, rules
 from shipspec.compiler.diagnostics import Severity, Span
@@ -114,10 +116,11 @@ def arguments(dag_task_: Json) -> dict[str, str]:
 # --- what the engine does with the text -------------------------------------------------------
 
 STATUS = '{{=workflow.status == "Succeeded" ? "Succeeded" : "Failed"}}'
-"""`pipeline.status` as the Argo backend writes it."""
+"""`pipeline.status` as the Argo backend writes it in a value."""
+WHEN_STATUS = "(workflow.status == 'Succeeded' ? 'Succeeded' : 'Failed')"
+"""The same inside a `when` expression tag."""
 
 _TERNARY = re.compile(r'\{\{=workflow\.status == "(\w+)" \? "(\w+)" : "(\w+)"\}\}')
-_COMPARE = re.compile(r"'(\w+)' (==|!=) '(\w+)'")
 
 
 def kubelet_expand(text: str, env: dict[str, str]) -> str:
@@ -150,12 +153,170 @@ def argo_status(text: str, workflow_status: str) -> str:
     return _TERNARY.sub(lambda m: m.group(2) if workflow_status == m.group(1) else m.group(3), text)
 
 
-def govaluate(when: str) -> bool:
-    """A `when` of one comparison of quoted words, after substitution."""
-    match = _COMPARE.fullmatch(when)
-    assert match, when
-    left, op, right = match.groups()
-    return (left == right) == (op == "==")
+def argo_when(when: str, variables: dict[str, str]) -> bool:
+    """Whether Argo v4 runs a DAG task with this `when`, given its variables' values (workflow/
+    controller/dag.go `resolveDependencyReferences`, util/template, steps.go `shouldExecute`).
+
+    The `when` must be one expression tag: fasttemplate ends a tag at the first `}}`, and a simple
+    tag would splice a value into the text. The tag body is cut from the task's JSON text (Go's
+    encoder writes `<>&` as `\\u003c`…), passed through util/json.Fix, JSON-unescaped, then run by
+    expr-lang with the variables as values (`_Expr`); govaluate reads the result, `true` or `false`.
+    """
+    assert when.startswith("{{=") and when.endswith("}}"), when
+    body = when[3:-2]
+    assert "{{" not in body and "}}" not in body, when
+    text = json.dumps(body, ensure_ascii=False)[1:-1]
+    for char, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026")):
+        text = text.replace(char, escaped)  # encoding/json
+    for char, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026")):
+        text = text.replace(escaped, char)  # util/json.Fix
+    result = _Expr(json.loads(f'"{text}"'), variables).value
+    assert isinstance(result, bool), result
+    return result
+
+
+class _Expr:
+    """The part of expr-lang (v1.17, as Argo v4 uses it) a shipspec `when` is written in: string
+    literals with Go escapes, variables from Argo's dotted names (util/expand: nested maps, a key
+    that is also a parent dropped), `.`/`?.`/`[…]`, `==`, `!=`, `in`, `not in`, `&&`, `||`, `??`,
+    `?:`, parentheses and lists. A missing map key is nil; reading a field of nil is an error."""
+
+    _TOKEN = re.compile(
+        r"""\s*(?:('(?:[^'\\]|\\.)*')|([A-Za-z_][A-Za-z0-9_]*)|(\?\.|\?\?|==|!=|&&|\|\||[.\[\](),?:]))""", re.S)
+    _PRECEDENCE = {"||": 10, "&&": 15, "==": 20, "!=": 20, "in": 20, "not in": 20, "??": 500}
+    _ESCAPES = {"a": "\a", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t", "v": "\v", "\\": "\\",
+                "'": "'", '"': '"', "`": "`", "?": "?"}
+
+    def __init__(self, source: str, variables: dict[str, str]) -> None:
+        self.tokens: list[tuple[str, str]] = []
+        pos = 0
+        while source[pos:].strip():
+            match = self._TOKEN.match(source, pos)
+            assert match, f"expr-lang cannot read {source[pos:]!r}"
+            string, name, op = match.groups()
+            self.tokens.append(("str", self._unescape(string[1:-1])) if string is not None
+                               else ("name", name) if name is not None else ("op", op))
+            pos = match.end()
+        self.env = self._expand(variables)
+        self.pos = 0
+        self.value = self._ternary()
+        assert self.pos == len(self.tokens), source
+
+    @classmethod
+    def _unescape(cls, text: str) -> str:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")  # expr-lang normalises line ends
+        out, i = [], 0
+        while i < len(text):
+            if text[i] != "\\":
+                out.append(text[i])
+                i += 1
+            elif text[i + 1] in cls._ESCAPES:
+                out.append(cls._ESCAPES[text[i + 1]])
+                i += 2
+            else:
+                width = {"x": 2, "u": 4, "U": 8}[text[i + 1]]
+                out.append(chr(int(text[i + 2:i + 2 + width], 16)))
+                i += 2 + width
+        return "".join(out)
+
+    @staticmethod
+    def _expand(variables: dict[str, str]) -> dict[str, Any]:
+        keys = sorted(variables)
+        kept = [k for k, after in zip(keys, [*keys[1:], ""], strict=True) if not after.startswith(k + ".")]
+        env: dict[str, Any] = {}
+        for key in kept:
+            *parents, last = key.split(".")
+            node = env
+            for part in parents:
+                node = node.setdefault(part, {})
+            node[last] = variables[key]
+        return env
+
+    def _peek(self) -> str | None:
+        if self.pos == len(self.tokens) or self.tokens[self.pos][0] == "str":
+            return None
+        return self.tokens[self.pos][1]
+
+    def _take(self, expected: str | None = None) -> tuple[str, str]:
+        token = self.tokens[self.pos]
+        assert expected is None or token == ("op", expected), (token, expected)
+        self.pos += 1
+        return token
+
+    def _ternary(self) -> Any:
+        condition = self._binary(0)
+        if self._peek() != "?":
+            return condition
+        self._take("?")
+        yes = self._ternary()
+        self._take(":")
+        no = self._ternary()
+        assert isinstance(condition, bool)
+        return yes if condition else no
+
+    def _operator(self) -> str | None:
+        op = self._peek()
+        if op == "not" and self.pos + 1 < len(self.tokens) and self.tokens[self.pos + 1] == ("name", "in"):
+            return "not in"
+        return op if op in self._PRECEDENCE else None
+
+    def _binary(self, min_precedence: int) -> Any:
+        left = self._postfix()
+        while (op := self._operator()) and self._PRECEDENCE[op] >= min_precedence:
+            self.pos += len(op.split())
+            right = self._binary(self._PRECEDENCE[op] + 1)
+            if op in ("&&", "||"):
+                assert isinstance(left, bool) and isinstance(right, bool), (left, op, right)
+                left = (left and right) if op == "&&" else (left or right)
+            elif op == "??":
+                left = right if left is None else left
+            elif op in ("in", "not in"):
+                assert isinstance(right, list)
+                left = (left in right) == (op == "in")
+            else:
+                left = (left == right) == (op == "==")
+        return left
+
+    def _postfix(self) -> Any:
+        value = self._primary()
+        while self._peek() in (".", "?.", "["):
+            access = self._take()[1]
+            optional = access == "?."
+            if access == "[" or (optional and self._peek() == "["):
+                if optional:
+                    self._take("[")
+                key = self._ternary()
+                self._take("]")
+            else:
+                kind, key = self._take()
+                assert kind == "name"
+            if value is None and optional:
+                continue
+            assert isinstance(value, dict), f"cannot fetch {key} from {value!r}"
+            value = value.get(key)
+        return value
+
+    def _primary(self) -> Any:
+        kind, token = self._take()
+        if kind == "str":
+            return token
+        if kind == "name":
+            if token in ("true", "false"):
+                return token == "true"
+            assert token in self.env, f"unknown name {token}"
+            return self.env[token]
+        if token == "(":
+            value = self._ternary()
+            self._take(")")
+            return value
+        assert token == "[", token
+        items = []
+        while self._peek() != "]":
+            items.append(self._ternary())
+            if self._peek() == ",":
+                self._take(",")
+        self._take("]")
+        return items
 
 
 # --- tests ------------------------------------------------------------------------------------
@@ -216,7 +377,7 @@ def test_script_env_results_depends(tmp_path: Path) -> None:
         "arguments": {"parameters": [{"name": "params_repo_url", "value": "{{workflow.parameters.repo_url}}"}]},
     }
     assert dag_task(doc, "test")["depends"] == "checkout"
-    assert dag_task(doc, "test")["when"] == "'{{workflow.parameters.enable_test}}' == 'true'"
+    assert dag_task(doc, "test")["when"] == "{{=workflow.parameters.enable_test == 'true'}}"
     build = dag_task(doc, "build")
     assert build["depends"] == "test && checkout"
     assert arguments(build) == {
@@ -260,17 +421,26 @@ def test_when_and_or_in(tmp_path: Path) -> None:
     ))
     params = tuple(ir.Param(p, ir.ParamType.STRING, "main") for p in ("env", "branch", "n"))
     doc = compile_ok(pipeline(task("deploy", when=cond), params=params), tmp_path)
-    e, b, nn = ("'{{workflow.parameters." + p + "}}'" for p in ("env", "branch", "n"))
-    assert dag_task(doc, "deploy")["when"] == (
-        f"({e} == 'prod' || {e} == 'staging') && ({b} == 'main' || {nn} != '3') && ({b} != 'x' && {b} != 'y')"
+    e, b, nn = (f"workflow.parameters.{p}" for p in ("env", "branch", "n"))
+    when = dag_task(doc, "deploy")["when"]
+    assert when == (
+        f"{{{{={e} in ['prod', 'staging'] && ({b} == 'main' || {nn} != '3') && {b} not in ['x', 'y']}}}}"
     )
+    for env, branch, n, runs in (("prod", "main", "1", True), ("staging", "dev", "4", True),
+                                 ("dev", "main", "1", False), ("prod", "dev", "3", False),
+                                 ("prod", "x", "4", False), ("prod", "y", "1", False)):
+        values = {"workflow.parameters.env": env, "workflow.parameters.branch": branch, "workflow.parameters.n": n}
+        assert argo_when(when, values) is runs, values
 
 
 def test_when_literal_quotes_are_escaped(tmp_path: Path) -> None:
     p = pipeline(task("t", when=eq(param_ref("msg"), "it's \"x\" \\")),
                  params=(ir.Param("msg", ir.ParamType.STRING, "a"),))
     doc = compile_ok(p, tmp_path)
-    assert dag_task(doc, "t")["when"] == "'{{workflow.parameters.msg}}' == 'it\\'s \\\"x\\\" \\\\'"
+    when = dag_task(doc, "t")["when"]
+    assert when == "{{=workflow.parameters.msg == 'it\\'s \"x\" \\x5c'}}"
+    assert argo_when(when, {"workflow.parameters.msg": "it's \"x\" \\"})
+    assert not argo_when(when, {"workflow.parameters.msg": "it's \"x\" "})
 
 
 def test_matrix_literal_two_axes(tmp_path: Path) -> None:
@@ -285,7 +455,7 @@ def test_matrix_literal_two_axes(tmp_path: Path) -> None:
         {"os": "darwin", "arch": "amd64"}, {"os": "darwin", "arch": "arm64"},
     ]
     assert arguments(call) == {"matrix_os": "{{item.os}}", "matrix_arch": "{{item.arch}}"}
-    assert call["when"] == "('{{item.os}}' == 'linux' || '{{item.os}}' == 'darwin')"
+    assert call["when"] == "{{=item.os in ['linux', 'darwin']}}"
     assert list(call) == ["name", "template", "arguments", "when", "withItems"]
 
 
@@ -346,7 +516,7 @@ def test_max_parallel_wraps_the_matrix_in_a_dag_with_parallelism(tmp_path: Path)
         "arguments": {"parameters": [
             {"name": "tasks_checkout_commit", "value": "{{inputs.parameters.tasks_checkout_commit}}"},
             {"name": "matrix_v", "value": "{{item}}"}]},
-        "when": "'{{item}}' != 'a' && '{{inputs.parameters.tasks_checkout_commit}}' != 'x'",
+        "when": "{{=item != 'a' && inputs.parameters.tasks_checkout_commit != 'x'}}",
         "withItems": ["a", "b", "c"],
     }]
     assert arguments(dag_task(doc, "after")) == {"tasks_test_report": "{{tasks.test.outputs.parameters.report}}"}
@@ -356,7 +526,7 @@ def test_max_parallel_condition_without_matrix_stays_outside(tmp_path: Path) -> 
     t = task("t", matrix=ir.Matrix((ir.MatrixAxis("v", ("a", "b")),), max_parallel=1),
              when=eq(param_ref("go", ir.ParamType.BOOL), True))
     doc = compile_ok(pipeline(t, params=(ir.Param("go", ir.ParamType.BOOL, False),)), tmp_path)
-    assert dag_task(doc, "t")["when"] == "'{{workflow.parameters.go}}' == 'true'"
+    assert dag_task(doc, "t")["when"] == "{{=workflow.parameters.go == 'true'}}"
     assert "when" not in template(doc, "t-matrix")["dag"]["tasks"][0]
 
 
@@ -381,8 +551,8 @@ def test_finally_with_status_and_results(tmp_path: Path) -> None:
         "tasks_build_tag": "{{workflow.outputs.parameters.build_tag}}",
         "tasks_scan_digest": "{{workflow.outputs.parameters.scan_digest}}",
     }
-    assert call["when"] == f"'{STATUS}' == 'Failed'"
-    assert dag_task(doc, "cleanup", "exit-handler")["when"] == f"'{STATUS}' != 'Succeeded'"
+    assert call["when"] == f"{{{{={WHEN_STATUS} == 'Failed'}}}}"
+    assert dag_task(doc, "cleanup", "exit-handler")["when"] == f"{{{{={WHEN_STATUS} != 'Succeeded'}}}}"
     # a plain task exports its own output; a matrix task is wrapped so the list is exported
     assert template(doc, "build")["outputs"]["parameters"][0]["globalName"] == "build_tag"
     assert dag_task(doc, "scan")["template"] == "scan-matrix"
@@ -688,11 +858,11 @@ def test_pipeline_status_is_succeeded_or_failed(tmp_path: Path) -> None:
     call = dag_task(doc, "notify", "exit-handler")
     assert arguments(call) == {"pipeline_status": STATUS}
     whens = {n: dag_task(doc, n, "exit-handler")["when"] for n in ("notify", "left", "ok")}
-    assert whens == {"notify": f"'{STATUS}' == 'Failed'", "left": f"'Failed' == '{STATUS}'",
-                     "ok": f"'{STATUS}' != 'Succeeded'"}
+    assert whens == {"notify": f"{{{{={WHEN_STATUS} == 'Failed'}}}}", "left": f"{{{{='Failed' == {WHEN_STATUS}}}}}",
+                     "ok": f"{{{{={WHEN_STATUS} != 'Succeeded'}}}}"}
     for phase, spec in (("Succeeded", "Succeeded"), ("Failed", "Failed"), ("Error", "Failed")):
         assert argo_status(arguments(call)["pipeline_status"], phase) == spec
-        ran = {n: govaluate(argo_status(w, phase)) for n, w in whens.items()}
+        ran = {n: argo_when(w, {"workflow.status": phase}) for n, w in whens.items()}
         assert ran == {"notify": spec == "Failed", "left": spec == "Failed", "ok": spec == "Failed"}
 
 
@@ -713,3 +883,145 @@ def test_a_skipped_producer_yields_empty_results(tmp_path: Path) -> None:
         ("scan-matrix", "digest"): {"parameter": "{{tasks.scan.outputs.parameters.digest}}", "default": ""},
         ("scan", "digest"): {"path": "/tmp/shipspec/results/digest", "default": ""},
     }
+
+
+# --- `when` as an expression tag: values are variables, never text -----------------------------
+
+HOSTILE = ("x' || 'a' == 'a", "it's", "' ] || true || ['", "production' ", "}}", "{{workflow.name}}",
+           "a\\", "\\u003c", "\n", 'say "x"', "")
+"""Values that would rewrite or break a `when` whose operands were spliced into quotes."""
+
+
+def _when_kinds() -> ir.Pipeline:
+    """One task per reference kind, each compared with the literal 'production'."""
+    out, prod = result_ref("unit-test", "go-version"), "production"
+    v, os_, arch = ir.MatrixRef("v"), ir.MatrixRef("os"), ir.MatrixRef("arch")
+    src = task("unit-test", writes("go-version"), results=(ir.Result("go-version"),))
+    tasks = (
+        src,
+        task("param", when=eq(param_ref("my-env"), prod)),
+        task("result", depends=deps("unit-test"), when=eq(out, prod)),
+        task("item", env=(env_of(v),), matrix=ir.Matrix((ir.MatrixAxis("v", ("a", "b")),)), when=eq(v, prod)),
+        task("axis", env=(env_of(os_), env_of(arch)), when=eq(os_, prod),
+             matrix=ir.Matrix((ir.MatrixAxis("os", ("linux",)), ir.MatrixAxis("arch", ("arm64",))))),
+        task("wrapped", env=(env_of(v),), depends=deps("unit-test"), when=ir.All((eq(v, "a"), eq(out, prod))),
+             matrix=ir.Matrix((ir.MatrixAxis("v", ("a", "b")),), max_parallel=1)),
+        task("run-id", when=eq(ir.RunRef(ir.RunField.ID), prod)),
+        task("run-name", when=eq(ir.RunRef(ir.RunField.NAME), prod)),
+    )
+    final = task("final", is_finally=True, when=eq(out, prod))
+    return pipeline(*tasks, finally_tasks=(final,), params=(ir.Param("my-env", ir.ParamType.STRING, "dev"),))
+
+
+# (task, DAG template, the Argo variables its `when` reads, given the value under test)
+_KINDS: dict[str, tuple[str, Any]] = {
+    "param": ("main", lambda x: {"workflow.parameters.my-env": x, "workflow.parameters.json": "[]"}),
+    "result": ("main", lambda x: {"tasks.unit-test.outputs.parameters.go-version": x, "tasks.unit-test.status": "ok"}),
+    "item": ("main", lambda x: {"item": x}),
+    "axis": ("main", lambda x: {"item": json.dumps({"os": x, "arch": "arm64"}), "item.os": x, "item.arch": "arm64"}),
+    "wrapped": ("wrapped-matrix", lambda x: {"item": "a", "inputs.parameters.tasks_unit-test_go-version": x}),
+    "run-id": ("main", lambda x: {"workflow.uid": x, "workflow.name": "demo-x"}),
+    "run-name": ("main", lambda x: {"workflow.name": x, "workflow.uid": "u"}),
+    "final": ("exit-handler", lambda x: {"workflow.outputs.parameters.unit-test_go-version": x,
+                                         "workflow.status": "Succeeded"}),
+}
+
+
+def test_when_reference_kinds(tmp_path: Path) -> None:
+    """Each reference kind is the variable Argo binds where the DAG task is evaluated: hyphenated
+    names are indexed; an item's axis is a key of the item; in a matrix wrapper a result is the
+    wrapper's input; in the exit handler it is the global output, "" when it was never exported."""
+    doc = compile_ok(_when_kinds(), tmp_path)
+    whens = {name: dag_task(doc, name, dag)["when"] for name, (dag, _) in _KINDS.items()}
+    assert whens == {
+        "param": "{{=workflow.parameters['my-env'] == 'production'}}",
+        "result": "{{=tasks['unit-test'].outputs.parameters['go-version'] == 'production'}}",
+        "item": "{{=item == 'production'}}",
+        "axis": "{{=item.os == 'production'}}",
+        "wrapped": "{{=item == 'a' && inputs.parameters['tasks_unit-test_go-version'] == 'production'}}",
+        "run-id": "{{=workflow.uid == 'production'}}",
+        "run-name": "{{=workflow.name == 'production'}}",
+        "final": "{{=(workflow.outputs?.parameters?.['unit-test_go-version'] ?? '') == 'production'}}",
+    }
+    assert "when" not in dag_task(doc, "wrapped")  # decided per item, inside the wrapper
+    for name, (_, variables) in _KINDS.items():
+        assert argo_when(whens[name], variables("production")), name
+        assert not argo_when(whens[name], variables("staging")), name
+
+
+@pytest.mark.parametrize("value", HOSTILE)
+def test_a_value_cannot_change_the_condition(value: str, tmp_path: Path) -> None:
+    """Whatever a param, result, item or run field holds, `== 'production'` is plain text equality:
+    the value is bound to a variable of the expression and never becomes part of its text (with
+    spliced operands, `x' || 'a' == 'a` made `'x' || 'a' == 'a' == 'production'` and `it's` an
+    unclosed string). Nor does the emitted `when` have a simple `{{…}}` tag to splice into."""
+    doc = compile_ok(_when_kinds(), tmp_path)
+    for name, (dag, variables) in _KINDS.items():
+        when = dag_task(doc, name, dag)["when"]
+        assert re.findall(r"\{\{", when) == ["{{"] and when.startswith("{{="), when
+        assert argo_when(when, variables(value)) is (value == "production"), (name, value)
+
+
+def test_exit_handler_reads_a_missing_result_as_empty(tmp_path: Path) -> None:
+    """A skipped (or never run) task exports no global output: its result compares as "", as a
+    skipped producer's does in the main DAG, instead of an unresolvable tag (an erroring task)."""
+    out = result_ref("build", "tag")
+    build = task("build", writes("tag"), results=(ir.Result("tag"),))
+    empty = task("empty", is_finally=True, when=eq(out, ""))
+    doc = compile_ok(pipeline(build, finally_tasks=(empty,)), tmp_path)
+    when = dag_task(doc, "empty", "exit-handler")["when"]
+    assert when == "{{=(workflow.outputs?.parameters?.build_tag ?? '') == ''}}"
+    assert argo_when(when, {"workflow.status": "Failed"})
+    assert argo_when(when, {"workflow.outputs.parameters.other": "x"})
+    assert not argo_when(when, {"workflow.outputs.parameters.build_tag": "v1"})
+
+
+def test_when_compares_the_text_of_bools_and_ints(tmp_path: Path) -> None:
+    flag, n = param_ref("flag", ir.ParamType.BOOL), param_ref("n", ir.ParamType.INT)
+    params = (ir.Param("flag", ir.ParamType.BOOL, False), ir.Param("n", ir.ParamType.INT, 1))
+    cond = ir.Any((eq(flag, True), eq(n, 42, 7, op=ir.CompareOp.IN), eq(n, 0, op=ir.CompareOp.NE)))
+    doc = compile_ok(pipeline(task("t", when=cond), params=params), tmp_path)
+    when = dag_task(doc, "t")["when"]
+    assert when == ("{{=workflow.parameters.flag == 'true' || workflow.parameters.n in ['42', '7']"
+                    " || workflow.parameters.n != '0'}}")
+    for flag_, n_, runs in (("true", "0", True), ("false", "42", True), ("false", "0", False), ("False", "0", False)):
+        assert argo_when(when, {"workflow.parameters.flag": flag_, "workflow.parameters.n": n_}) is runs
+
+
+def test_when_groups_and_empty_groups() -> None:
+    a, b = param_ref("a"), param_ref("b")
+    cond = ir.Any((ir.All((eq(a, "1"), eq(b, "2"))), ir.All((eq(a, "3"),)), ir.Any(()), ir.All(())))
+    p = pipeline(task("t", when=cond), params=(ir.Param("a", ir.ParamType.STRING, "x"),
+                                                ir.Param("b", ir.ParamType.STRING, "y")))
+    when = argo.emit(p, EmitOptions()).documents[0]["spec"]["templates"][0]["dag"]["tasks"][0]["when"]
+    assert when == ("{{=(workflow.parameters.a == '1' && workflow.parameters.b == '2') || workflow.parameters.a == '3'"
+                    " || false || true}}")
+    assert argo_when(when, {"workflow.parameters.a": "x", "workflow.parameters.b": "y"})
+
+
+@pytest.mark.parametrize("literal", [
+    "it's", "{{workflow.name}}", "a}}b", "{{=1}}", "back\\slash", "\\u003c", "\\x5c", "line\nbreak", "cr\r\nlf",
+    "tab\tnul\x00", "\u2028", "é😀", "<&>", '"', "", "${{ x }}",
+])
+def test_when_literals_reach_argo_unchanged(literal: str, tmp_path: Path) -> None:
+    """A literal is an expr-lang string that no step of Argo's changes: braces, backslashes and
+    control characters are escapes, so `}}` cannot end the tag, `{{` is never seen as a variable
+    (no SS501 any more), and util/json.Fix finds no `\\u003c` to rewrite. It survives the YAML."""
+    p = pipeline(task("t", when=eq(param_ref("p"), literal)), params=(ir.Param("p", ir.ParamType.STRING, "v"),))
+    doc = compile_ok(p, tmp_path)
+    written = tmp_path / "w.yaml"
+    written.write_text(yamlout.dump([doc], "spec.yaml", "argo"), encoding="utf-8")
+    docs, problems = schema_check.read_documents(written)
+    assert problems == []
+    when = docs[0][1]["spec"]["templates"][0]["dag"]["tasks"][0]["when"]
+    assert when == dag_task(doc, "t")["when"]
+    assert "\n" not in when and "\r" not in when
+    assert argo_when(when, {"workflow.parameters.p": literal})
+    assert not argo_when(when, {"workflow.parameters.p": literal + "x"})
+
+
+def test_when_on_run_sha_is_unsupported() -> None:
+    sha = ir.RunRef(ir.RunField.SHA, span(12))
+    out = emit(pipeline(task("t", when=eq(sha, "abc"))))
+    assert [(d.rule.code, d.span.line) for d in out.diagnostics] == [("SS501", 12)]
+    assert "run.sha is not supported on argo" in out.diagnostics[0].message

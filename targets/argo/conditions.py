@@ -1,18 +1,27 @@
-"""`Task.when` as an Argo `when` string, which Argo evaluates with govaluate after substitution.
+"""`Task.when` as an Argo `when`: one expression tag, `{{=<expr-lang condition>}}`.
 
-Every operand is a quoted string, so values compare as text (`'{{…}}' == 'true'`), as the IR
-wants; `in` becomes `(a == x || a == y)` and `not in` `(a != x && a != y)`.
+Why not govaluate text: Argo substitutes a simple tag's value into the `when` text and only then
+parses it with govaluate, so in `'{{workflow.parameters.p}}' == 'x'` a value with a quote ends the
+string early: `it's` breaks the condition and `x' || 'a' == 'a` rewrites it. An expression tag
+is evaluated by expr-lang with every variable bound as a value (Argo's docs/variables.md,
+"Expression"; docs/walk-through/conditionals.md, "Nested Quotes", recommends exactly this), so no
+value is ever read as expression text. Argo evaluates the tag, writes its result (`true` or
+`false`) into the `when`, and govaluate evaluates that word (workflow/controller/dag.go
+`resolveDependencyReferences`, steps.go `shouldExecute`; e2e test `dag-when-expr-skip.yaml`).
 
-Quoting limit: Argo splices a reference's value into the string *before* govaluate parses it,
-with no escaping. govaluate ends a string at either `'` or `"` and reads `\\` as an escape, so a
-value holding one of those three characters breaks the expression: the task then fails with
-"Invalid 'when' expression" (or, with a crafted value, the condition means something else).
-Compile-time literals are escaped (`syntax.govaluate_string`); run-time values cannot be. Keep
-compared params and results to plain words (true/false, numbers, names). A value that looks
-like a date is compared as a time by govaluate, which is still equal for equal text.
+- operands: params, results (`tasks.t.outputs.parameters.r`; a matrix wrapper's inputs; the exit
+  handler's global outputs), matrix items (`item`, `item.axis`), `workflow.uid`/`workflow.name`
+  and the pipeline status are all variables of the tag (values.py `expression_value`);
+  hyphenated names are indexed, `tasks['unit-test']`.
+- literals are expr-lang strings of their text form (`'true'`, `'42'`): every Argo variable is a
+  string, and the IR compares text; they are escaped so that Argo's tag handling (`}}`, JSON,
+  `\\u003c`) cannot alter them (`syntax.expr_literal`).
+- `==`, `!=`, `in [..]`, `not in [..]`, `&&`, `||`, nested groups in parentheses.
 
-`pipeline.status` is the expression tag of `syntax.PIPELINE_STATUS`, which Argo evaluates before
-govaluate runs, so it compares as `Succeeded` or `Failed` on either side, as in a task's env.
+Where Argo evaluates it: a tag naming only params and run fields is resolved with the template's
+globals; one naming `tasks.…` waits until those outputs exist (Argo requeues); one naming `item`
+is resolved per item when the task is expanded (operator.go `processItem`, with every other
+variable in scope); `workflow.status` is only set for the exit handler.
 """
 
 from __future__ import annotations
@@ -21,34 +30,43 @@ from collections.abc import Callable
 
 from ...compiler import ir
 from . import syntax
-from .context import Context
 
 Render = Callable[[ir.Ref], str]
+"""A reference as an expr-lang operand (values.py `expression_value`)."""
+
+_OPERATORS = {ir.CompareOp.EQ: "==", ir.CompareOp.NE: "!="}
 
 
-def when(ctx: Context, cond: ir.Condition, render: Render) -> str:
-    """The whole condition, without outer parentheses."""
+def when(cond: ir.Condition, render: Render) -> str:
+    """The `when` text: one expression tag around the whole condition."""
+    return syntax.expression_tag(_condition(cond, render))
+
+
+def _condition(cond: ir.Condition, render: Render) -> str:
     if isinstance(cond, ir.Compare):
-        return _compare(ctx, cond, render)
+        return _compare(cond, render)
+    if not cond.items:  # an empty All holds, an empty Any does not
+        return "true" if isinstance(cond, ir.All) else "false"
     joiner = " && " if isinstance(cond, ir.All) else " || "
-    return joiner.join(_grouped(ctx, item, render) for item in cond.items)
+    return joiner.join(_grouped(item, render) for item in cond.items)
 
 
-def _grouped(ctx: Context, cond: ir.Condition, render: Render) -> str:
-    """An item of `&&`/`||`: a nested group gets parentheses (a multi-valued compare has its own)."""
-    text = when(ctx, cond, render)
-    return text if isinstance(cond, ir.Compare) or len(cond.items) == 1 else f"({text})"
+def _grouped(cond: ir.Condition, render: Render) -> str:
+    """An item of `&&`/`||`: a nested group of several items gets parentheses."""
+    text = _condition(cond, render)
+    return text if isinstance(cond, ir.Compare) or len(cond.items) < 2 else f"({text})"
 
 
-def _compare(ctx: Context, cond: ir.Compare, render: Render) -> str:
-    left = _operand(ctx, cond.left, cond, render)
+def _compare(cond: ir.Compare, render: Render) -> str:
+    left = _operand(cond.left, render)
+    right = [_operand(v, render) for v in cond.right]
+    if cond.op in _OPERATORS and len(right) == 1:
+        return f"{left} {_OPERATORS[cond.op]} {right[0]}"
     positive = cond.op in (ir.CompareOp.EQ, ir.CompareOp.IN)
-    op, joiner = ("==", " || ") if positive else ("!=", " && ")
-    parts = [f"{left} {op} {_operand(ctx, v, cond, render)}" for v in cond.right]
-    return parts[0] if len(parts) == 1 else "(" + joiner.join(parts) + ")"
+    return f"{left} {'in' if positive else 'not in'} [{', '.join(right)}]"
 
 
-def _operand(ctx: Context, operand: ir.Operand, cond: ir.Compare, render: Render) -> str:
+def _operand(operand: ir.Operand, render: Render) -> str:
     if isinstance(operand, ir.Literal):
-        return syntax.govaluate_string(ctx.literal(syntax.scalar(operand.value), cond.span))
-    return f"'{render(operand)}'"
+        return syntax.expr_literal(syntax.scalar(operand.value))
+    return render(operand)

@@ -11,7 +11,7 @@ from . import syntax, templates
 from .conditions import when as when_text
 from .context import ENTRYPOINT, EXIT_HANDLER, Context, Scope, input_name, task_refs
 from .results import pipeline_outputs
-from .values import caller_value
+from .values import caller_value, expression_value
 
 Json = dict[str, Any]
 
@@ -56,7 +56,7 @@ def _dag_task(ctx: Context, task: ir.Task, scope: Scope) -> Json:
     if refs:
         out["arguments"] = _arguments(ctx, task, refs, scope)
     if task.when and not (wrapped and _when_per_item(task)):
-        out["when"] = when_text(ctx, task.when, lambda r: caller_value(ctx, r, task, scope))
+        out["when"] = when_text(task.when, lambda r: expression_value(ctx, r, task, scope))
     if task.matrix and not wrapped:
         out.update(_loop(ctx, task.matrix))
     return out
@@ -131,7 +131,7 @@ def _wrapper(ctx: Context, task: ir.Task, matrix: ir.Matrix) -> Json:
     if task_refs(task):
         inner["arguments"] = _arguments(ctx, task, task_refs(task), Scope.WRAPPED)
     if task.when and _when_per_item(task):
-        inner["when"] = when_text(ctx, task.when, lambda r: caller_value(ctx, r, task, Scope.WRAPPED))
+        inner["when"] = when_text(task.when, lambda r: expression_value(ctx, r, task, Scope.WRAPPED))
     inner.update(_loop(ctx, matrix))
     out["dag"] = {"tasks": [inner]}
     return out

@@ -1,4 +1,4 @@
-"""Argo's own syntax, and only here: `{{…}}` tags, govaluate literals, durations, k8s names.
+"""Argo's own syntax, and only here: `{{…}}` tags, expr-lang expressions and literals.
 
 Kept in tiny helpers (as kubeflow's argocompiler does) so no other module spells a tag.
 """
@@ -13,6 +13,8 @@ import re
 # Error into Failed. Argo sets `workflow.status` before it runs onExit and resolves expression tags
 # in a DAG task's arguments and `when` (as in its e2e test `workflow-hook-parameter.yaml`).
 PIPELINE_STATUS = '{{=workflow.status == "Succeeded" ? "Succeeded" : "Failed"}}'
+# The same inside another expression tag (a `when`): tags do not nest.
+EXPR_PIPELINE_STATUS = "(workflow.status == 'Succeeded' ? 'Succeeded' : 'Failed')"
 ITEM = "{{item}}"
 
 # Roots of every variable Argo substitutes (util/variables/keys, common.GlobalVarValidWorkflowVariablePrefix).
@@ -68,15 +70,86 @@ def expr_input(name: str) -> str:
     return f"inputs.parameters[{expr_string(name)}]"
 
 
-# --- govaluate (`when`) -------------------------------------------------------------------------
+# --- expression tags (`{{=…}}`): `when` -------------------------------------------------------
+#
+# Argo evaluates an expression tag with expr-lang over its variables as *values* (util/template
+# expression_template.go: `expr.Run(program, env)`, env = the dotted variable names expanded into
+# nested maps, util/expand), so a value is never parsed as expression text. Before that, the tag
+# is found by fasttemplate in the JSON text of the task (first `}}` ends it) and JSON-unescaped
+# after util/json.Fix has turned `\u003c`, `\u003e`, `\u0026` into `<`, `>`, `&`. Literals are
+# written so that neither step can change them (`expr_literal`).
+
+_EXPR_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+# expr-lang's word operators and literals: written as `['in']` rather than `.in`, to be safe
+_EXPR_WORDS = frozenset({
+    "in", "not", "and", "or", "matches", "contains", "startsWith", "endsWith", "let", "if", "else",
+    "nil", "true", "false",
+})
+# `\` as `\x5c`: a `\` followed by `u003c` would be undone by json.Fix; braces as `\x7b`/`\x7d`:
+# `}}` would end the tag, and no `{{` of user text reaches Argo.
+_EXPR_ESCAPES = {"\\": r"\x5c", "'": r"\'", "{": r"\x7b", "}": r"\x7d"}
 
 
-def govaluate_string(text: str) -> str:
-    """A govaluate string literal. Its lexer ends a string at either quote and lets `\\` escape
-    any character, so those three are escaped. This only protects text known at compile time:
-    see `conditions.py` for values Argo splices in at run time."""
-    escaped = text.replace("\\", "\\\\").replace("'", "\\'").replace('"', '\\"')
-    return f"'{escaped}'"
+def expression_tag(expression: str) -> str:
+    """`{{=expression}}`: Argo reads a tag as an expression only when `=` follows `{{` at once."""
+    return "{{=" + expression + "}}"
+
+
+def expr_literal(text: str) -> str:
+    """A single-quoted expr-lang string literal that survives Argo's tag handling unchanged:
+    `\\`, `'`, `{`, `}` and every non-printable character (expr-lang would read a raw CR as LF)
+    are escapes, so the text holds no `}}`, no `\\u` and no line break. The escapes are Go's
+    `\\xhh`, `\\uhhhh`, `\\Uhhhhhhhh` (expr-lang parser/lexer/utils.go `unescapeChar`)."""
+    out = []
+    for ch in text:
+        if ch in _EXPR_ESCAPES:
+            out.append(_EXPR_ESCAPES[ch])
+        elif ch.isprintable():
+            out.append(ch)
+        else:
+            code = ord(ch)
+            out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}")
+    return "'" + "".join(out) + "'"
+
+
+def expr_member(base: str, name: str, *, optional: bool = False) -> str:
+    """`base.name`, or `base['name']` for a name expr-lang would not read as one (`my-param`), as
+    Argo's docs say for hyphenated names (docs/variables.md, Expression). `optional`: `?.`, nil
+    instead of an error when `base` is nil."""
+    dot = "?." if optional else "."
+    if _EXPR_NAME.fullmatch(name) and name not in _EXPR_WORDS:
+        return f"{base}{dot}{name}"
+    return f"{base}{dot if optional else ''}[{expr_literal(name)}]"
+
+
+def expr_param(name: str) -> str:
+    return expr_member("workflow.parameters", name)
+
+
+def expr_task_result(task: str, result: str) -> str:
+    return expr_member(expr_member("tasks", task) + ".outputs.parameters", result)
+
+
+def expr_input_param(name: str) -> str:
+    return expr_member("inputs.parameters", name)
+
+
+def expr_global_output(name: str) -> str:
+    """A global output in the exit handler, `""` when it was never exported: a skipped task has no
+    outputs to export (its `default` only reaches tasks in its own DAG), nor has a task that did
+    not run. Argo's env then has no such key, and `?.`/`??` turn the missing map entries into `""`
+    rather than an error that would leave the tag unresolved."""
+    outputs = expr_member(expr_member("workflow", "outputs"), "parameters", optional=True)
+    return f"({expr_member(outputs, name, optional=True)} ?? {expr_literal('')})"
+
+
+def expr_item(axis: str | None) -> str:
+    """`item` for plain items; `item.axis` for objects (operator.go `processItem` binds `item.<key>`)."""
+    return "item" if axis is None else expr_member("item", axis)
+
+
+def expr_run_field(field: str) -> str:
+    return expr_member("workflow", field)
 
 
 # --- literal text ---------------------------------------------------------------------------------
