@@ -10,14 +10,14 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import click
 
 from .. import __version__
 
 if TYPE_CHECKING:
-    from ..targets.base import EmitOptions
+    from ..targets.base import Backend, EmitOptions
     from .diagnostics import Diagnostic
 
 TARGETS = ("argo", "tekton", "github")
@@ -73,13 +73,14 @@ def schema_command() -> None:
 # --- the commands' work ----------------------------------------------------------------------
 
 
-def _backend(name: str) -> Any:
-    """Backends are imported only when asked for."""
+def _backend(name: str) -> Backend:
+    """Backends are imported only when asked for; each module satisfies the Backend protocol."""
     from importlib import import_module
 
     from ..targets import BACKENDS
 
-    return import_module(BACKENDS[name])
+    module: Backend = import_module(BACKENDS[name])
+    return module
 
 
 def _source_name(path: str) -> str:

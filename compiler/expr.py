@@ -59,7 +59,7 @@ def scan(text: str) -> list[Piece]:
             if literal:
                 pieces.append("".join(literal))
                 literal = []
-            pieces.append(_ref(text[i + 2 : close], i + 2, i, close + 1))
+            pieces.append(_ref(text[i + 2 : close], i, close + 1))
             i = close + 1
         else:
             literal.append(text[i])
@@ -69,7 +69,7 @@ def scan(text: str) -> list[Piece]:
     return pieces
 
 
-def _ref(inner: str, inner_start: int, start: int, end: int) -> RawRef:
+def _ref(inner: str, start: int, end: int) -> RawRef:
     stripped = inner.strip()
     if not _PATH.fullmatch(stripped):
         raise ExprError(f"'{inner.strip() or '~{}'}' is not a reference", start, end,
