@@ -162,17 +162,29 @@ def argo_when(when: str, variables: dict[str, str]) -> bool:
     encoder writes `<>&` as `\\u003c`…), passed through util/json.Fix, JSON-unescaped, then run by
     expr-lang with the variables as values (`_Expr`); govaluate reads the result, `true` or `false`.
     """
-    assert when.startswith("{{=") and when.endswith("}}"), when
-    body = when[3:-2]
-    assert "{{" not in body and "}}" not in body, when
+    result = _expression_tag(when, variables)
+    assert isinstance(result, bool), result
+    return result
+
+
+def argo_value(value: str, variables: dict[str, str]) -> str:
+    """The text Argo v4 writes in place of an argument that is one expression tag (util/template
+    `expressionReplaceCore`): the value of the expression, which must be a string here."""
+    result = _expression_tag(value, variables)
+    assert isinstance(result, str), result
+    return result
+
+
+def _expression_tag(tag: str, variables: dict[str, str]) -> Any:
+    assert tag.startswith("{{=") and tag.endswith("}}"), tag
+    body = tag[3:-2]
+    assert "{{" not in body and "}}" not in body, tag
     text = json.dumps(body, ensure_ascii=False)[1:-1]
     for char, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026")):
         text = text.replace(char, escaped)  # encoding/json
     for char, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026")):
         text = text.replace(escaped, char)  # util/json.Fix
-    result = _Expr(json.loads(f'"{text}"'), variables).value
-    assert isinstance(result, bool), result
-    return result
+    return _Expr(json.loads(f'"{text}"'), variables).value
 
 
 class _Expr:
@@ -548,8 +560,8 @@ def test_finally_with_status_and_results(tmp_path: Path) -> None:
     assert "depends" not in call  # the main tasks are over when the exit handler runs
     assert arguments(call) == {
         "pipeline_status": STATUS,
-        "tasks_build_tag": "{{workflow.outputs.parameters.build_tag}}",
-        "tasks_scan_digest": "{{workflow.outputs.parameters.scan_digest}}",
+        "tasks_build_tag": "{{=workflow.outputs?.parameters?.build_tag ?? ''}}",
+        "tasks_scan_digest": "{{=workflow.outputs?.parameters?.scan_digest ?? ''}}",
     }
     assert call["when"] == f"{{{{={WHEN_STATUS} == 'Failed'}}}}"
     assert dag_task(doc, "cleanup", "exit-handler")["when"] == f"{{{{={WHEN_STATUS} != 'Succeeded'}}}}"
@@ -637,7 +649,7 @@ def test_checkout_build_deploy_with_every_spec_field(tmp_path: Path) -> None:
     assert [m["name"] for m in template(doc, "build")["script"]["volumeMounts"]] == [
         "shipspec-artifacts", "secret-docker-config"]
     assert arguments(dag_task(doc, "cleanup", "exit-handler")) == {
-        "tasks_checkout_tag": "{{workflow.outputs.parameters.checkout_tag}}"}
+        "tasks_checkout_tag": "{{=workflow.outputs?.parameters?.checkout_tag ?? ''}}"}
 
 
 def test_retries_with_backoff_and_timeout(tmp_path: Path) -> None:
@@ -974,6 +986,48 @@ def test_exit_handler_reads_a_missing_result_as_empty(tmp_path: Path) -> None:
     assert argo_when(when, {"workflow.status": "Failed"})
     assert argo_when(when, {"workflow.outputs.parameters.other": "x"})
     assert not argo_when(when, {"workflow.outputs.parameters.build_tag": "v1"})
+
+
+def test_exit_handler_arguments_read_a_missing_result_as_empty(tmp_path: Path) -> None:
+    """A finally task's argument is an expression tag on the global output, "" when the producer
+    exported nothing (skipped, failed before writing, never ran), as on GitHub: a simple
+    `{{workflow.outputs.parameters.x}}` is left unresolved by Argo and reached the pod as text. The
+    same holds for a finally matrix task and for the call of a capped one's wrapper; inside the
+    wrapper the value is its input. Hyphenated names are indexed; a value is bound, never spliced."""
+    tag, version = result_ref("build", "tag"), result_ref("unit-test", "go-version")
+    build = task("build", writes("tag"), results=(ir.Result("tag"),))
+    unit = task("unit-test", writes("go-version"), results=(ir.Result("go-version"),))
+    use = task("use", 'echo "$SHIPSPEC_TASK_BUILD_TAG"\n', env=(env_of(tag),), depends=deps("build"))
+    notify = task("notify", 'echo "$SHIPSPEC_TASK_BUILD_TAG $SHIPSPEC_TASK_UNIT_TEST_GO_VERSION"\n',
+                  env=(env_of(tag), env_of(version)), is_finally=True)
+    v = ir.MatrixRef("v")
+    fan = task("fan", 'echo "$SHIPSPEC_MATRIX_V $SHIPSPEC_TASK_BUILD_TAG"\n', env=(env_of(v), env_of(tag)),
+               is_finally=True, matrix=ir.Matrix((ir.MatrixAxis("v", ("a", "b")),)))
+    capped = task("capped", 'echo "$SHIPSPEC_MATRIX_V $SHIPSPEC_TASK_UNIT_TEST_GO_VERSION"\n',
+                  env=(env_of(v), env_of(version)), is_finally=True,
+                  matrix=ir.Matrix((ir.MatrixAxis("v", ("a", "b")),), max_parallel=1))
+    doc = compile_ok(pipeline(build, unit, use, finally_tasks=(notify, fan, capped)), tmp_path)
+    tag_arg = "{{=workflow.outputs?.parameters?.build_tag ?? ''}}"
+    version_arg = "{{=workflow.outputs?.parameters?.['unit-test_go-version'] ?? ''}}"
+    assert arguments(dag_task(doc, "notify", "exit-handler")) == {
+        "tasks_build_tag": tag_arg, "tasks_unit-test_go-version": version_arg}
+    fan_call = dag_task(doc, "fan", "exit-handler")
+    assert arguments(fan_call) == {"matrix_v": "{{item}}", "tasks_build_tag": tag_arg}
+    assert fan_call["withItems"] == ["a", "b"]
+    capped_call = dag_task(doc, "capped", "exit-handler")
+    assert capped_call["template"] == "capped-matrix"
+    assert arguments(capped_call) == {"tasks_unit-test_go-version": version_arg}
+    assert arguments(template(doc, "capped-matrix")["dag"]["tasks"][0]) == {
+        "matrix_v": "{{item}}", "tasks_unit-test_go-version": "{{inputs.parameters.tasks_unit-test_go-version}}"}
+    # the main DAG reads the task's output as before; only the exit handler reads global outputs
+    assert arguments(dag_task(doc, "use")) == {"tasks_build_tag": "{{tasks.build.outputs.parameters.tag}}"}
+    assert "{{workflow.outputs" not in json.dumps(doc)
+    status = {"workflow.status": "Failed", "workflow.name": "demo-x"}
+    for arg, global_name in ((tag_arg, "build_tag"), (version_arg, "unit-test_go-version")):
+        assert argo_value(arg, status) == ""  # nothing exported
+        assert argo_value(arg, status | {"workflow.outputs.parameters.other": "x"}) == ""
+        for value in (*HOSTILE, "v1.2.3", '["a","b"]'):
+            assert argo_value(arg, status | {f"workflow.outputs.parameters.{global_name}": value}) == value
 
 
 def test_when_compares_the_text_of_bools_and_ints(tmp_path: Path) -> None:

@@ -10,8 +10,9 @@ Mapping (details in each module):
 - results -> files in an emptyDir at /tmp/shipspec/results read by `outputs.parameters` (one trailing
   newline removed; `""` when the task was skipped).
 - matrix -> `withItems`/`withParam`; `max_parallel` -> a wrapper DAG template with `parallelism`.
-- finally -> `spec.onExit: exit-handler`, a DAG; their result reads use global outputs; the status is
-  Argo's `workflow.status` with Error folded into Failed.
+- finally -> `spec.onExit: exit-handler`, a DAG; their result reads use global outputs (an expression
+  tag, "" when the producer exported none); the status is Argo's `workflow.status` with Error
+  folded into Failed.
 - pipeline results -> outputs of `main` (results.py).
 - artifacts -> one `volumeClaimTemplates` claim, a `subPath` per artifact; caches -> existing
   PVCs `<pipeline>-cache-<cache>`; secret files -> `secret` volumes.

@@ -38,7 +38,15 @@ def task_output(task: str, result: str) -> str:
 
 
 def global_output(name: str) -> str:
-    return tag(f"workflow.outputs.parameters.{name}")
+    """A main task's exported result in the exit handler, as a DAG task's argument: an expression
+    tag, not `{{workflow.outputs.parameters.<name>}}`: a task that was skipped, or did not run or
+    finish, exported nothing, and Argo writes an unresolved simple tag back as is (only `tasks.`
+    and `steps.` tags must resolve, workflow/controller/dag.go `resolveDependencyReferences`), so
+    the pod would receive the tag's own text. The expression yields `""` then (`expr_global_output`),
+    as a skipped producer does in the main DAG and on GitHub; Argo resolves it in the same pass and
+    with the same variables as the task's `when` (util/template `expressionReplaceStrict`, whose
+    missing-variable check honours `?.` and `??`)."""
+    return expression_tag(_global_output_or_empty(name))
 
 
 def input_param(name: str) -> str:
@@ -139,8 +147,12 @@ def expr_global_output(name: str) -> str:
     outputs to export (its `default` only reaches tasks in its own DAG), nor has a task that did
     not run. Argo's env then has no such key, and `?.`/`??` turn the missing map entries into `""`
     rather than an error that would leave the tag unresolved."""
+    return f"({_global_output_or_empty(name)})"
+
+
+def _global_output_or_empty(name: str) -> str:
     outputs = expr_member(expr_member("workflow", "outputs"), "parameters", optional=True)
-    return f"({expr_member(outputs, name, optional=True)} ?? {expr_literal('')})"
+    return f"{expr_member(outputs, name, optional=True)} ?? {expr_literal('')}"
 
 
 def expr_item(axis: str | None) -> str:
