@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from ir_builders import deps
 
 import schema_check
 import validators
@@ -42,10 +43,6 @@ def text(*parts: str | ir.Ref, line: int = 1) -> ir.Template:
 def env_of(ref: ir.Ref) -> ir.EnvVar:
     """The env var lowering creates for a reference used in a script."""
     return ir.EnvVar(ir.env_name(ref), text(ref))
-
-
-def deps(*names: str) -> tuple[ir.Dependency, ...]:
-    return tuple(ir.Dependency(n, explicit=True) for n in names)
 
 
 def eq(left: ir.Operand, *right: ir.Scalar | ir.Ref, op: ir.CompareOp = ir.CompareOp.EQ) -> ir.Compare:

@@ -19,6 +19,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from ir_builders import deps, env, ref_env, tpl
+
 import validators
 from shipspec.compiler import ir, rules
 from shipspec.compiler.diagnostics import Span
@@ -31,23 +33,6 @@ S, B, INT, A = ir.ParamType.STRING, ir.ParamType.BOOL, ir.ParamType.INT, ir.Para
 EQ, NE, IN, NOT_IN = ir.CompareOp.EQ, ir.CompareOp.NE, ir.CompareOp.IN, ir.CompareOp.NOT_IN
 
 # --- IR builders ------------------------------------------------------------------------------
-
-
-def tpl(*parts: str | ir.Ref) -> ir.Template:
-    return ir.Template(tuple(parts))
-
-
-def env(name: str, *parts: str | ir.Ref) -> ir.EnvVar:
-    return ir.EnvVar(name, tpl(*parts))
-
-
-def ref_env(r: ir.Ref) -> ir.EnvVar:
-    """The env var the lowering would create for a reference used in a script."""
-    return ir.EnvVar(ir.env_name(r), tpl(r))
-
-
-def deps(*names: str) -> tuple[ir.Dependency, ...]:
-    return tuple(ir.Dependency(n, True) for n in names)
 
 
 def cmp(left: ir.Operand, op: ir.CompareOp, *right: ir.Operand) -> ir.Compare:

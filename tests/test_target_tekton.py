@@ -20,6 +20,7 @@ import pytest
 import yaml
 from hypothesis import given
 from hypothesis import strategies as st
+from ir_builders import env, ref_env, tpl
 
 import validators
 from shipspec.compiler import ir
@@ -38,19 +39,6 @@ IMAGE = "alpine:3.20"
 
 def at(line: int) -> Span:
     return Span("spec.yaml", line, 1, line, 2)
-
-
-def tpl(*parts: str | ir.Ref) -> ir.Template:
-    return ir.Template(tuple(parts))
-
-
-def env(name: str, *parts: str | ir.Ref) -> ir.EnvVar:
-    return ir.EnvVar(name, tpl(*parts))
-
-
-def ref_env(ref: ir.Ref) -> ir.EnvVar:
-    """The env var through which the IR's scripts read a reference."""
-    return ir.EnvVar(ir.env_name(ref), tpl(ref))
 
 
 def task(name: str, script: str | None = "echo hello\n", **fields: Any) -> ir.Task:
