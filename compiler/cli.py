@@ -42,14 +42,37 @@ _format_option = click.option(
               help="Write DIR/<spec>.<target>.yaml; without it, print to stdout (one spec, one target).")
 @click.option("--argo-kind", type=click.Choice(["Workflow", "WorkflowTemplate", "ClusterWorkflowTemplate"]),
               default="Workflow", show_default=True, help="What the Argo output is.")
+@click.option("--tekton-run", is_flag=True,
+              help="Also write a PipelineRun, to `kubectl create`, as DIR/<spec>.tekton-run.yaml.")
+@click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE",
+              help="A param value for the --tekton-run PipelineRun (repeatable); every required param needs one.")
 @_format_option
 def compile_command(specs: tuple[str, ...], target: str, out_dir: str | None, argo_kind: str,
-                    fmt: str) -> None:
+                    tekton_run: bool, params: tuple[str, ...], fmt: str) -> None:
     """Compile SPECS to the target engines' YAML."""
     targets = TARGETS if target == "all" else (target,)
     if out_dir is None and (len(set(specs)) > 1 or len(targets) > 1):
         raise click.UsageError("several specs or targets need -o DIR")
-    raise SystemExit(compile_specs(specs, targets, out_dir, argo_kind, fmt))
+    if params and not tekton_run:
+        raise click.UsageError("-p/--param sets values of the --tekton-run PipelineRun; add --tekton-run")
+    if tekton_run and "tekton" not in targets:
+        raise click.UsageError("--tekton-run needs the tekton target")
+    options = _emit_options(argo_kind, tekton_run, params)
+    raise SystemExit(compile_specs(specs, targets, out_dir, options, fmt))
+
+
+def _emit_options(argo_kind: str, tekton_run: bool, params: tuple[str, ...]) -> EmitOptions:
+    from ..targets.base import EmitOptions
+
+    values: dict[str, str] = {}
+    for item in params:
+        name, sep, value = item.partition("=")
+        if not sep or not name:
+            raise click.UsageError(f"-p {item!r}: write NAME=VALUE")
+        if name in values:
+            raise click.UsageError(f"-p {name}: given twice")
+        values[name] = value
+    return EmitOptions(argo_kind=argo_kind, tekton_run=tekton_run, run_params=tuple(values.items()))
 
 
 @cli.command("validate")
@@ -133,6 +156,8 @@ def compile_one(text: str | bytes, source: str, targets: Sequence[str],
             diagnostics += emitted.diagnostics
             if not has_errors(emitted.diagnostics):
                 texts[target] = yamlout.dump(emitted.documents, result.pipeline.source, target)
+                for name, documents in emitted.companions.items():
+                    texts[name] = yamlout.dump(documents, result.pipeline.source, target)
     return texts, sort_unique(diagnostics)
 
 
@@ -151,21 +176,19 @@ def _compile_all(specs: Sequence[str], targets: Sequence[str], options: EmitOpti
         source = _source_name(path)
         texts, diagnostics = compile_one(raw, source, targets, options)
         _print(diagnostics, {source: raw.decode("utf-8", "replace")}, fmt)
-        ok = ok and not has_errors(diagnostics) and len(texts) == len(targets)
+        ok = ok and not has_errors(diagnostics) and all(t in texts for t in targets)
         outputs[path] = texts
     return ok, outputs
 
 
 def compile_specs(specs: Sequence[str], targets: Sequence[str], out_dir: str | None,
-                  argo_kind: str, fmt: str) -> int:
+                  options: EmitOptions, fmt: str) -> int:
     """Compile every spec for every target; write only when all of them are clean."""
-    from ..targets.base import EmitOptions
-
     specs = _distinct(specs)
-    ok, outputs = _compile_all(specs, targets, EmitOptions(argo_kind=argo_kind), fmt)
+    ok, outputs = _compile_all(specs, targets, options, fmt)
     if not ok:
         return EXIT_INVALID
-    files = {_out_name(path, target): text for path, texts in outputs.items() for target, text in texts.items()}
+    files = {_out_name(path, name): text for path, texts in outputs.items() for name, text in texts.items()}
     if out_dir is None:
         click.echo("".join(files.values()), nl=False)
         return EXIT_OK

@@ -22,6 +22,13 @@ RESULTS_ENV = "SHIPSPEC_RESULTS"
 DEFAULT_RUNS_ON = "ubuntu-24.04"
 
 
+class ArtifactStore(enum.Enum):
+    """How a Kubernetes engine moves artifacts between tasks (GitHub: always upload/download-artifact)."""
+
+    REPOSITORY = "repository"  # the engine's artifact repository (Argo); Tekton has none and uses VOLUME
+    VOLUME = "volume"  # one per-run volume, a sub-directory per artifact
+
+
 class ParamType(enum.Enum):
     STRING = "string"
     BOOL = "bool"
@@ -326,6 +333,15 @@ class Dependency:
 
 
 @dataclass(frozen=True, slots=True)
+class ScriptAnchor:
+    """Offset `offset` of a task's rewritten script is the character at `span` in the spec; the text
+    after it, up to the next anchor, is on the same line with no rewrite in between."""
+
+    offset: int
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
 class Task:
     """One unit of work: a pod on Kubernetes engines, a job on GitHub.
 
@@ -357,6 +373,25 @@ class Task:
     runs_on: str | None = None  # GitHub runner label; None: the pipeline's
     is_finally: bool = False
     span: Span = UNKNOWN_SPAN
+    script_anchors: tuple[ScriptAnchor, ...] = ()
+    """Where the text of `script` came from: sorted by offset, one at the script's start, at each line
+    start and after each rewritten reference, so `script_span` can point at any part of it."""
+    script_comments: tuple[tuple[int, int], ...] = ()
+    """[start, end) offsets of the shell comments in `script` (text the shell never runs)."""
+
+    def script_span(self, start: int, length: int) -> Span:
+        """The spec position of `script[start:start + length]`; the task's span when unknown."""
+        anchor = None
+        for candidate in self.script_anchors:
+            if candidate.offset > start:
+                break
+            anchor = candidate
+        if anchor is None:
+            return self.span
+        return anchor.span.at_offset(start - anchor.offset, length)
+
+    def in_script_comment(self, offset: int) -> bool:
+        return any(a <= offset < b for a, b in self.script_comments)
 
     @property
     def depends_on(self) -> tuple[str, ...]:
@@ -387,8 +422,11 @@ class Pipeline:
     caches: tuple[Cache, ...] = ()
     service_account: str | None = None  # Kubernetes engines
     host_network: bool = False  # Kubernetes engines
+    artifact_store: ArtifactStore = ArtifactStore.REPOSITORY  # Kubernetes engines
     storage_size: str = "1Gi"  # the per-run volume that carries artifacts between tasks
     storage_class: str | None = None
+    storage_access_mode: str = "ReadWriteOnce"  # or "ReadWriteMany"
+    timeout_s: int | None = None  # the whole run, finally tasks included; None: no limit asked for
     runs_on: str = DEFAULT_RUNS_ON  # GitHub
     span: Span = UNKNOWN_SPAN
 

@@ -46,12 +46,23 @@ def lower(model: spec.Spec, doc: Document, source: str) -> tuple[ir.Pipeline, li
         caches=tuple(ir.Cache(c.name, doc.span(("spec", "caches", i, "name"))) for i, c in enumerate(body.caches)),
         service_account=k8s.service_account,
         host_network=k8s.host_network,
+        artifact_store=ir.ArtifactStore(k8s.artifacts),
         storage_size=storage.size,
         storage_class=storage.storage_class,
+        storage_access_mode=storage.access_mode,
+        timeout_s=lowerer.seconds(body.timeout, ("spec", "timeout")),
         runs_on=(body.github.runs_on if body.github and body.github.runs_on else ir.DEFAULT_RUNS_ON),
         span=doc.span(("metadata", "name")),
     )
     return pipeline, scope.diagnostics + list(placement.expressions_out_of_place(doc))
+
+
+def _list_hint(ref: str, in_env: bool, in_script: bool) -> str:
+    """How to use a list where text was written: as one env var's whole value, read in a script."""
+    if in_env:
+        return f"make '~{{ {ref} }}' the whole value of the env var, and split the JSON list in the script"
+    where = "the script" if in_script else "a `run` script (e.g. with jq), instead of `command`/`args`"
+    return f"put it in env as the whole value, `env: {{ITEMS: '~{{ {ref} }}'}}`, and read the JSON list in {where}"
 
 
 def _task_infos(body: spec.PipelineSpec) -> dict[str, TaskInfo]:
@@ -138,18 +149,19 @@ class _Lowerer:
             self.scope.report(rules.EXPRESSION_SYNTAX, span, exc.message, exc.hint)
             return []
 
-    def _check_scalar_use(self, template: ir.Template, allow_list: bool) -> None:
+    def _check_scalar_use(self, template: ir.Template, allow_list: bool, in_script: bool = False) -> None:
         whole = template.single_ref is not None
         for ref in template.refs:
             if isinstance(ref, ir.ParamRef) and ref.type is ir.ParamType.ARRAY and not (allow_list and whole):
                 self.scope.report(rules.TYPE_MISMATCH, ref.span,
                                   f"param '{ref.name}' is an array: it can be a matrix axis, or the whole "
                                   "value of an env var (as a JSON list), not part of a text",
-                                  "use it as a matrix axis: `axes: {x: '~{ params." + ref.name + " }'}`")
+                                  _list_hint(f"params.{ref.name}", allow_list, in_script))
             elif isinstance(ref, ir.ResultRef) and ref.as_list and not (allow_list and whole):
                 self.scope.report(rules.TYPE_MISMATCH, ref.span,
                                   f"'{ref.task}' runs as a matrix, so '{ref.result}' is a JSON list; it "
-                                  "can only be the whole value of an env var", "move it into `env:`")
+                                  "can only be the whole value of an env var",
+                                  _list_hint(f"tasks.{ref.task}.results.{ref.result}", allow_list, in_script))
 
     # --- tasks ---------------------------------------------------------------------------
 
@@ -160,7 +172,7 @@ class _Lowerer:
         self.scope.axes = tuple(t.matrix.axes) if t.matrix else ()
         self.sidecars = tuple(s.name for s in t.sidecars)
         env = [self._env(name, value, (*loc, "env", name)) for name, value in t.env.items()]
-        script = self._script(t.run, (*loc, "run"), env) if t.run is not None else None
+        script, anchors = self._script(t.run, (*loc, "run"), env) if t.run is not None else (None, ())
         command = tuple(self.template(c, (*loc, "command", i)) for i, c in enumerate(t.command))
         args = tuple(self.template(a, (*loc, "args", i)) for i, a in enumerate(t.args))
         self._argv_env_names(command + args)
@@ -188,12 +200,14 @@ class _Lowerer:
             security=self._security(t.kubernetes.security_context if t.kubernetes else None,
                                     (*loc, "kubernetes", "securityContext")),
             resources=self._resources(t, (*loc, "kubernetes", "resources")),
-            timeout_s=self._seconds(t.timeout, (*loc, "timeout")),
+            timeout_s=self.seconds(t.timeout, (*loc, "timeout")),
             retry=self._retry(t.retries, (*loc, "retries")),
             matrix=self._matrix(t.matrix, (*loc, "matrix")),
             runs_on=t.github.runs_on if t.github else None,
             is_finally=is_finally,
             span=self.doc.span((*loc, "name")),
+            script_anchors=anchors,
+            script_comments=tuple(scripts.comments(script)) if script is not None else (),
         )
 
     def _require_one_body(self, t: spec.Task, loc: Loc) -> None:
@@ -220,16 +234,23 @@ class _Lowerer:
             return ir.EnvVar(name, ir.SecretRef(value.secret, value.key, self.doc.span(loc)), span)
         return ir.EnvVar(name, self.template(self._as_written(value, loc), loc, allow_list=True), span)
 
-    def _script(self, run: str, loc: Loc, env: list[ir.EnvVar]) -> str:
-        """The script with each reference replaced by its env var: values never enter the text."""
+    def _script(self, run: str, loc: Loc, env: list[ir.EnvVar]) -> tuple[str, tuple[ir.ScriptAnchor, ...]]:
+        """The script with each reference replaced by its env var: values never enter the text.
+        Also the anchors that map the rewritten text back to the spec (`ir.Task.script_span`)."""
         if shebang := scripts.foreign_shebang(run):
             self.report(rules.WRONG_TYPE, loc, f"`run` is a POSIX sh script on every engine; '{shebang}' "
                         "would be honoured by some and ignored by others",
                         "drop the #! line, or run the interpreter: `command: [python3, -c, ...]`")
-        quoted = scripts.single_quoted(run)
+        pieces = self._scan(run, loc)
+        out = self.shell_text(pieces, run, loc, env)
+        return out, self._anchors(run, pieces, out, loc)
+
+    def shell_text(self, pieces: list[expr.Piece], text: str, loc: Loc, env: list[ir.EnvVar]) -> str:
+        """Shell text with each reference replaced by `${VAR}` of an env var declared in `env`."""
+        quoted = scripts.single_quoted(text)
         out: list[str] = []
         declared = {e.name: e for e in env}
-        for piece in self._scan(run, loc):
+        for piece in pieces:
             if isinstance(piece, str):
                 out.append(piece)
                 continue
@@ -246,10 +267,31 @@ class _Lowerer:
                     "where the shell does not expand the variable that carries it", "use double quotes"))
             name = ir.env_name(ref)
             template = ir.Template((ref,), span)
-            self._check_scalar_use(template, allow_list=False)
+            self._check_scalar_use(template, allow_list=False, in_script=True)
             self._declare(env, declared, ir.EnvVar(name, template, span))
             out.append("${" + name + "}")
         return "".join(out)
+
+    def _anchors(self, run: str, pieces: list[expr.Piece], out: str, loc: Loc) -> tuple[ir.ScriptAnchor, ...]:
+        """Walk the written text and the rewritten one side by side; anchor every place where
+        their offsets part (a reference, a `~~{`) and every line start."""
+        anchors = [ir.ScriptAnchor(0, self.doc.offset_span(loc, 0, 0))]
+        src = dst = 0
+        for piece in pieces:
+            if isinstance(piece, expr.RawRef):
+                dst = out.find("}", dst) + 1 if out.startswith("${", dst) else dst
+                src = piece.end
+                anchors.append(ir.ScriptAnchor(dst, self.doc.offset_span(loc, src, 0)))
+                continue
+            for ch in piece:
+                if run.startswith(expr.ESCAPED_OPEN, src) and ch == "~":
+                    src += 1  # `~~{` became `~{`
+                    anchors.append(ir.ScriptAnchor(dst, self.doc.offset_span(loc, src, 0)))
+                src += 1
+                dst += 1
+                if ch == "\n":
+                    anchors.append(ir.ScriptAnchor(dst, self.doc.offset_span(loc, src, 0)))
+        return tuple(anchors)
 
     def _argv_env_names(self, argv: tuple[ir.Template, ...]) -> None:
         """A backend may carry argv references in env vars too (GitHub): their names must not clash."""
@@ -369,7 +411,7 @@ class _Lowerer:
             tuple((k, self._as_written(v, (*loc, "requests", k))) for k, v in res.requests.items()),
             tuple((k, self._as_written(v, (*loc, "limits", k))) for k, v in res.limits.items()), self.doc.span(loc))
 
-    def _seconds(self, value: int | str | None, loc: Loc) -> int | None:
+    def seconds(self, value: int | str | None, loc: Loc) -> int | None:
         if value is None:
             return None
         if isinstance(value, str):
@@ -390,8 +432,8 @@ class _Lowerer:
         backoff = None
         if value.backoff is not None:
             b = value.backoff
-            duration = self._seconds(b.duration, (*loc, "backoff", "duration")) or 0
-            cap = self._seconds(b.max_duration, (*loc, "backoff", "maxDuration"))
+            duration = self.seconds(b.duration, (*loc, "backoff", "duration")) or 0
+            cap = self.seconds(b.max_duration, (*loc, "backoff", "maxDuration"))
             if cap is not None and cap < duration:
                 self.report(rules.WRONG_TYPE, (*loc, "backoff", "maxDuration"),
                             "maxDuration is shorter than the first backoff duration")

@@ -193,8 +193,13 @@ class Cache(Model):
 
 
 class Storage(Model):
+    """The per-run volume that carries artifacts (Tekton always; Argo with `artifacts: volume`)."""
+
     size: Annotated[str, Field(pattern=QUANTITY_PATTERN)] = "1Gi"
     storage_class: Annotated[str, Field(pattern=DNS_SUBDOMAIN_PATTERN)] | None = None
+    access_mode: Annotated[Literal["ReadWriteOnce", "ReadWriteMany"], Field(
+        description="ReadWriteMany lets tasks on different nodes mount the volume at once "
+        "(the storage class must support it).")] = "ReadWriteOnce"
 
 
 class PipelineKubernetes(Model):
@@ -202,6 +207,10 @@ class PipelineKubernetes(Model):
 
     service_account: Annotated[str, Field(pattern=DNS_SUBDOMAIN_PATTERN, max_length=253)] | None = None
     host_network: bool = False
+    artifacts: Annotated[Literal["repository", "volume"], Field(
+        description="How Argo passes artifacts: `repository` (the cluster's artifact repository, Argo's "
+        "default) or `volume` (one per-run volume, see `storage`). Tekton always uses a per-run volume."),
+    ] = "repository"
     storage: Storage | None = None
 
 
@@ -210,6 +219,8 @@ class PipelineSpec(Model):
     tasks: list[Task] = Field(min_length=1)
     finally_: list[Task] = Field([], alias="finally")
     results: list[PipelineResult] = []
+    timeout: Duration | None = Field(None, description="A limit on the whole run (finally tasks included); "
+                                     "none by default.")
     caches: list[Cache] = []
     kubernetes: PipelineKubernetes | None = None
     github: GitHubRunner | None = None

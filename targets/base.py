@@ -14,6 +14,8 @@ Document = dict[str, Any]
 @dataclass(frozen=True, slots=True)
 class EmitOptions:
     argo_kind: str = "Workflow"  # Workflow | WorkflowTemplate | ClusterWorkflowTemplate
+    tekton_run: bool = False  # also a PipelineRun, in a file of its own (companion "tekton-run")
+    run_params: tuple[tuple[str, str], ...] = ()  # param values for that run: (name, value)
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,6 +24,9 @@ class Emitted:
 
     documents: list[Document] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    companions: dict[str, list[Document]] = field(default_factory=dict)
+    """Documents for files of their own, by name: `tekton-run` is written as `<spec>.tekton-run.yaml`
+    (a run is created, `kubectl create`, where the pipeline is applied)."""
 
 
 class Backend(Protocol):

@@ -2,8 +2,8 @@
 
 - `golden_tests/<case>/spec.yaml` -> expected files in the same folder;
 - `examples/<name>.yaml` -> expected files in `golden_tests/examples/<name>/`.
-Per target, `<target>.yaml` is the exact output and `<target>.out` the exact diagnostics (concise,
-one per line); a case has `.out` only when compiling it reports something. An optional
+Per target, `<target>.yaml` is the exact output (companions such as `tekton-run.yaml` beside it)
+and `<target>.out` the exact diagnostics (concise, one per line); a case has `.out` only when compiling it reports something. An optional
 `options.json` holds EmitOptions fields (e.g. {"argo_kind": "ClusterWorkflowTemplate"}).
 """
 
@@ -33,7 +33,12 @@ class Case:
 
     def options(self) -> EmitOptions:
         path = self.expected_dir / "options.json"
-        return EmitOptions(**json.loads(path.read_text())) if path.exists() else EmitOptions()
+        if not path.exists():
+            return EmitOptions()
+        fields = json.loads(path.read_text())
+        if "run_params" in fields:
+            fields["run_params"] = tuple(tuple(pair) for pair in fields["run_params"])
+        return EmitOptions(**fields)
 
 
 def cases() -> list[Case]:
@@ -48,8 +53,7 @@ def actual(case: Case) -> dict[str, str]:
     out: dict[str, str] = {}
     for target in TARGETS:
         texts, diagnostics = compile_one(case.spec.read_bytes(), case.source, (target,), case.options())
-        if target in texts:
-            out[f"{target}.yaml"] = texts[target]
+        out |= {f"{name}.yaml": text for name, text in texts.items()}  # the target's file and companions
         if diagnostics:
             out[f"{target}.out"] = "".join(concise(d, {}) + "\n" for d in diagnostics)
     return out
