@@ -4,7 +4,8 @@
 - `examples/<name>.yaml` -> expected files in `golden_tests/examples/<name>/`.
 Per target, `<target>.yaml` is the exact output (companions such as `tekton-run.yaml` beside it)
 and `<target>.out` the exact diagnostics (concise, one per line); a case has `.out` only when
-compiling it reports something. An optional `options.json` holds EmitOptions fields (e.g. {"argo_kind": "ClusterWorkflowTemplate"}).
+compiling it reports something. An optional `options.json` holds EmitOptions fields
+(e.g. {"argo_kind": "ClusterWorkflowTemplate"}).
 """
 
 from __future__ import annotations
