@@ -57,9 +57,23 @@ def secret_env(name: str, ref: ir.SecretRef) -> Json:
     return {"name": name, "valueFrom": {"secretKeyRef": {"name": ref.secret, "key": ref.key}}}
 
 
-def secret_volume(volume: str, secret: str) -> Json:
-    """Files readable by their owner only (0400): ssh, for one, refuses a private key others can read."""
-    return {"name": volume, "secret": {"secretName": secret, "defaultMode": 0o400}}
+SECRET_MODE = 0o400
+"""Secret files readable by their owner only: ssh, for one, refuses a private key others can read."""
+SECRET_MODE_GROUP = 0o440
+"""For a task that runs as a non-root user: the pod's `fsGroup` owns the files, and may read them."""
+
+
+def secret_volume(volume: str, secret: str, mode: int = SECRET_MODE) -> Json:
+    """A secret's keys as files; the kubelet makes them root's (and the fsGroup's, if the pod has one)."""
+    return {"name": volume, "secret": {"secretName": secret, "defaultMode": mode}}
+
+
+def fs_group(s: ir.SecurityContext | None) -> int | None:
+    """The group that must own a task's secret files so that its non-root user can read them:
+    `runAsGroup`, else `runAsUser` (a user's own group, as images usually set it); None for root."""
+    if s is None or not s.run_as_user:
+        return None
+    return s.run_as_group if s.run_as_group is not None else s.run_as_user
 
 
 def cache_volume(volume: str, pipeline: ir.Pipeline, cache: str) -> Json:
@@ -68,9 +82,11 @@ def cache_volume(volume: str, pipeline: ir.Pipeline, cache: str) -> Json:
 
 
 def run_claim_spec(pipeline: ir.Pipeline) -> Json:
-    """The per-run volume that carries artifacts: created with the run, ReadWriteOnce, so the
-    engines keep the run's pods on one node."""
-    spec: Json = {"accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": pipeline.storage_size}}}
+    """The per-run volume that carries artifacts, created with the run. ReadWriteOnce by default
+    (Tekton's affinity assistant keeps a run's pods on one node); ReadWriteMany where tasks on
+    several nodes mount it at once."""
+    spec: Json = {"accessModes": [pipeline.storage_access_mode],
+                  "resources": {"requests": {"storage": pipeline.storage_size}}}
     if pipeline.storage_class:
         spec["storageClassName"] = pipeline.storage_class
     return spec
