@@ -264,6 +264,7 @@ class Sidecar:
     env: tuple[EnvVar, ...] = ()
     privileged: bool = False
     span: Span = UNKNOWN_SPAN
+    image_span: Span = UNKNOWN_SPAN
 
     @property
     def host_env(self) -> str:
@@ -373,6 +374,7 @@ class Task:
     runs_on: str | None = None  # GitHub runner label; None: the pipeline's
     is_finally: bool = False
     span: Span = UNKNOWN_SPAN
+    image_span: Span = UNKNOWN_SPAN
     script_anchors: tuple[ScriptAnchor, ...] = ()
     """Where the text of `script` came from: sorted by offset, one at the script's start, at each line
     start and after each rewritten reference, so `script_span` can point at any part of it."""

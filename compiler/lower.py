@@ -11,7 +11,7 @@ import json
 import re
 from collections.abc import Iterable
 
-from . import expr, ir, placement, rules, scripts, spec
+from . import argv, expr, ir, placement, rules, scripts, spec
 from .diagnostics import Diagnostic, Rule, Span, warning
 from .loader import Document, Loc
 from .refs import Scope, SpanAt, TaskInfo, did_you_mean, lower_condition, resolve
@@ -55,6 +55,15 @@ def lower(model: spec.Spec, doc: Document, source: str) -> tuple[ir.Pipeline, li
         span=doc.span(("metadata", "name")),
     )
     return pipeline, scope.diagnostics + list(placement.expressions_out_of_place(doc))
+
+
+def _literal_text(text: str) -> str | None:
+    """The text of an argv item without references, None when it has one (or does not scan)."""
+    try:
+        pieces = expr.scan(text)
+    except expr.ExprError:
+        return None
+    return "".join(p for p in pieces if isinstance(p, str)) if all(isinstance(p, str) for p in pieces) else None
 
 
 def _list_hint(ref: str, in_env: bool, in_script: bool) -> str:
@@ -173,8 +182,7 @@ class _Lowerer:
         self.sidecars = tuple(s.name for s in t.sidecars)
         env = [self._env(name, value, (*loc, "env", name)) for name, value in t.env.items()]
         script, anchors = self._script(t.run, (*loc, "run"), env) if t.run is not None else (None, ())
-        command = tuple(self.template(c, (*loc, "command", i)) for i, c in enumerate(t.command))
-        args = tuple(self.template(a, (*loc, "args", i)) for i, a in enumerate(t.args))
+        command, args = self._argv(t, loc, env)
         self._argv_env_names(command + args)
         when = lower_condition(self.scope, t.when, self._when_span((*loc, "when"))) if t.when else None
         consumes = tuple(self._consume(c, (*loc, "consumes", i)) for i, c in enumerate(t.consumes))
@@ -206,6 +214,7 @@ class _Lowerer:
             runs_on=t.github.runs_on if t.github else None,
             is_finally=is_finally,
             span=self.doc.span((*loc, "name")),
+            image_span=self.doc.span((*loc, "image")),
             script_anchors=anchors,
             script_comments=tuple(scripts.comments(script)) if script is not None else (),
         )
@@ -292,6 +301,36 @@ class _Lowerer:
                 if ch == "\n":
                     anchors.append(ir.ScriptAnchor(dst, self.doc.offset_span(loc, src, 0)))
         return tuple(anchors)
+
+    def _argv(self, t: spec.Task, loc: Loc, env: list[ir.EnvVar]) -> tuple[tuple[ir.Template, ...], ...]:
+        """command and args; the script of `sh -c` is rewritten as a `run` script is, so a value is
+        never parsed as shell, and a reference in another interpreter's code is refused."""
+        words = [(text, (*loc, "command", i)) for i, text in enumerate(t.command)]
+        words += [(text, (*loc, "args", i)) for i, text in enumerate(t.args)]
+        code = argv.find_code([_literal_text(text) for text, _ in words])
+        items = []
+        for i, (text, where) in enumerate(words):
+            if code is not None and i == code.index:
+                items.append(self._code(code, text, where, env))
+            else:
+                items.append(self.template(text, where))
+        return tuple(items[:len(t.command)]), tuple(items[len(t.command):])
+
+    def _code(self, code: argv.Code, text: str, loc: Loc, env: list[ir.EnvVar]) -> ir.Template:
+        pieces = self._scan(text, loc)
+        if code.shell:
+            return ir.literal(self.shell_text(pieces, text, loc, env), self.doc.span(loc))
+        for piece in pieces:
+            if isinstance(piece, expr.RawRef):
+                self.report_at(rules.REFERENCE_IN_CODE, loc, piece,
+                               f"'~{{ {piece.text} }}' would be spliced into the code that {code.program} "
+                               "parses, so a value could run as code",
+                               f"pass it in env (`env: {{VALUE: '~{{ {piece.text} }}'}}`) and read the "
+                               f"variable VALUE in the {code.program} code")
+        return self.template(text, loc)
+
+    def report_at(self, rule: Rule, loc: Loc, piece: expr.RawRef, message: str, hint: str) -> None:
+        self.scope.report(rule, self.doc.offset_span(loc, piece.start, piece.end - piece.start), message, hint)
 
     def _argv_env_names(self, argv: tuple[ir.Template, ...]) -> None:
         """A backend may carry argv references in env vars too (GitHub): their names must not clash."""
@@ -389,7 +428,7 @@ class _Lowerer:
     def _sidecar(self, s: spec.Sidecar, loc: Loc) -> ir.Sidecar:
         env = [self._literal_env(name, value, (*loc, "env", name)) for name, value in s.env.items()]
         return ir.Sidecar(s.name, s.image, tuple(s.command), tuple(s.args), tuple(env), s.privileged,
-                          self.doc.span(loc))
+                          self.doc.span(loc), self.doc.span((*loc, "image")))
 
     def _literal_env(self, name: str, value: spec.EnvValue, loc: Loc) -> ir.EnvVar:
         """Sidecar env: text and secrets only (a `~{` in it is reported as out of place)."""

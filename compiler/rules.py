@@ -36,5 +36,8 @@ STATUS_OUTSIDE_FINALLY = Rule("SS303", "status-outside-finally", "pipeline.statu
 REFERENCE_IN_SINGLE_QUOTES = Rule("SS402", "reference-in-single-quotes",
                                   "a reference in a script's single quotes, which the shell never expands")
 SECRET_IN_LITERAL = Rule("SS401", "secret-in-literal", "a value that looks like an inlined secret")
+REFERENCE_IN_CODE = Rule("SS403", "reference-in-code",
+                         "a reference inside code another interpreter parses (python -c, node -e, ...)")
+UNPINNED_IMAGE = Rule("SS404", "unpinned-image", "an image without a version tag or digest, or tagged latest")
 
 UNSUPPORTED_ON_TARGET = Rule("SS501", "unsupported-on-target", "the target cannot express a feature")

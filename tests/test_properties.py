@@ -4,6 +4,7 @@ engines' schemas accept; mutated ones never crash the compiler."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -174,3 +175,75 @@ def test_generated_github_workflows_pass_githubs_own_checkers(tmp_path: Path) ->
     for judge in (validators.actionlint, validators.workflow_parser, validators.zizmor):
         problems = {p: found for p, found in judge(files).items() if found}
         assert problems == {}, problems
+
+
+# --- no placement of a reference splices its value into code ------------------------------------
+
+SHELL_FORMS = st.sampled_from([
+    (["sh", "-c"], []), (["/bin/bash"], ["-ec"]), (["bash", "-o", "pipefail", "-c"], []),
+    (["env", "A=1", "sh"], ["-c"]), (["busybox", "ash", "-xc"], []), ([], ["sh", "-e", "-c"]),
+    (["timeout", "60", "dash", "-c"], []),
+])
+REFERENCES = st.sampled_from(["params.text", "params.flag", "run.name", "run.id", "tasks.first.results.out"])
+
+
+@st.composite
+def spliced_specs(draw: st.DrawFn) -> dict[str, Any]:
+    """A spec whose second task puts references in a shell's `-c` script, its operands, env and run."""
+    ref = draw(REFERENCES)
+    command, args = draw(SHELL_FORMS)
+    script = draw(st.sampled_from(['echo "~{ REF }"', "echo ~{ REF } | wc -c", 'x="pre~{ REF }post"; echo "$x"']))
+    script = script.replace("REF", ref)
+    operands = draw(st.sampled_from([[], ["sh", "~{ " + ref + " }"]]))
+    second: dict[str, Any] = {"name": "second", "image": "alpine:3.20", "command": command or args[:1]}
+    second["args"] = (args if command else args[1:]) + [script] + operands
+    if draw(st.booleans()):
+        second["env"] = {"EXTRA": f"~{{ {ref} }}"}
+    third = {"name": "third", "image": "alpine:3.20", "run": f'echo "~{{ {ref} }}"\n'}
+    first = {"name": "first", "image": "alpine:3.20", "results": ["out"], "run": 'printf x > "$SHIPSPEC_RESULTS/out"\n'}
+    params = [{"name": "text", "default": draw(DEFAULT_TEXT)}, {"name": "flag", "type": "bool", "default": True}]
+    return {"apiVersion": "shipspec.dev/v1", "kind": "Pipeline", "metadata": {"name": "spliced"},
+            "spec": {"params": params, "tasks": [first, second, third]}}
+
+
+ENGINE_REFERENCE = {"argo": re.compile(r"\{\{"), "github": re.compile(r"\$\{\{"),
+                    "tekton": re.compile(r"\$\((params|tasks|context|steps|finally|workspaces)[.\[]")}
+
+
+def _code_texts(target: str, document: Any) -> list[str]:
+    """Every text an interpreter parses: scripts, `run:` steps and the script item of a shell argv."""
+    from shipspec.compiler import argv
+
+    found: list[str] = []
+
+    def visit(node: Any) -> None:
+        if isinstance(node, dict):
+            for key in ("script", "source", "run"):
+                if isinstance(node.get(key), str):
+                    found.append(node[key])
+            words = [*node.get("command", []), *node.get("args", [])]
+            if words and all(isinstance(w, str) for w in words):
+                code = argv.find_code(words)
+                if code is not None:
+                    found.append(words[code.index])
+            for value in node.values():
+                visit(value)
+        elif isinstance(node, list):
+            for item in node:
+                visit(item)
+
+    visit(document)
+    return found
+
+
+@SETTINGS
+@given(spec=spliced_specs())
+def test_no_reference_is_spliced_into_code(spec: dict[str, Any]) -> None:
+    import yaml
+
+    texts, diagnostics = compile_one(json.dumps(spec), "spliced.yaml", TARGETS)
+    assert sorted(texts) == sorted(TARGETS), diagnostics
+    for target, text in texts.items():
+        for document in yaml.safe_load_all(text):
+            for code in _code_texts(target, document):
+                assert not ENGINE_REFERENCE[target].search(code), (target, code)

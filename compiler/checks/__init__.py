@@ -5,6 +5,6 @@ ALL_CHECKS is the one registry: a literal tuple, run in order, each check indepe
 
 from __future__ import annotations
 
-from . import graph, mounts, names, security, usage
+from . import graph, images, mounts, names, security, usage
 
-ALL_CHECKS = (graph, names, mounts, security, usage)
+ALL_CHECKS = (graph, names, mounts, security, images, usage)
