@@ -135,3 +135,15 @@ def test_output_is_the_same_bytes_under_any_hash_seed_locale_and_time_zone(tmp_p
         outputs.append({p.name: p.read_bytes() for p in (tmp_path / seed).iterdir()})
     assert outputs[0] == outputs[1] and len(outputs[0]) == 3
     assert outputs[0]["ci-go.argo.yaml"] == (ROOT / "golden_tests/examples/ci-go/argo.yaml").read_bytes()
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["-p", "x=1"], "add --tekton-run"),
+    (["--tekton-run", "-t", "argo"], "needs the tekton target"),
+    (["--tekton-run", "-t", "tekton", "-p", "novalue"], "write NAME=VALUE"),
+    (["--tekton-run", "-t", "tekton", "-p", "a=1", "-p", "a=2"], "given twice"),
+])
+def test_run_params_are_usage_checked(args: list[str], message: str, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = _run(capsys, "compile", str(HELLO), *args)
+    assert (code, out) == (2, "")
+    assert message in err

@@ -89,3 +89,51 @@ def test_artifact_consumer_gets_the_producers_path_and_a_dependency() -> None:
     b = p.task("b")
     assert [(c.name, c.producer, c.path) for c in b.consumes] == [("src", "a", "/src")]
     assert b.depends_on == ("a",)
+
+
+SCRIPT_POSITIONS = """\
+  params:
+    - name: repo
+      default: x
+  tasks:
+    - name: a
+      image: alpine:3.20
+      run: |
+        echo "~{ params.repo }" {{workflow.name}}
+        # a comment with $(params.repo)
+        echo ~~{ literal } $(context.taskRun.name)
+        cat <<EOF
+        # data, not a comment
+        EOF
+"""
+
+
+def test_script_spans_point_at_the_written_text_after_rewrites() -> None:
+    task = _pipeline(SCRIPT_POSITIONS).tasks[0]
+    assert task.script is not None
+    for needle, line, col in (("{{workflow", 13, 33), ("$(params", 14, 26), ("$(context", 15, 28)):
+        offset = task.script.index(needle)
+        span = task.script_span(offset, len(needle))
+        assert (span.line, span.col, span.end_col) == (line, col, col + len(needle)), needle
+
+
+def test_script_comments_are_known_and_heredoc_bodies_are_not_comments() -> None:
+    task = _pipeline(SCRIPT_POSITIONS).tasks[0]
+    assert task.script is not None
+    assert task.in_script_comment(task.script.index("$(params"))
+    assert not task.in_script_comment(task.script.index("{{workflow"))
+    assert not task.in_script_comment(task.script.index("# data"))
+
+
+def test_pipeline_timeout_and_artifact_store_are_lowered() -> None:
+    p = _pipeline("""\
+  timeout: 1h30m
+  kubernetes:
+    artifacts: volume
+    storage: {accessMode: ReadWriteMany}
+  tasks:
+    - name: a
+      image: alpine:3.20
+      run: echo
+""")
+    assert (p.timeout_s, p.artifact_store, p.storage_access_mode) == (5400, ir.ArtifactStore.VOLUME, "ReadWriteMany")
