@@ -138,7 +138,7 @@ def test_output_is_the_same_bytes_under_any_hash_seed_locale_and_time_zone(tmp_p
 
 
 @pytest.mark.parametrize(("args", "message"), [
-    (["-p", "x=1"], "add --tekton-run"),
+    (["-t", "tekton", "-p", "x=1"], "add --tekton-run"),
     (["--tekton-run", "-t", "argo"], "needs the tekton target"),
     (["--tekton-run", "-t", "tekton", "-p", "novalue"], "write NAME=VALUE"),
     (["--tekton-run", "-t", "tekton", "-p", "a=1", "-p", "a=2"], "given twice"),
