@@ -24,7 +24,7 @@ def compile_spec(text: str | bytes, file: str) -> Frontend:
     """Everything the compiler knows about one spec; never raises for bad input."""
     from .checks import ALL_CHECKS
     from .loader import load
-    from .lower import lower
+    from .lowering import lower
     from .parse import parse_spec
 
     try:

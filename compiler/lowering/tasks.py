@@ -1,0 +1,166 @@
+"""One task: its body (script or argv), env, implied dependencies, results, artifacts, mounts,
+sidecars and Kubernetes settings. Scripts and argv are `shell`'s; matrix and retries have their own."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from .. import ir, rules, scripts, spec
+from ..refs import TaskInfo, did_you_mean, lower_condition
+from . import limits, shell
+from .context import Context, as_written, offsets
+from .matrix import matrix
+from .site import Site
+
+RESERVED_ENV_PREFIX = "SHIPSPEC_"
+
+
+def task(ctx: Context, t: spec.Task, site: Site, is_finally: bool) -> ir.Task:
+    _enter(ctx, t, is_finally)
+    env = [_env(ctx, name, value, site / "env" / name) for name, value in t.env.items()]
+    script, anchors = shell.script(ctx, t.run, site / "run", env) if t.run is not None else (None, ())
+    command, args = shell.argv_templates(ctx, t, site, env)
+    when = lower_condition(ctx.scope, t.when, offsets(site / "when")) if t.when else None
+    consumes = tuple(_consume(ctx, c, site / "consumes" / i) for i, c in enumerate(t.consumes))
+    _require_one_body(ctx, t, site)
+    return ir.Task(
+        name=t.name,
+        image=t.image,
+        script=script,
+        command=command,
+        args=args,
+        env=tuple(env),
+        working_dir=t.working_dir,
+        depends=_depends(ctx, t, site, env, command + args, when, consumes, is_finally),
+        when=when,
+        results=tuple(_result(r, site / "results" / i) for i, r in enumerate(t.results)),
+        produces=tuple(ir.ArtifactOut(a.name, a.path, (site / "produces" / i).span) for i, a in enumerate(t.produces)),
+        consumes=tuple(c for c in consumes if c is not None),
+        caches=tuple(_cache(ctx, c, site / "caches" / i) for i, c in enumerate(t.caches)),
+        secret_files=tuple(_secret_file(s, site / "secretFiles" / i) for i, s in enumerate(t.secret_files)),
+        sidecars=tuple(_sidecar(s, site / "sidecars" / i) for i, s in enumerate(t.sidecars)),
+        security=_security(t.kubernetes.security_context if t.kubernetes else None,
+                           site / "kubernetes" / "securityContext"),
+        resources=_resources(t, site / "kubernetes" / "resources"),
+        timeout_s=ctx.seconds(t.timeout, site / "timeout"),
+        retry=limits.retry(ctx, t.retries, site / "retries"),
+        matrix=matrix(ctx, t.matrix, site / "matrix"),
+        runs_on=t.github.runs_on if t.github else None,
+        is_finally=is_finally,
+        span=(site / "name").span,
+        image_span=(site / "image").span,
+        script_anchors=anchors,
+        script_comments=tuple(scripts.comments(script)) if script is not None else (),
+    )
+
+
+def _enter(ctx: Context, t: spec.Task, is_finally: bool) -> None:
+    """Point the scope at this task: what its references may name."""
+    info = ctx.scope.tasks.get(t.name)
+    if info is None or info.is_finally != is_finally:
+        info = TaskInfo(t.name, (), t.matrix is not None, is_finally)
+    ctx.scope.task = info
+    ctx.scope.axes = tuple(t.matrix.axes) if t.matrix else ()
+    ctx.sidecars = tuple(s.name for s in t.sidecars)
+
+
+def _require_one_body(ctx: Context, t: spec.Task, site: Site) -> None:
+    if (t.run is None) == (not t.command):
+        ctx.report(rules.MISSING_FIELD if t.run is None else rules.WRONG_TYPE, site / "name",
+                   f"task '{t.name}' needs either `run` (a script) or `command`, not "
+                   + ("neither" if t.run is None else "both"),
+                   "give it a `run:` script, or a `command:` with `args:`")
+    elif t.run is not None and t.args:
+        ctx.report(rules.WRONG_TYPE, site / "args", "`args` go with `command`, not with `run`",
+                   "pass values to the script through `env`, or use `command:` with `args:`")
+    elif t.command and not t.command[0]:
+        ctx.report(rules.WRONG_TYPE, site / "command" / 0, "the command is empty", "name the program to run")
+
+
+def _env(ctx: Context, name: str, value: spec.EnvValue, site: Site) -> ir.EnvVar:
+    span = site.key_span
+    if name.upper().startswith(RESERVED_ENV_PREFIX):
+        ctx.scope.report(rules.INVALID_NAME, span, f"env var names starting with {RESERVED_ENV_PREFIX} "
+                         "are shipspec's own", f"rename '{name}'")
+    if isinstance(value, spec.SecretKeyRef):
+        return ir.EnvVar(name, ir.SecretRef(value.secret, value.key, site.span), span)
+    return ir.EnvVar(name, ctx.template(as_written(value, site), site, allow_list=True), span)
+
+
+def _depends(ctx: Context, t: spec.Task, site: Site, env: list[ir.EnvVar], argv: tuple[ir.Template, ...],
+             when: ir.Condition | None, consumes: Iterable[ir.ArtifactIn | None],
+             is_finally: bool) -> tuple[ir.Dependency, ...]:
+    """Written dependencies, and those implied by the results and artifacts the task reads."""
+    deps = [ir.Dependency(d, True, (site / "depends" / i).span) for i, d in enumerate(t.depends)]
+    if is_finally and deps:
+        ctx.report(rules.FINALLY_DEPENDENCY, site / "depends",
+                   f"finally task '{t.name}' cannot wait for other tasks: finally tasks run "
+                   "together after all others", "remove `depends`, or merge the ordered work into one task")
+        return ()
+    if is_finally:
+        return ()
+    refs = [r for e in env if isinstance(e.value, ir.Template) for r in e.value.refs]
+    refs += [r for a in argv for r in a.refs]
+    refs += list(ir.condition_refs(when)) if when else []
+    deps += [ir.Dependency(ref.task, False, ref.span) for ref in refs if isinstance(ref, ir.ResultRef)]
+    deps += [ir.Dependency(c.producer, False, c.span) for c in consumes if c is not None]
+    return tuple(deps)
+
+
+def _result(r: str | spec.ResultDecl, site: Site) -> ir.Result:
+    if isinstance(r, str):
+        return ir.Result(r, None, site.span)
+    return ir.Result(r.name, r.description, site.span)
+
+
+def _consume(ctx: Context, use: spec.ArtifactUse, site: Site) -> ir.ArtifactIn | None:
+    producer = ctx.producers.get(use.artifact)
+    if producer is None:
+        ctx.report(rules.UNKNOWN_REFERENCE, site / "artifact", f"no task produces artifact '{use.artifact}'",
+                   did_you_mean(use.artifact, ctx.producers) or "add it to a task's `produces`")
+        return None
+    task_name, path = producer
+    current = ctx.scope.task
+    if current is not None and task_name == current.name:
+        ctx.report(rules.RESULT_NOT_UPSTREAM, site / "artifact",
+                   f"task '{task_name}' consumes the artifact '{use.artifact}' it produces itself")
+        return None
+    return ir.ArtifactIn(use.artifact, task_name, use.path or path, site.span)
+
+
+def _cache(ctx: Context, use: spec.CacheUse, site: Site) -> ir.CacheMount:
+    if use.name not in ctx.cache_names:
+        ctx.report(rules.UNKNOWN_REFERENCE, site / "name", f"cache '{use.name}' is not declared",
+                   did_you_mean(use.name, ctx.cache_names) or "declare it under spec.caches")
+    return ir.CacheMount(use.name, use.path, site.span)
+
+
+def _secret_file(s: spec.SecretFileDecl, site: Site) -> ir.SecretFile:
+    return ir.SecretFile(ir.SecretRef(s.secret, s.key, site.span), s.path, site.span)
+
+
+def _sidecar(s: spec.Sidecar, site: Site) -> ir.Sidecar:
+    env = [_literal_env(name, value, site / "env" / name) for name, value in s.env.items()]
+    return ir.Sidecar(s.name, s.image, tuple(s.command), tuple(s.args), tuple(env), s.privileged,
+                      site.span, (site / "image").span)
+
+
+def _literal_env(name: str, value: spec.EnvValue, site: Site) -> ir.EnvVar:
+    """Sidecar env: text and secrets only (a `~{` in it is reported as out of place)."""
+    if isinstance(value, spec.SecretKeyRef):
+        return ir.EnvVar(name, ir.SecretRef(value.secret, value.key, site.span), site.key_span)
+    return ir.EnvVar(name, ir.literal(as_written(value, site), site.span), site.key_span)
+
+
+def _security(s: spec.SecurityContext | None, site: Site) -> ir.SecurityContext | None:
+    if s is None:
+        return None
+    return ir.SecurityContext(s.run_as_user, s.run_as_group, s.seccomp, site.span)
+
+
+def _resources(t: spec.Task, site: Site) -> ir.Resources | None:
+    res = t.kubernetes.resources if t.kubernetes else None
+    if res is None:
+        return None
+    return ir.Resources(tuple((k, as_written(v, site / "requests" / k)) for k, v in res.requests.items()),
+                        tuple((k, as_written(v, site / "limits" / k)) for k, v in res.limits.items()), site.span)
