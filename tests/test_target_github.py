@@ -445,8 +445,8 @@ def test_emit_time_for_1000_tasks() -> None:
     out = github.emit(pipeline(*tasks), EmitOptions())
     elapsed = time.perf_counter() - start
     assert len(out.documents[0]["jobs"]) == 1000
-    assert [d.message.split(":")[0] for d in out.diagnostics] == [
-        "a workflow file of over 1029 KB is not supported on github"]
+    assert [re.sub(r"\d+", "N", d.message.split(":")[0]) for d in out.diagnostics] == [
+        "a workflow file of over N KB is not supported on github"]
     assert elapsed < 2.0, f"emit took {elapsed:.2f}s"
 
 
@@ -608,12 +608,18 @@ def test_publish_results_removes_exactly_one_trailing_newline(tmp_path: Path) ->
         "blank-lines": "\n\na\n"}
 
 
-def test_publish_results_fails_on_a_missing_result_only_after_success(tmp_path: Path) -> None:
+def test_a_result_never_written_is_the_empty_string(tmp_path: Path) -> None:
+    """The meaning every engine gives a result the task did not write (Argo's `default: ""`): an
+    empty output, whether the job succeeded or failed, and the job does not fail for it."""
     (tmp_path / "output").write_text("")
+    (tmp_path / "tricky").write_text("x\n")
     base = {"SHIPSPEC_RESULTS": str(tmp_path), "GITHUB_OUTPUT": str(tmp_path / "output")}
-    failed = _sh(_publish_script(), {**base, "SHIPSPEC_JOB_STATUS": "success"}, tmp_path)
-    assert failed.returncode == 1 and "::error::result plain was not written" in failed.stdout
-    assert _sh(_publish_script(), {**base, "SHIPSPEC_JOB_STATUS": "failure"}, tmp_path).returncode == 0
+    for status in ("success", "failure"):
+        (tmp_path / "output").write_text("")
+        proc = _sh(_publish_script(), {**base, "SHIPSPEC_JOB_STATUS": status}, tmp_path)
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+        assert "::error::" not in proc.stdout
+        assert _parse_github_output((tmp_path / "output").read_text()) == {"plain": "", "multi": "", "tricky": "x"}
 
 
 def test_command_line_passes_argv_unchanged(tmp_path: Path) -> None:
