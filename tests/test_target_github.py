@@ -333,17 +333,33 @@ def test_caches_restore_before_and_save_after() -> None:
     assert step(job, "Prepare directories")["run"] == "mkdir -p '/go/pkg/mod' '/scratch'"
 
 
+RUN = "${{ github.run_id }}-${{ github.run_attempt }}"
+
+
 def test_caches_are_keyed_per_run_and_restore_the_newest() -> None:
     """`hashFiles` reads the runner host's workspace, never the container paths a task writes, so a
     content key would be '' forever and the first entry saved would be the only one: each run saves
-    a new entry under its run id, and the next run restores the newest by prefix."""
+    a new entry under its run id and attempt (a re-run keeps the run id, and a key is saved once),
+    and the next run restores the newest by prefix."""
     job = workflow(caches())["jobs"]["test"]
     prefix = "demo-gomod-${{ runner.os }}-"
     assert step(job, "Restore cache gomod")["with"] == {
-        "path": "/go/pkg/mod", "key": prefix + "${{ github.run_id }}", "restore-keys": prefix}
-    assert step(job, "Save cache gomod")["with"] == {"path": "/go/pkg/mod", "key": prefix + "${{ github.run_id }}"}
-    assert step(job, "Save cache scratch")["with"]["key"] == "demo-scratch-${{ runner.os }}-${{ github.run_id }}"
+        "path": "/go/pkg/mod", "key": prefix + RUN + "-test", "restore-keys": prefix}
+    assert step(job, "Save cache gomod")["with"] == {"path": "/go/pkg/mod", "key": prefix + RUN + "-test"}
+    assert step(job, "Save cache scratch")["with"]["key"] == "demo-scratch-${{ runner.os }}-" + RUN + "-test"
     assert "hashFiles" not in json.dumps(job)
+
+
+def test_two_tasks_of_one_run_save_the_same_cache_under_their_own_keys() -> None:
+    """A key is saved once: a second job saving the first one's key would only log a warning, and
+    its files would be lost. Each task saves its own entry; the next run restores the newest."""
+    mount = (ir.CacheMount("gomod", "/go/pkg/mod"),)
+    jobs = workflow(pipeline(task("test", caches=mount), task("build", caches=mount),
+                             caches=(ir.Cache("gomod"),)))["jobs"]
+    keys = [step(jobs[name], "Save cache gomod")["with"]["key"] for name in ("test", "build")]
+    assert keys == ["demo-gomod-${{ runner.os }}-" + RUN + "-test", "demo-gomod-${{ runner.os }}-" + RUN + "-build"]
+    assert {step(jobs[n], "Restore cache gomod")["with"]["restore-keys"] for n in ("test", "build")} == {
+        "demo-gomod-${{ runner.os }}-"}
 
 
 def test_secret_files_and_env() -> None:
@@ -391,13 +407,16 @@ def test_pipeline_results_are_call_outputs() -> None:
     assert outputs == {
         "commit": {"description": "the commit", "value": "${{ jobs.checkout.outputs.commit }}"},
         "image": {"value": "registry/app:${{ inputs.repo }}-${{ jobs.checkout.outputs.commit }}"},
-        "run": {"value": "${{ github.run_id }}"}}
+        "run": {"value": "${{ format('{0}-{1}', github.run_id, github.run_attempt) }}"}}
 
 
 def test_run_metadata() -> None:
+    """A re-run keeps `github.run_id` and counts `github.run_attempt` up: the id and name of a run
+    take both, so each attempt has its own, as every Argo workflow and Tekton PipelineRun has."""
     run = step(workflow(run_metadata())["jobs"]["show"], "Run script")
-    assert run["env"] == {"SHIPSPEC_RUN_ID": "${{ github.run_id }}",
-                          "SHIPSPEC_RUN_NAME": "${{ format('{0}-{1}', 'demo', github.run_id) }}",
+    assert run["env"] == {"SHIPSPEC_RUN_ID": "${{ format('{0}-{1}', github.run_id, github.run_attempt) }}",
+                          "SHIPSPEC_RUN_NAME": "${{ format('{0}-{1}-{2}', 'demo', github.run_id, "
+                                               "github.run_attempt) }}",
                           "SHIPSPEC_RUN_SHA": "${{ github.sha }}",
                           "SHIPSPEC_RUN_BRANCH": "${{ github.ref_name }}"}
 

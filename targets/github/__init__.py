@@ -18,8 +18,11 @@ Design choices (each follows from how GitHub differs from a Kubernetes engine):
   this workflow twice in one run gives each call its own `shipspec-artifact-prefix` input (e.g.
   `a-`, `b-`), or the second call would replace the first's artifacts.
 - Caches: actions/cache restore before the task, save after it succeeds, key
-  `<pipeline>-<cache>-<os>-<run id>`, the newest restored by the prefix without the run id (a
-  content key is impossible: `hashFiles` reads the host's workspace, not the container's paths).
+  `<pipeline>-<cache>-<os>-<run id>-<attempt>-<task>`, the newest restored by the prefix before the
+  run id (a content key is impossible: `hashFiles` reads the host's workspace, not the container's
+  paths).
+- Run metadata: `run.id` is `<run id>-<attempt>` and `run.name` `<pipeline>-<run id>-<attempt>`:
+  a re-run keeps the run id, and each attempt is a run of its own on Argo and Tekton.
 - Job containers run as root (`--user 0`) whatever the image's USER: the steps write the runner's
   files ($GITHUB_OUTPUT and the other file commands, the workspace) and create directories at `/`.
 - Results: exactly one trailing newline is removed from a result file, as on Argo.

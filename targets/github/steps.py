@@ -102,12 +102,12 @@ def steps(task: ir.Task, ctx: JobContext, env: dict[str, str]) -> list[Step]:
     out = _prepare(task)
     for a in task.consumes:
         out += _download(a, ctx, task.is_finally)
-    out += [_restore(m, ctx) for m in task.caches]
+    out += [_restore(m, ctx, task.name) for m in task.caches]
     out += [_secret_file(f) for f in task.secret_files]
     out.append(_main(task, env))
     for p in task.produces:
         out += _upload(p, ctx, task.matrix is not None)
-    out += [_save(m, ctx) for m in task.caches]
+    out += [_save(m, ctx, task.name) for m in task.caches]
     if task.results and task.matrix is None:
         out.append(_publish(task))
     return out
@@ -163,26 +163,31 @@ def _upload(p: ir.ArtifactOut, ctx: JobContext, is_matrix: bool) -> list[Step]:
     return [pack, upload]
 
 
-def _cache_keys(m: ir.CacheMount, ctx: JobContext) -> tuple[str, str]:
-    """(key, restore prefix): one new entry per run, the newest restored by prefix.
+def _cache_keys(m: ir.CacheMount, ctx: JobContext, task: str) -> tuple[str, str]:
+    """(key, restore prefix): one new entry per run attempt and task, the newest restored by prefix.
 
     Like the PVC it stands for, the cache carries on from the last run. A fixed key would be saved
     once and never updated, and a content key cannot be had: `hashFiles` reads the runner host's
-    workspace, not the paths the task writes in its container, so it is always ''.
+    workspace, not the paths the task writes in its container, so it is always ''. An entry is
+    saved once per key (a second save of it only logs a warning), so the key holds what makes it
+    unique: the run id, the attempt (a re-run keeps the run id) and the task (two tasks of a run may
+    mount one cache). The instances of a matrix task share their task's key: the first to finish
+    saves it, rather than one entry per instance filling the repository's cache quota.
     """
     prefix = f"{ctx.pipeline}-{m.cache}-{gx.wrap('runner.os')}-"
-    return prefix + gx.wrap("github.run_id"), prefix
+    run = gx.wrap("github.run_id") + "-" + gx.wrap("github.run_attempt")
+    return f"{prefix}{run}-{task}", prefix
 
 
-def _restore(m: ir.CacheMount, ctx: JobContext) -> Step:
-    key, prefix = _cache_keys(m, ctx)
+def _restore(m: ir.CacheMount, ctx: JobContext, task: str) -> Step:
+    key, prefix = _cache_keys(m, ctx, task)
     return _action(f"Restore cache {m.cache}", "actions/cache/restore",
                    {"path": gx.escape(m.path), "key": key, "restore-keys": prefix})
 
 
-def _save(m: ir.CacheMount, ctx: JobContext) -> Step:
+def _save(m: ir.CacheMount, ctx: JobContext, task: str) -> Step:
     """Saved after the task succeeded (a failed task's files are not worth keeping)."""
-    key, _ = _cache_keys(m, ctx)
+    key, _ = _cache_keys(m, ctx, task)
     return _action(f"Save cache {m.cache}", "actions/cache/save", {"path": gx.escape(m.path), "key": key})
 
 
