@@ -170,6 +170,27 @@ def command() -> ir.Pipeline:
                     params=PARAMS)
 
 
+def kaniko() -> ir.Pipeline:
+    """An image with no shell at all, with every kind of path a task can use, and a sidecar."""
+    build = task("build", None, image="gcr.io/kaniko-project/executor:v1.23.2", command=(tpl("/kaniko/executor"),),
+                 args=(tpl("--destination=", REPO), tpl("--digest-file=/tmp/shipspec/results/digest")),
+                 env=(env("DOCKER_CONFIG", "/kaniko/.docker"), ir.EnvVar("TOKEN", ir.SecretRef("registry", "token"))),
+                 working_dir="/workspace", results=(ir.Result("digest"),), depends=deps("checkout"),
+                 consumes=(ir.ArtifactIn("source", "checkout", "/workspace"),),
+                 produces=(ir.ArtifactOut("report", "/workspace/report"),),
+                 caches=(ir.CacheMount("layers", "/cache"),),
+                 secret_files=(ir.SecretFile(ir.SecretRef("docker-config", "config.json"),
+                                             "kaniko/.docker/config.json"),),
+                 sidecars=(ir.Sidecar("registry", "registry:2"),))
+    checkout = task("checkout", produces=(ir.ArtifactOut("source", "/src"),))
+    return pipeline(checkout, build, params=PARAMS, caches=(ir.Cache("layers"),))
+
+
+def entrypoint_args() -> ir.Pipeline:
+    """`args` alone: the image's own entrypoint gets them, as on Kubernetes."""
+    return pipeline(task("lint", None, image="hadolint/hadolint:v2.12.0", args=(tpl("--version"),)))
+
+
 def escapes() -> ir.Pipeline:
     script = "cat <<'EOF' > wf.yml\nrun: echo ${{ github.sha }}\nEOF\n"
     params = (ir.Param("note", S, "a {{ b }} $(c)", "shown as ${{ c }}"),)
@@ -185,7 +206,8 @@ def run_metadata() -> ir.Pipeline:
 
 VALID: dict[str, Callable[[], ir.Pipeline]] = {
     f.__name__.replace("_", "-"): f for f in (basic, matrix, with_finally, artifacts, caches, secrets, sidecar,
-                                              security, kubernetes_only, results, command, escapes, run_metadata)}
+                                              security, kubernetes_only, results, command, kaniko, entrypoint_args,
+                                              escapes, run_metadata)}
 
 
 # --- structure ---------------------------------------------------------------------------------
@@ -432,10 +454,67 @@ def test_literal_template_syntax_is_escaped_everywhere() -> None:
 
 
 def test_command_quotes_literals_and_reads_refs_from_env() -> None:
-    run = step(workflow(command())["jobs"]["pack"], "Run command")
-    assert run["run"] == ("exec 'pack' 'build' '--tag='\"${SHIPSPEC_PARAM_REPO}\"':'\"${SHIPSPEC_RUN_SHA}\" "
+    """An argv runs as an argv: `docker run` of the image from a job on the host, command[0] as
+    entrypoint, literal text single-quoted, each ref read from its env var by the host's shell."""
+    job = workflow(command())["jobs"]["pack"]
+    assert "container" not in job and "env" not in job
+    run = step(job, "Run command")
+    assert run["run"] == ("exec docker run --rm --user 0 \\\n"
+                          "  --entrypoint 'pack' \\\n"
+                          "  'buildpacksio/pack:0.36.0' 'build' "
+                          "'--tag='\"${SHIPSPEC_PARAM_REPO}\"':'\"${SHIPSPEC_RUN_SHA}\" "
                           "'it'\\''s $''{{ x }}' ''")
     assert run["env"] == {"SHIPSPEC_PARAM_REPO": "${{ inputs.repo }}", "SHIPSPEC_RUN_SHA": "${{ github.sha }}"}
+
+
+def test_argv_task_paths_are_host_directories_mounted_in_the_container() -> None:
+    """Results, artifacts, caches and secret files live under $RUNNER_TEMP on the host, where the
+    helper steps (and their GNU tar) work on them, mounted at the task's paths; a relative path is
+    made absolute as the kubelet does. Env goes by name, values stay in the step env."""
+    jobs = workflow(kaniko())["jobs"]
+    job = jobs["build"]
+    assert "container" not in job and "env" not in job and job["services"] == {"registry": {"image": "registry:2"}}
+    assert [s["name"] for s in job["steps"]] == [
+        "Prepare directories", "Download artifact source", "Unpack artifact source", "Restore cache layers",
+        "Write secret file kaniko/.docker/config.json", "Run command", "Pack artifact report",
+        "Upload artifact report", "Save cache layers", "Publish results"]
+    root = '"$RUNNER_TEMP"\'/shipspec/root'
+    assert step(job, "Prepare directories")["run"] == (
+        "rm -rf \"$RUNNER_TEMP\"'/shipspec'\n"
+        f"mkdir -p {root}/workspace' {root}/cache' {root}/workspace/report' {root}/tmp/shipspec/results' "
+        f"{root}/kaniko/.docker'")
+    run = step(job, "Run command")
+    assert run["run"] == (
+        "exec docker run --rm --user 0 \\\n"
+        '  --network "$SHIPSPEC_NETWORK" \\\n'
+        "  -e DOCKER_CONFIG \\\n  -e TOKEN \\\n  -e SHIPSPEC_RESULTS \\\n  -e SHIPSPEC_SIDECAR_REGISTRY_HOST \\\n"
+        f"  -v {root}/workspace:/workspace' \\\n"
+        f"  -v {root}/cache:/cache' \\\n"
+        f"  -v {root}/workspace/report:/workspace/report' \\\n"
+        f"  -v {root}/tmp/shipspec/results:/tmp/shipspec/results' \\\n"
+        f"  -v {root}/kaniko/.docker/config.json:/kaniko/.docker/config.json:ro' \\\n"
+        "  -w '/workspace' \\\n"
+        "  --entrypoint '/kaniko/executor' \\\n"
+        "  'gcr.io/kaniko-project/executor:v1.23.2' '--destination='\"${SHIPSPEC_PARAM_REPO}\" "
+        "'--digest-file=/tmp/shipspec/results/digest'")
+    assert run["env"] == {"DOCKER_CONFIG": "/kaniko/.docker", "TOKEN": "${{ secrets.REGISTRY_TOKEN }}",
+                          "SHIPSPEC_PARAM_REPO": "${{ inputs.repo }}", "SHIPSPEC_RESULTS": "/tmp/shipspec/results",
+                          "SHIPSPEC_SIDECAR_REGISTRY_HOST": "registry",
+                          "SHIPSPEC_NETWORK": "${{ job.services.registry.network }}"}
+    assert "working-directory" not in run
+    temp = "${{ runner.temp }}/shipspec"
+    assert step(job, "Download artifact source")["with"]["path"] == f"{temp}/artifacts/in/source"
+    assert step(job, "Upload artifact report")["with"]["path"] == f"{temp}/artifacts/out/report"
+    assert step(job, "Restore cache layers")["with"]["path"] == f"{temp}/root/cache"
+    assert step(job, "Save cache layers")["with"]["path"] == f"{temp}/root/cache"
+    assert step(job, "Publish results")["env"] == {"SHIPSPEC_RESULTS": f"{temp}/root/tmp/shipspec/results"}
+    assert f"> {root}/kaniko/.docker/config.json'" in step(job, "Write secret file kaniko/.docker/config.json")["run"]
+    assert "container" in jobs["checkout"]  # a script task still runs in its image
+
+
+def test_args_alone_go_to_the_image_entrypoint() -> None:
+    run = step(workflow(entrypoint_args())["jobs"]["lint"], "Run command")["run"]
+    assert run == "exec docker run --rm --user 0 \\\n  'hadolint/hadolint:v2.12.0' '--version'"
 
 
 def test_pins_are_full_shas_with_release_tags() -> None:
@@ -534,6 +613,15 @@ def test_ss501_runner_without_docker() -> None:
     workflow(pipeline(task("a", runs_on="ubuntu-24.04"), runs_on="ubuntu-slim"))  # the task's own runner wins
 
 
+def test_ss501_colon_in_a_path_docker_run_mounts() -> None:
+    at = Span("spec.yaml", 9, 9, 9, 20)
+    argv = task("a", None, command=(tpl("true"),), produces=(ir.ArtifactOut("out", "/data:x", span=at),))
+    out = github.emit(pipeline(argv), EmitOptions())
+    assert [(d.severity.value, d.span) for d in out.diagnostics] == [("error", at)]
+    assert "the path '/data:x'" in out.diagnostics[0].message
+    workflow(pipeline(task("a", produces=(ir.ArtifactOut("out", "/data:x"),))))  # no mount in a job container
+
+
 def test_ss501_names_that_are_not_github_ids() -> None:
     _only(pipeline(task("1st")), "the task name '1st'")
     _only(pipeline(task("a"), params=(ir.Param("2x", S, ""),)), "the param name '2x'")
@@ -543,10 +631,6 @@ def test_ss501_matrix_keyword_axis_and_size() -> None:
     _only(pipeline(task("a", matrix=ir.Matrix((ir.MatrixAxis("include", ("x",)),)))), "the matrix axis name 'include'")
     big = ir.Matrix((ir.MatrixAxis("x", tuple(range(17))), ir.MatrixAxis("y", tuple(range(17)))))
     _only(pipeline(task("a", matrix=big)), "a matrix of 289 combinations")
-
-
-def test_ss501_args_without_command() -> None:
-    _only(pipeline(task("a", None, args=(tpl("--help"),))), "args without a command")
 
 
 def test_ss501_too_many_params() -> None:
@@ -664,11 +748,39 @@ def test_a_result_never_written_is_the_empty_string(tmp_path: Path) -> None:
         assert _parse_github_output((tmp_path / "output").read_text()) == {"plain": "", "multi": "", "tricky": "x"}
 
 
+def _fake_docker(tmp_path: Path) -> dict[str, str]:
+    """A `docker` on PATH that prints its argv, one word a line, and the env it would pass."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "docker").write_text('#!/bin/sh\nfor a in "$@"; do printf \'<%s>\\n\' "$a"; done\n'
+                                    'printf \'TOKEN=%s\\n\' "$TOKEN"\n')
+    (bin_dir / "docker").chmod(0o755)
+    return {"PATH": f"{bin_dir}:{os.environ['PATH']}"}
+
+
 def test_command_line_passes_argv_unchanged(tmp_path: Path) -> None:
     run = step(workflow(command())["jobs"]["pack"], "Run command")["run"]
-    shell = run.replace("exec ", "printf '<%s>\\n' ", 1)
-    proc = _sh(shell, {"SHIPSPEC_PARAM_REPO": "my repo $(x)", "SHIPSPEC_RUN_SHA": "abc"}, tmp_path)
-    assert proc.stdout == "<pack>\n<build>\n<--tag=my repo $(x):abc>\n<it's ${{ x }}>\n<>\n"
+    proc = subprocess.run(["sh", "-e", "-c", run], env={**_fake_docker(tmp_path), "SHIPSPEC_PARAM_REPO": "my repo $(x)",
+                                                         "SHIPSPEC_RUN_SHA": "abc"},
+                          cwd=tmp_path, capture_output=True, text=True, timeout=30)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == ("<run>\n<--rm>\n<--user>\n<0>\n<--entrypoint>\n<pack>\n<buildpacksio/pack:0.36.0>\n<build>\n"
+                           "<--tag=my repo $(x):abc>\n<it's ${{ x }}>\n<>\nTOKEN=\n")
+
+
+def test_docker_run_passes_env_by_name_never_by_value(tmp_path: Path) -> None:
+    """`-e NAME` makes docker read the value from the step's env: a secret is never on a command line."""
+    run = step(workflow(kaniko())["jobs"]["build"], "Run command")["run"]
+    proc = subprocess.run(["sh", "-e", "-c", run], env={**_fake_docker(tmp_path), "TOKEN": "s3cr3t 'x' $y",
+                                                         "SHIPSPEC_NETWORK": "github_network_1", "RUNNER_TEMP": "/rt",
+                                                         "SHIPSPEC_PARAM_REPO": "r"},
+                          cwd=tmp_path, capture_output=True, text=True, timeout=30)
+    assert proc.returncode == 0, proc.stderr
+    argv = proc.stdout.splitlines()
+    assert argv[-1] == "TOKEN=s3cr3t 'x' $y" and not any("s3cr3t" in a for a in argv[:-1])
+    assert argv[argv.index("<--network>") + 1] == "<github_network_1>"
+    assert argv[argv.index("<-e>") + 1] == "<DOCKER_CONFIG>"
+    assert "</rt/shipspec/root/kaniko/.docker/config.json:/kaniko/.docker/config.json:ro>" in argv
 
 
 def test_secret_file_is_written_private(tmp_path: Path) -> None:

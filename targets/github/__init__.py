@@ -1,4 +1,4 @@
-"""GitHub Actions backend: one workflow, one job per task, each job in the task's container.
+"""GitHub Actions backend: one workflow, one job per task, each running the task's image.
 
 Design choices (each follows from how GitHub differs from a Kubernetes engine):
 - Triggers: `workflow_dispatch` (run by hand) and `workflow_call` (publish as a reusable workflow,
@@ -23,14 +23,19 @@ Design choices (each follows from how GitHub differs from a Kubernetes engine):
   paths).
 - Run metadata: `run.id` is `<run id>-<attempt>` and `run.name` `<pipeline>-<run id>-<attempt>`:
   a re-run keeps the run id, and each attempt is a run of its own on Argo and Tekton.
-- Job containers run as root (`--user 0`) whatever the image's USER: the steps write the runner's
+- A `run` script runs in a job container of the task's image (`container:`); the image needs `sh`
+  and `tail` (the runner keeps the container alive with it), and `tar` for artifacts (caches need
+  GNU tar: checks.py warns for Alpine and BusyBox images). An argv (`command`/`args`) runs as an
+  argv: its job runs on the runner host, its helper steps there (with the host's GNU tar), and its
+  main step is `docker run` of the image (docker.py, layout.py), so images without a shell
+  (kaniko, distroless) work, and `args` alone go to the image's entrypoint.
+- Containers run as root (`--user 0`) whatever the image's USER: the steps write the runner's
   files ($GITHUB_OUTPUT and the other file commands, the workspace) and create directories at `/`.
 - Results: exactly one trailing newline is removed from a result file, as on Argo.
 - Sidecars are service containers, reached by their name as host name, not `localhost` (a
   warning when the task mentions localhost).
-- A job's steps run in `/__w/<repo>/<repo>` (the workspace) unless the task sets a working dir,
-  not in the image's WORKDIR. The image needs `sh` and `tail` (the runner keeps the container
-  alive with it), and `tar` for artifacts and caches, whose actions run inside the container.
+- A script's steps run in `/__w/<repo>/<repo>` (the workspace) unless the task sets a working dir,
+  not in the image's WORKDIR (an argv starts in the image's WORKDIR, as on Kubernetes).
 - What GitHub cannot express is reported as SS501 by checks.py.
 - Kubernetes-only settings (resources, security context, service account, host network, storage)
   are ignored by design: the spec keeps them under `kubernetes:`.
@@ -46,6 +51,7 @@ from ...compiler import ir
 from ..base import Document, EmitOptions, Emitted
 from . import expr as gx
 from .checks import check, check_size
+from .layout import on_host
 from .steps import ARTIFACT_PREFIX_INPUT, JobContext, steps
 
 NAME = "github"
@@ -149,14 +155,15 @@ def _job(task: ir.Task, p: ir.Pipeline, ctx: JobContext) -> dict[str, Any]:
         job["timeout-minutes"] = math.ceil(task.timeout_s / 60)
     if task.matrix:
         job["strategy"] = _strategy(task.matrix)
-    job["container"] = _container(task)
+    if not on_host(task):  # an argv task's job runs on the host and its step runs the image (docker.py)
+        job["container"] = _container(task)
     if task.sidecars:
         job["services"] = {s.name: _service(s, p.name) for s in task.sidecars}
     if task.results and not task.matrix:
         job["outputs"] = {r.name: gx.wrap(gx.prop("steps.results.outputs", r.name)) for r in task.results}
     env = {ir.RESULTS_ENV: ir.RESULTS_DIR} if task.results else {}
     env |= {s.host_env: s.name for s in task.sidecars}  # services are reached by name
-    if env:
+    if env and not on_host(task):  # on the host, the steps that need them set them (steps.py)
         job["env"] = env
     job["steps"] = steps(task, ctx, _step_env(task, p.name))
     return job

@@ -2,12 +2,12 @@
 
 Errors: retries; timeouts that are not whole minutes; results of a matrix task read downstream
 (instances overwrite each other's job outputs); conditions on matrix values (a job's `if` runs
-before the matrix expands); sidecar command/args (services run the image's own); args without a
-command (the runner replaces the entrypoint); non-Linux runners and runners without Docker
+before the matrix expands); sidecar command/args (services run the image's own); non-Linux runners
+and runners without Docker
 (ubuntu-slim); names that are not GitHub ids; a
 param named like the backend's own `shipspec-artifact-prefix` input; `include`/`exclude` axes; over
-256 matrix jobs; over 25 dispatch inputs; `${{` in a param default; invalid secret names; a
-workflow file over 500 KB.
+256 matrix jobs; a ':' in a path `docker run` mounts; over 25 dispatch inputs; `${{` in a param
+default; invalid secret names; a workflow file over 500 KB.
 Warnings: sidecars in a task that talks to localhost (services are reached by name); over 10
 dispatch inputs (actionlint 1.7.7 rejects them, GitHub does not).
 """
@@ -19,6 +19,7 @@ import math
 from ...compiler import ir, rules
 from ...compiler.diagnostics import Diagnostic, Span, error, warning
 from . import expr as gx
+from .layout import on_host
 from .steps import ARTIFACT_PREFIX_INPUT
 
 _MAX_MATRIX_JOBS = 256
@@ -107,7 +108,7 @@ def _check_task(t: ir.Task, p: ir.Pipeline) -> list[Diagnostic]:
     if t.when is not None:
         found += _check_refs(ir.condition_refs(t.when), in_condition=True)
     found += _check_container(t)
-    found += _check_command(t)
+    found += _check_mounts(t)
     found += _check_matrix(t)
     found += _check_secrets(t)
     return found
@@ -145,19 +146,23 @@ def _check_container(t: ir.Task) -> list[Diagnostic]:
     return found
 
 
+def _check_mounts(t: ir.Task) -> list[Diagnostic]:
+    """An argv task's paths are `docker run -v HOST:PATH` mounts (docker.py): `:` splits that."""
+    if not on_host(t):
+        return []
+    paths = [(a.path, a.span) for a in t.consumes] + [(a.path, a.span) for a in t.produces]
+    paths += [(m.path, m.span) for m in t.caches] + [(f.path, f.span) for f in t.secret_files]
+    return [_unsupported(span, f"the path {path!r} in a task with `command`",
+                         "the task's image runs with `docker run`, whose `-v HOST:PATH` separates fields by ':'",
+                         "choose a path without ':'")
+            for path, span in paths if ":" in path]
+
+
 def _mentions_localhost(t: ir.Task) -> bool:
     """Does the task's own text point at localhost (where a pod's sidecars listen)?"""
     texts = [t.script or ""] + [p for tpl in (*t.command, *t.args) for p in tpl.parts if isinstance(p, str)]
     texts += [p for e in t.env if isinstance(e.value, ir.Template) for p in e.value.parts if isinstance(p, str)]
     return any("localhost" in x or "127.0.0.1" in x for x in texts)
-
-
-def _check_command(t: ir.Task) -> list[Diagnostic]:
-    if t.command or t.script is not None:
-        return []
-    return [_unsupported(t.span, "args without a command",
-                         "the runner replaces a job container's entrypoint",
-                         "give the task a `command` (the image's entrypoint)")]
 
 
 def _check_matrix(t: ir.Task) -> list[Diagnostic]:
