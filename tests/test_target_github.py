@@ -122,7 +122,7 @@ def artifacts() -> ir.Pipeline:
 
 def caches() -> ir.Pipeline:
     mounts = (ir.CacheMount("gomod", "/go/pkg/mod"), ir.CacheMount("scratch", "/scratch"))
-    return pipeline(task("test", caches=mounts),
+    return pipeline(task("test", caches=mounts, image="golang:1.23"),
                     caches=(ir.Cache("gomod"), ir.Cache("scratch")))
 
 
@@ -348,8 +348,8 @@ def test_artifact_names_take_a_per_call_prefix() -> None:
 def test_caches_restore_before_and_save_after() -> None:
     job = workflow(caches())["jobs"]["test"]
     assert [s["name"] for s in job["steps"]] == [
-        "Prepare directories", "Restore cache gomod", "Restore cache scratch", "Run script",
-        "Save cache gomod", "Save cache scratch"]
+        "Prepare directories", "Install GNU tar for actions/cache", "Restore cache gomod", "Restore cache scratch",
+        "Run script", "Save cache gomod", "Save cache scratch"]
     assert "if" not in step(job, "Save cache gomod")  # only after the task succeeded
     assert step(job, "Save cache gomod")["uses"].startswith("actions/cache/save@")
     assert step(job, "Prepare directories")["run"] == "mkdir -p '/go/pkg/mod' '/scratch'"
@@ -376,12 +376,68 @@ def test_two_tasks_of_one_run_save_the_same_cache_under_their_own_keys() -> None
     """A key is saved once: a second job saving the first one's key would only log a warning, and
     its files would be lost. Each task saves its own entry; the next run restores the newest."""
     mount = (ir.CacheMount("gomod", "/go/pkg/mod"),)
-    jobs = workflow(pipeline(task("test", caches=mount), task("build", caches=mount),
-                             caches=(ir.Cache("gomod"),)))["jobs"]
+    jobs = workflow(pipeline(task("test", caches=mount, image="golang:1.23"),
+                             task("build", caches=mount, image="golang:1.23"), caches=(ir.Cache("gomod"),)))["jobs"]
     keys = [step(jobs[name], "Save cache gomod")["with"]["key"] for name in ("test", "build")]
     assert keys == ["demo-gomod-${{ runner.os }}-" + RUN + "-test", "demo-gomod-${{ runner.os }}-" + RUN + "-build"]
     assert {step(jobs[n], "Restore cache gomod")["with"]["restore-keys"] for n in ("test", "build")} == {
         "demo-gomod-${{ runner.os }}-"}
+
+
+def test_caches_in_a_job_container_get_gnu_tar_first() -> None:
+    """actions/cache runs inside the job container and calls `tar --posix ... -P` (GNU options):
+    BusyBox's tar, Alpine's default, rejects them, so the restore would always miss and the save
+    fail while the job stays green (actions/cache#640, actions/toolkit#634). A step before the
+    restores adds GNU tar where the image has another tar and a package manager (apk); an argv
+    task's caches are handled on the host (GNU tar), so it needs none."""
+    job = workflow(pipeline(task("t", caches=(ir.CacheMount("gomod", "/go/pkg/mod"),), image="golang:1.23-alpine"),
+                            caches=(ir.Cache("gomod"),)))["jobs"]["t"]
+    assert [s["name"] for s in job["steps"]] == [
+        "Prepare directories", "Install GNU tar for actions/cache", "Restore cache gomod", "Run script",
+        "Save cache gomod"]
+    argv = workflow(pipeline(task("t", None, command=(tpl("go"),), caches=(ir.CacheMount("gomod", "/go"),)),
+                             caches=(ir.Cache("gomod"),)))["jobs"]["t"]
+    assert "Install GNU tar for actions/cache" not in [s["name"] for s in argv["steps"]]
+
+
+def _gnu_tar_script() -> str:
+    job = workflow(pipeline(task("t", caches=(ir.CacheMount("c", "/c"),)), caches=(ir.Cache("c"),)))["jobs"]["t"]
+    return str(step(job, "Install GNU tar for actions/cache")["run"])
+
+
+def test_gnu_tar_step_installs_only_where_needed(tmp_path: Path) -> None:
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+
+    def fake(name: str, body: str) -> None:
+        (bin_dir / name).write_text("#!/bin/sh\n" + body + "\n")
+        (bin_dir / name).chmod(0o755)
+
+    def run() -> subprocess.CompletedProcess[str]:
+        return subprocess.run(["sh", "-e", "-c", _gnu_tar_script()], env={"PATH": f"{bin_dir}:/usr/bin:/bin"},
+                              cwd=tmp_path, capture_output=True, text=True, timeout=30)
+    fake("tar", 'echo "tar (GNU tar) 1.35"')
+    fake("apk", 'echo "apk $*"')
+    assert run().stdout == ""  # GNU tar already: nothing to do
+    fake("tar", 'echo "BusyBox v1.36.1 (2024-06-10) multi-call binary."')
+    assert run().stdout == "apk add --no-cache tar\n"
+    (bin_dir / "apk").unlink()
+    if shutil.which("apk", path="/usr/bin:/bin") is None:
+        proc = run()
+        assert proc.returncode == 0 and proc.stdout.startswith("::warning::")
+
+
+def test_caches_in_a_busybox_image_are_a_warning() -> None:
+    """BusyBox images have no package manager to add GNU tar with: the caches cannot work there."""
+    at = Span("spec.yaml", 12, 11, 12, 16)
+    mount = (ir.CacheMount("gomod", "/go/pkg/mod", span=at),)
+    for image in ("busybox:1.36", "docker.io/library/busybox@sha256:" + "0" * 64, "busybox:1.36-glibc"):
+        out = github.emit(pipeline(task("t", caches=mount, image=image), caches=(ir.Cache("gomod"),)), EmitOptions())
+        assert [(d.severity.value, d.rule.code, d.span) for d in out.diagnostics] == [("warning", "SS501", at)], image
+        assert "GNU tar" in out.diagnostics[0].message and "image with GNU tar" in (out.diagnostics[0].hint or "")
+    for quiet in (task("t", caches=mount, image="golang:1.23-alpine"), task("t", caches=mount, image="alpine:3.20"),
+                  task("t", None, command=(tpl("true"),), caches=mount, image="busybox:1.36")):
+        assert github.emit(pipeline(quiet, caches=(ir.Cache("gomod"),)), EmitOptions()).diagnostics == []
 
 
 def test_secret_files_and_env() -> None:

@@ -9,12 +9,14 @@ param named like the backend's own `shipspec-artifact-prefix` input; `include`/`
 256 matrix jobs; a ':' in a path `docker run` mounts; over 25 dispatch inputs; `${{` in a param
 default; invalid secret names; a workflow file over 500 KB.
 Warnings: sidecars in a task that talks to localhost (services are reached by name); over 10
-dispatch inputs (actionlint 1.7.7 rejects them, GitHub does not).
+dispatch inputs (actionlint 1.7.7 rejects them, GitHub does not); caches in a job container of a
+BusyBox image (actions/cache needs GNU tar there, and nothing can add it).
 """
 
 from __future__ import annotations
 
 import math
+import re
 
 from ...compiler import ir, rules
 from ...compiler.diagnostics import Diagnostic, Span, error, warning
@@ -109,6 +111,7 @@ def _check_task(t: ir.Task, p: ir.Pipeline) -> list[Diagnostic]:
         found += _check_refs(ir.condition_refs(t.when), in_condition=True)
     found += _check_container(t)
     found += _check_mounts(t)
+    found += _check_cache_tar(t)
     found += _check_matrix(t)
     found += _check_secrets(t)
     return found
@@ -156,6 +159,25 @@ def _check_mounts(t: ir.Task) -> list[Diagnostic]:
                          "the task's image runs with `docker run`, whose `-v HOST:PATH` separates fields by ':'",
                          "choose a path without ':'")
             for path, span in paths if ":" in path]
+
+
+_BUSYBOX = re.compile(r"(^|/)busybox[:@]|(^|/)busybox$", re.IGNORECASE)
+"""BusyBox images, by name: their tar is BusyBox's and they have no package manager to add GNU tar."""
+
+
+def _check_cache_tar(t: ir.Task) -> list[Diagnostic]:
+    """actions/cache runs inside a job container and needs GNU tar there (steps._gnu_tar installs
+    it with apk on Alpine); a BusyBox image has neither, so its caches are never restored and their
+    saves fail while the job stays green. Only the name tells an image apart, hence a warning."""
+    if on_host(t) or not _BUSYBOX.search(t.image):
+        return []
+    return [warning(rules.UNSUPPORTED_ON_TARGET, m.span,
+                    f"cache {m.cache!r} in image {t.image!r} is not supported on github: actions/cache runs in "
+                    "the job container and needs GNU tar there, and a BusyBox image has only BusyBox's tar and no "
+                    "package manager to add it, so the cache is never restored and its save fails while the job "
+                    "stays green",
+                    hint="use an image with GNU tar (e.g. alpine, where it is added, or a Debian-based image)")
+            for m in t.caches]
 
 
 def _mentions_localhost(t: ir.Task) -> bool:

@@ -104,6 +104,8 @@ def steps(task: ir.Task, ctx: JobContext, env: dict[str, str]) -> list[Step]:
     out = _prepare(task, place)
     for a in task.consumes:
         out += _download(a, ctx, task.is_finally, place)
+    if task.caches and not place.host:
+        out.append(_gnu_tar())
     out += [_restore(m, ctx, task.name, place) for m in task.caches]
     out += [_secret_file(f, place) for f in task.secret_files]
     out.append(_main(task, env))
@@ -205,6 +207,25 @@ def _cache_keys(m: ir.CacheMount, ctx: JobContext, task: str) -> tuple[str, str]
     prefix = f"{ctx.pipeline}-{m.cache}-{gx.wrap('runner.os')}-"
     run = gx.wrap("github.run_id") + "-" + gx.wrap("github.run_attempt")
     return f"{prefix}{run}-{task}", prefix
+
+
+_GNU_TAR = """if tar --version 2>/dev/null | grep -q 'GNU tar'; then exit 0; fi
+if command -v apk >/dev/null 2>&1; then
+  apk add --no-cache tar
+else
+  echo "::warning::actions/cache needs GNU tar and this image has another tar: its caches are not kept"
+fi"""
+
+
+def _gnu_tar() -> Step:
+    """GNU tar for actions/cache, which runs inside the job container: @actions/cache calls
+    `tar --posix ... -P --files-from` (actions/toolkit packages/cache/src/internal/tar.ts), which
+    BusyBox's tar, Alpine's default, rejects, and the action only logs that as a warning, so the
+    restore would always miss and the save fail with a green job (actions/cache#640,
+    actions/toolkit#634). Alpine images get GNU tar from apk (the known workaround; the job
+    container runs as root); without a package manager (BusyBox images, warned about by checks.py)
+    the run says so. The script then finds GNU tar too: a superset of the options BusyBox's has."""
+    return _run("Install GNU tar for actions/cache", _GNU_TAR)
 
 
 def _restore(m: ir.CacheMount, ctx: JobContext, task: str, place: Place) -> Step:
