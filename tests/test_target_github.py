@@ -241,13 +241,13 @@ def test_no_params_still_dispatchable() -> None:
 def test_script_job_env_results_and_needs() -> None:
     jobs = workflow(basic())["jobs"]
     checkout = jobs["checkout"]
-    assert list(checkout) == ["name", "runs-on", "container", "outputs", "env", "steps"]
+    assert list(checkout) == ["name", "runs-on", "permissions", "container", "outputs", "env", "steps"]
     assert checkout["runs-on"] == "ubuntu-24.04"
     assert checkout["container"] == {"image": "alpine/git:2.45.2", "options": "--user 0"}
     assert checkout["env"] == {"SHIPSPEC_RESULTS": "/tmp/shipspec/results"}
     assert checkout["outputs"] == {"commit": "${{ steps.results.outputs.commit }}",
                                    "notes": "${{ steps.results.outputs.notes }}"}
-    assert [s["name"] for s in checkout["steps"]] == ["Prepare directories", "Run script", "Publish results"]
+    assert [s["name"] for s in checkout["steps"]] == ["Prepare directories", "Run script", "Publish results", STOP]
     run = step(checkout, "Run script")
     assert run["shell"] == "sh -e {0}"
     assert run["env"] == {"SHIPSPEC_PARAM_REPO": "${{ inputs.repo }}", "GIT_TERMINAL_PROMPT": "0"}
@@ -303,6 +303,39 @@ def test_finally_needs_everything_and_reads_status() -> None:
     assert jobs["cleanup"]["if"] == "${{ always() }}"
 
 
+STOP = "Stop the run after a failure"
+
+
+def test_a_failure_stops_the_run_as_on_argo_and_tekton() -> None:
+    """On GitHub `!failure()` looks only at a job's ancestors, so after a failure the unrelated
+    branches would go on starting jobs; Argo and Tekton start no new task once one failed (finally
+    tasks still run). The last step of every main job cancels the run after a failure (or a
+    timeout, which GitHub reports as a cancellation), through the pinned actions/github-script and
+    a token with `actions: write` on that job only; finally jobs (`always()`) still run."""
+    doc = workflow(with_finally())
+    assert doc["permissions"] == {}
+    jobs = doc["jobs"]
+    for name in ("checkout", "test"):
+        job = jobs[name]
+        assert job["permissions"] == {"actions": "write"}
+        assert list(job).index("permissions") == list(job).index("runs-on") + 1
+        stop = job["steps"][-1]
+        assert stop["name"] == STOP and stop["if"] == "${{ failure() || cancelled() }}"
+        assert stop["uses"] == "actions/github-script@" + pins.PINS["actions/github-script"].sha
+        assert "cancelWorkflowRun" in stop["with"]["script"] and "context.runId" in stop["with"]["script"]
+        assert "${{" not in stop["with"]["script"]
+    for name in ("notify", "cleanup"):
+        assert "permissions" not in jobs[name] and STOP not in [s["name"] for s in jobs[name]["steps"]]
+    argv = workflow(command())["jobs"]["pack"]  # on the host too
+    assert argv["steps"][-1]["name"] == STOP and argv["permissions"] == {"actions": "write"}
+
+
+def test_stop_step_evaluates_as_intended(tmp_path: Path) -> None:
+    condition = workflow(with_finally())["jobs"]["test"]["steps"][-1]["if"]
+    assert _evaluate(tmp_path, [(condition, {}, {}), (condition, {}, {"failure": True}),
+                                (condition, {}, {"cancelled": True})]) == [False, True, True]
+
+
 PREFIX = "${{ inputs.shipspec-artifact-prefix }}"
 
 
@@ -310,7 +343,7 @@ def test_artifacts_are_tarred_uploaded_and_downloaded() -> None:
     jobs = workflow(artifacts())["jobs"]
     checkout, build, report = jobs["checkout"], jobs["build"], jobs["report"]
     assert [s["name"] for s in checkout["steps"]] == [
-        "Prepare directories", "Run script", "Pack artifact source", "Upload artifact source"]
+        "Prepare directories", "Run script", "Pack artifact source", "Upload artifact source", STOP]
     upload = step(checkout, "Upload artifact source")
     assert upload["if"] == "${{ !cancelled() }}"
     assert upload["uses"] == "actions/upload-artifact@" + pins.PINS["actions/upload-artifact"].sha
@@ -349,7 +382,7 @@ def test_caches_restore_before_and_save_after() -> None:
     job = workflow(caches())["jobs"]["test"]
     assert [s["name"] for s in job["steps"]] == [
         "Prepare directories", "Install GNU tar for actions/cache", "Restore cache gomod", "Restore cache scratch",
-        "Run script", "Save cache gomod", "Save cache scratch"]
+        "Run script", "Save cache gomod", "Save cache scratch", STOP]
     assert "if" not in step(job, "Save cache gomod")  # only after the task succeeded
     assert step(job, "Save cache gomod")["uses"].startswith("actions/cache/save@")
     assert step(job, "Prepare directories")["run"] == "mkdir -p '/go/pkg/mod' '/scratch'"
@@ -394,7 +427,7 @@ def test_caches_in_a_job_container_get_gnu_tar_first() -> None:
                             caches=(ir.Cache("gomod"),)))["jobs"]["t"]
     assert [s["name"] for s in job["steps"]] == [
         "Prepare directories", "Install GNU tar for actions/cache", "Restore cache gomod", "Run script",
-        "Save cache gomod"]
+        "Save cache gomod", STOP]
     argv = workflow(pipeline(task("t", None, command=(tpl("go"),), caches=(ir.CacheMount("gomod", "/go"),)),
                              caches=(ir.Cache("gomod"),)))["jobs"]["t"]
     assert "Install GNU tar for actions/cache" not in [s["name"] for s in argv["steps"]]
@@ -477,7 +510,7 @@ def test_job_containers_run_as_root_whatever_the_image_user() -> None:
 def test_timeout_runner_and_kubernetes_only_settings() -> None:
     job = workflow(kubernetes_only())["jobs"]["build"]
     assert job["timeout-minutes"] == 20 and job["runs-on"] == "ubuntu-24.04-arm"
-    assert set(job) == {"name", "runs-on", "timeout-minutes", "container", "steps"}
+    assert set(job) == {"name", "runs-on", "permissions", "timeout-minutes", "container", "steps"}
 
 
 def test_pipeline_results_are_call_outputs() -> None:
@@ -533,7 +566,7 @@ def test_argv_task_paths_are_host_directories_mounted_in_the_container() -> None
     assert [s["name"] for s in job["steps"]] == [
         "Prepare directories", "Download artifact source", "Unpack artifact source", "Restore cache layers",
         "Write secret file kaniko/.docker/config.json", "Run command", "Pack artifact report",
-        "Upload artifact report", "Save cache layers", "Publish results"]
+        "Upload artifact report", "Save cache layers", "Publish results", STOP]
     root = '"$RUNNER_TEMP"\'/shipspec/root'
     assert step(job, "Prepare directories")["run"] == (
         "rm -rf \"$RUNNER_TEMP\"'/shipspec'\n"

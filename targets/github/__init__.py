@@ -4,12 +4,15 @@ Design choices (each follows from how GitHub differs from a Kubernetes engine):
 - Triggers: `workflow_dispatch` (run by hand) and `workflow_call` (publish as a reusable workflow,
   with the pipeline results as its outputs and the secrets it reads declared). Array params are
   string inputs holding JSON, read with `fromJSON` where a list is needed (a matrix axis).
-- `permissions: {}`: no job needs the GITHUB_TOKEN; the artifact and cache actions authenticate
-  with the runner's own ACTIONS_RUNTIME_TOKEN for the current run.
+- `permissions: {}` for the workflow: the artifact and cache actions authenticate with the
+  runner's own ACTIONS_RUNTIME_TOKEN for the current run. Each main job's token has `actions:
+  write` only, for its last step, which cancels the run after a failure (failfast.py); a caller
+  of the workflow (`workflow_call`) must grant the calling job `actions: write`.
 - Skips: a job with `needs` gets `!cancelled() && !failure()`: it runs after its upstream
   succeeded or was skipped by its condition (as on Argo and Tekton), not after a failure anywhere
   upstream (`failure()` looks at every ancestor). Finally jobs need every main job and run
-  `always()`. A failure does not stop unrelated branches, unlike Argo's failFast and Tekton.
+  `always()`. After a failure no new job starts, as on Argo and Tekton, because the failed job
+  cancels the run; jobs still running are cancelled too (failfast.py says what else differs).
 - Conditions compare text, and GitHub's `==` ignores case (so do `contains`, `startsWith` and
   object keys; no function compares case-sensitively): `'ABC' == 'abc'` holds here but not on Argo
   or Tekton. A condition that must tell case apart belongs in the script.
@@ -25,7 +28,7 @@ Design choices (each follows from how GitHub differs from a Kubernetes engine):
   a re-run keeps the run id, and each attempt is a run of its own on Argo and Tekton.
 - A `run` script runs in a job container of the task's image (`container:`); the image needs `sh`
   and `tail` (the runner keeps the container alive with it), and `tar` for artifacts (caches need
-  GNU tar: checks.py warns for Alpine and BusyBox images). An argv (`command`/`args`) runs as an
+  GNU tar: steps.py adds it on Alpine, checks.py warns for BusyBox images). An argv (`command`/`args`) runs as an
   argv: its job runs on the runner host, its helper steps there (with the host's GNU tar), and its
   main step is `docker run` of the image (docker.py, layout.py), so images without a shell
   (kaniko, distroless) work, and `args` alone go to the image's entrypoint.
@@ -50,6 +53,7 @@ from typing import Any
 from ...compiler import ir
 from ..base import Document, EmitOptions, Emitted
 from . import expr as gx
+from . import failfast
 from .checks import check, check_size
 from .layout import on_host
 from .steps import ARTIFACT_PREFIX_INPUT, JobContext, steps
@@ -151,6 +155,8 @@ def _job(task: ir.Task, p: ir.Pipeline, ctx: JobContext) -> dict[str, Any]:
     if condition:
         job["if"] = condition
     job["runs-on"] = gx.escape(task.runs_on or p.runs_on)
+    if not task.is_finally:  # its last step cancels the run after a failure (failfast.py)
+        job["permissions"] = dict(failfast.PERMISSIONS)
     if task.timeout_s:
         job["timeout-minutes"] = math.ceil(task.timeout_s / 60)
     if task.matrix:

@@ -18,6 +18,7 @@ from typing import Any
 from ...compiler import ir
 from . import expr as gx
 from .docker import NETWORK_ENV, mounts, network_expression, run_command
+from .failfast import stop_run_step
 from .layout import Location, Place, absolute
 from .pins import uses
 from .shell import shell_word
@@ -114,6 +115,8 @@ def steps(task: ir.Task, ctx: JobContext, env: dict[str, str]) -> list[Step]:
     out += [_save(m, ctx, task.name, place) for m in task.caches]
     if task.results and task.matrix is None:
         out.append(_publish(task, place))
+    if not task.is_finally:
+        out.append(stop_run_step())
     return out
 
 
