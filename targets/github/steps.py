@@ -163,8 +163,11 @@ def _download(a: ir.ArtifactIn, ctx: JobContext, is_finally: bool, place: Place)
     with_: dict[str, str | bool] = (
         {"pattern": f"{name}__*", "merge-multiple": True} if a.producer in ctx.matrix_tasks else {"name": name})
     ran = gx.prop(gx.prop("needs", a.producer), "result")
+    condition = f"{ran} == 'success' || {ran} == 'failure'"
+    if is_finally:  # a failed producer uploads, then cancels the run and is often reported cancelled
+        condition = f"{ran} != 'skipped'"
     download = _action(f"Download artifact {a.name}", "actions/download-artifact",
-                       {**with_, "path": into.field}, gx.wrap(f"{ran} == 'success' || {ran} == 'failure'"))
+                       {**with_, "path": into.field}, gx.wrap(condition))
     if is_finally:
         download["continue-on-error"] = True  # a producer that failed early uploaded nothing
     target = place.task_path(a.path).shell
