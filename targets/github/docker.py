@@ -23,8 +23,11 @@ replace CMD, and `args` alone are given to the image's own entrypoint.
   with `--network`. Its localhost is its own, as in a job container.
 - As root (`--user 0`), as the job containers are: the host directories belong to the runner's
   user, and an image's non-root USER could not write its results or artifacts into them.
-- GitHub-hosted Ubuntu runners have Docker and the runner's user may use it (job and service
-  containers need the same); the working dir is `-w`, which docker creates when it is missing.
+- GitHub-hosted Ubuntu runners have the Docker engine running (actions/runner-images
+  images/ubuntu/scripts/build/install-docker.sh; the socket is group `docker`'s), which job and
+  service containers need as well; the working dir is `-w`, which docker creates when missing.
+- Files the task writes belong to root on the host; the helper steps read them as the runner's
+  user, so a file the task makes readable to its owner only (mode 0600) cannot be packed or cached.
 """
 
 from __future__ import annotations
