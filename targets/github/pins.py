@@ -23,6 +23,7 @@ PINS: dict[str, Pin] = {
     "actions/download-artifact": Pin("3e5f45b2cfb9172054b4087a40e8e0b5a5461e7c", "v8.0.1"),
     "actions/cache/restore": Pin("27d5ce7f107fe9357f9df03efb73ab90386fccae", "v5.0.5"),
     "actions/cache/save": Pin("27d5ce7f107fe9357f9df03efb73ab90386fccae", "v5.0.5"),
+    "actions/github-script": Pin("ed597411d8f924073f98dfc5c65a23a2325f34cd", "v8.0.0"),
 }
 
 

@@ -4,7 +4,9 @@ Order: prepare directories, download artifacts, restore caches, write secret fil
 then (even after a failure, for finally jobs) pack and upload artifacts, save caches, publish results.
 Every value reaches a shell through `env:`; `run:` text holds only our own shell and the user's
 script, both escaped for `${{`. Shell: `sh -e {0}`, the POSIX shell the IR's scripts are written for
-(GitHub's own default in a container; bash is often absent from images).
+(GitHub's own default in a container; bash is often absent from images). The helper steps run where
+the job runs: in the task's container (a script task) or on the runner host (an argv task, whose
+main step is `docker run`, docker.py); `layout.Place` says where they find the task's paths.
 """
 
 from __future__ import annotations
@@ -15,13 +17,18 @@ from typing import Any
 
 from ...compiler import ir
 from . import expr as gx
+from .docker import NETWORK_ENV, mounts, network_expression, run_command
+from .failfast import stop_run_step
+from .layout import Location, Place, absolute
 from .pins import uses
+from .shell import shell_word
 
 Step = dict[str, Any]
 
 SHELL = "sh -e {0}"
-ARTIFACTS_DIR = "/tmp/shipspec/artifacts"
-"""Where tar files of artifacts are packed (`out/<name>`) and downloaded (`in/<name>`), in the container."""
+ARTIFACTS_DIR = Place(host=False).scratch("/artifacts").text
+"""Where tar files of artifacts are packed (`out/<name>`) and downloaded (`in/<name>`), in a job
+container; on the host `$RUNNER_TEMP/shipspec/artifacts`."""
 
 NOT_CANCELLED = gx.wrap("!cancelled()")
 
@@ -30,16 +37,12 @@ ARTIFACT_PREFIX_INPUT = "shipspec-artifact-prefix"
 
 _PUBLISH_RESULTS = r"""publish() {
   file="$SHIPSPEC_RESULTS/$1"
-  if [ ! -f "$file" ]; then
-    if [ "$SHIPSPEC_JOB_STATUS" = success ]; then
-      echo "::error::result $1 was not written to $file"
-      status=1
-    fi
-    return 0
+  value=
+  if [ -f "$file" ]; then
+    value=$(cat "$file" && printf x)
+    value=${value%x}
+    value=${value%"$newline"}
   fi
-  value=$(cat "$file" && printf x)
-  value=${value%x}
-  value=${value%"$newline"}
   delimiter=SHIPSPEC_EOF
   while case "
 $value
@@ -52,7 +55,6 @@ $delimiter
 }
 newline='
 '
-status=0
 """
 
 
@@ -62,11 +64,6 @@ class JobContext:
 
     pipeline: str
     matrix_tasks: frozenset[str]  # producers whose artifacts come in one piece per instance
-
-
-def shell_word(text: str) -> str:
-    """One literal shell word: single quotes, `'` as `'\\''`, `${{` as `$''{{` (no expression for GitHub)."""
-    return "'" + text.replace("'", "'\\''").replace("${{", "$''{{") + "'"
 
 
 def _run(name: str, script: str, *, id_: str | None = None, if_: str | None = None,
@@ -104,25 +101,33 @@ def artifact_name(ctx: JobContext, artifact: str) -> str:
 
 def steps(task: ir.Task, ctx: JobContext, env: dict[str, str]) -> list[Step]:
     """All steps of the job, in order; `env` is the task's own step env (already rendered)."""
-    out = _prepare(task)
+    place = Place.of(task)
+    out = _prepare(task, place)
     for a in task.consumes:
-        out += _download(a, ctx, task.is_finally)
-    out += [_restore(m, ctx) for m in task.caches]
-    out += [_secret_file(f) for f in task.secret_files]
+        out += _download(a, ctx, task.is_finally, place)
+    if task.caches and not place.host:
+        out.append(_gnu_tar())
+    out += [_restore(m, ctx, task.name, place) for m in task.caches]
+    out += [_secret_file(f, place) for f in task.secret_files]
     out.append(_main(task, env))
     for p in task.produces:
-        out += _upload(p, ctx, task.matrix is not None)
-    out += [_save(m, ctx) for m in task.caches]
+        out += _upload(p, ctx, task.matrix is not None, place)
+    out += [_save(m, ctx, task.name, place) for m in task.caches]
     if task.results and task.matrix is None:
-        out.append(_publish(task))
+        out.append(_publish(task, place))
+    if not task.is_finally:
+        out.append(stop_run_step())
     return out
 
 
-def _prepare(task: ir.Task) -> list[Step]:
+def _prepare(task: ir.Task, place: Place) -> list[Step]:
     """Directories a pod would have as mounts exist before the task runs (and before actions write)."""
-    dirs = [shell_word(p) for p in (
-        *(a.path for a in task.produces), *(m.path for m in task.caches),
-        *((task.working_dir,) if task.working_dir else ()))]
+    if place.host:
+        return _prepare_host(task, place)
+    paths = [*(a.path for a in task.produces), *(m.path for m in task.caches)]
+    if task.working_dir:
+        paths.append(task.working_dir)
+    dirs = [place.task_path(p).shell for p in paths]
     if task.results:
         dirs.insert(0, f'"${ir.RESULTS_ENV}"')
     if not dirs:
@@ -130,100 +135,163 @@ def _prepare(task: ir.Task) -> list[Step]:
     return [_run("Prepare directories", "mkdir -p " + " ".join(dirs))]
 
 
-def _download(a: ir.ArtifactIn, ctx: JobContext, is_finally: bool) -> list[Step]:
+def _prepare_host(task: ir.Task, place: Place) -> list[Step]:
+    """Every host directory `docker run` mounts, made fresh (docker would make a missing one as root).
+
+    What the task writes there belongs to root, which the runner's user cannot delete: on a
+    self-hosted runner that keeps its disk, the runner's own cleanup of $RUNNER_TEMP fails silently
+    (actions/runner TempDirectoryManager logs and goes on), so a later job would find the files.
+    `rm -rf` first makes that a loud failure, never a stale artifact. Its working dir is made by
+    `docker run -w`, in the image's file system.
+    """
+    dirs = [p for p, _ in mounts(task) if not _is_file(task, p)]
+    dirs += [posixpath.dirname(p) for p, _ in mounts(task) if _is_file(task, p)]
+    if not dirs:
+        return []
+    made = " ".join(place.task_path(d).shell for d in dict.fromkeys(dirs))
+    return [_run("Prepare directories", f"rm -rf {place.scratch('').shell}\nmkdir -p {made}")]
+
+
+def _is_file(task: ir.Task, path: str) -> bool:
+    return any(absolute(f.path) == path for f in task.secret_files)
+
+
+def _download(a: ir.ArtifactIn, ctx: JobContext, is_finally: bool, place: Place) -> list[Step]:
     """Fetch the producer's tar file(s) when it ran, then unpack: a skipped producer leaves an empty dir."""
-    into = f"{ARTIFACTS_DIR}/in/{a.name}"
+    into = place.scratch(f"/artifacts/in/{a.name}")
     name = artifact_name(ctx, a.name)
     with_: dict[str, str | bool] = (
         {"pattern": f"{name}__*", "merge-multiple": True} if a.producer in ctx.matrix_tasks else {"name": name})
     ran = gx.prop(gx.prop("needs", a.producer), "result")
+    condition = f"{ran} == 'success' || {ran} == 'failure'"
+    if is_finally:  # a failed producer uploads, then cancels the run and is often reported cancelled
+        condition = f"{ran} != 'skipped'"
     download = _action(f"Download artifact {a.name}", "actions/download-artifact",
-                       {**with_, "path": into}, gx.wrap(f"{ran} == 'success' || {ran} == 'failure'"))
+                       {**with_, "path": into.field}, gx.wrap(condition))
     if is_finally:
         download["continue-on-error"] = True  # a producer that failed early uploaded nothing
-    unpack = (f"mkdir -p {shell_word(a.path)}\n"
-              f"for f in {shell_word(into)}/*.tar; do\n"
-              f"  if [ -f \"$f\" ]; then tar -xf \"$f\" -C {shell_word(a.path)}; fi\n"
+    target = place.task_path(a.path).shell
+    unpack = (f"mkdir -p {target}\n"
+              f"for f in {into.shell}/*.tar; do\n"
+              f"  if [ -f \"$f\" ]; then tar -xf \"$f\" -C {target}; fi\n"
               "done")
     return [download, _run(f"Unpack artifact {a.name}", unpack)]
 
 
-def _upload(p: ir.ArtifactOut, ctx: JobContext, is_matrix: bool) -> list[Step]:
+def _upload(p: ir.ArtifactOut, ctx: JobContext, is_matrix: bool, place: Place) -> list[Step]:
     """tar keeps modes, owners and dot files, which the artifact zip drops; runs after failures too."""
-    out_dir = f"{ARTIFACTS_DIR}/out/{p.name}"
-    tar = shell_word(f"{out_dir}/{p.name}.tar")
+    out_dir = place.scratch(f"/artifacts/out/{p.name}")
+    tar = out_dir.join(f"/{p.name}.tar").shell
     env: dict[str, str] = {}
     name = artifact_name(ctx, p.name)
     if is_matrix:  # one artifact per instance; names must differ, and so must the merged tar files
-        tar = shell_word(f"{out_dir}/{p.name}-") + '"${SHIPSPEC_JOB_INDEX}"' + shell_word(".tar")
+        tar = out_dir.join(f"/{p.name}-").shell + '"${SHIPSPEC_JOB_INDEX}"' + shell_word(".tar")
         env = {"SHIPSPEC_JOB_INDEX": gx.wrap("strategy.job-index")}
         name += "__" + gx.wrap("strategy.job-index")
+    source = place.task_path(p.path).shell
     pack = _run(f"Pack artifact {p.name}",
-                f"mkdir -p {shell_word(out_dir)} {shell_word(p.path)}\n"
-                f"tar -cf {tar} -C {shell_word(p.path)} .",
+                f"mkdir -p {out_dir.shell} {source}\n"
+                f"tar -cf {tar} -C {source} .",
                 if_=NOT_CANCELLED, env=env)
     upload = _action(f"Upload artifact {p.name}", "actions/upload-artifact",  # overwrite: for re-runs
-                     {"name": name, "path": out_dir, "if-no-files-found": "error", "overwrite": True},
+                     {"name": name, "path": out_dir.field, "if-no-files-found": "error", "overwrite": True},
                      NOT_CANCELLED)
     return [pack, upload]
 
 
-def _cache_keys(m: ir.CacheMount, ctx: JobContext) -> tuple[str, str]:
-    """(key, restore prefix): one new entry per run, the newest restored by prefix.
+def _cache_keys(m: ir.CacheMount, ctx: JobContext, task: str) -> tuple[str, str]:
+    """(key, restore prefix): one new entry per run attempt and task, the newest restored by prefix.
 
     Like the PVC it stands for, the cache carries on from the last run. A fixed key would be saved
     once and never updated, and a content key cannot be had: `hashFiles` reads the runner host's
-    workspace, not the paths the task writes in its container, so it is always ''.
+    workspace, not the paths the task writes in its container, so it is always ''. An entry is
+    saved once per key (a second save of it only logs a warning), so the key holds what makes it
+    unique: the run id, the attempt (a re-run keeps the run id) and the task (two tasks of a run may
+    mount one cache). The instances of a matrix task share their task's key: the first to finish
+    saves it, rather than one entry per instance filling the repository's cache quota.
     """
     prefix = f"{ctx.pipeline}-{m.cache}-{gx.wrap('runner.os')}-"
-    return prefix + gx.wrap("github.run_id"), prefix
+    run = gx.wrap("github.run_id") + "-" + gx.wrap("github.run_attempt")
+    return f"{prefix}{run}-{task}", prefix
 
 
-def _restore(m: ir.CacheMount, ctx: JobContext) -> Step:
-    key, prefix = _cache_keys(m, ctx)
+_GNU_TAR = """if tar --version 2>/dev/null | grep -q 'GNU tar'; then exit 0; fi
+if command -v apk >/dev/null 2>&1; then
+  apk add --no-cache tar
+else
+  echo "::warning::actions/cache needs GNU tar and this image has another tar: its caches are not kept"
+fi"""
+
+
+def _gnu_tar() -> Step:
+    """GNU tar for actions/cache, which runs inside the job container: @actions/cache calls
+    `tar --posix ... -P --files-from` (actions/toolkit packages/cache/src/internal/tar.ts), which
+    BusyBox's tar, Alpine's default, rejects, and the action only logs that as a warning, so the
+    restore would always miss and the save fail with a green job (actions/cache#640,
+    actions/toolkit#634). Alpine images get GNU tar from apk (the known workaround; the job
+    container runs as root); without a package manager (BusyBox images, warned about by checks.py)
+    the run says so. The script then finds GNU tar too: a superset of the options BusyBox's has."""
+    return _run("Install GNU tar for actions/cache", _GNU_TAR)
+
+
+def _restore(m: ir.CacheMount, ctx: JobContext, task: str, place: Place) -> Step:
+    key, prefix = _cache_keys(m, ctx, task)
     return _action(f"Restore cache {m.cache}", "actions/cache/restore",
-                   {"path": gx.escape(m.path), "key": key, "restore-keys": prefix})
+                   {"path": place.task_path(m.path).field, "key": key, "restore-keys": prefix})
 
 
-def _save(m: ir.CacheMount, ctx: JobContext) -> Step:
+def _save(m: ir.CacheMount, ctx: JobContext, task: str, place: Place) -> Step:
     """Saved after the task succeeded (a failed task's files are not worth keeping)."""
-    key, _ = _cache_keys(m, ctx)
-    return _action(f"Save cache {m.cache}", "actions/cache/save", {"path": gx.escape(m.path), "key": key})
+    key, _ = _cache_keys(m, ctx, task)
+    return _action(f"Save cache {m.cache}", "actions/cache/save",
+                   {"path": place.task_path(m.path).field, "key": key})
 
 
-def _secret_file(f: ir.SecretFile) -> Step:
+def _secret_file(f: ir.SecretFile, place: Place) -> Step:
     """The secret travels in env (masked in logs), never in the script text; the file is 0600."""
-    parent = posixpath.dirname(f.path)
+    target = place.task_path(f.path)
+    parent = posixpath.dirname(target.text)
     script = "umask 077\n"
     if parent and parent != "/":
-        script += f"mkdir -p {shell_word(parent)}\n"
-    script += f"printf '%s' \"$SHIPSPEC_SECRET_FILE\" > {shell_word(f.path)}"
+        script += f"mkdir -p {Location(parent, target.in_temp).shell}\n"
+    script += f"printf '%s' \"$SHIPSPEC_SECRET_FILE\" > {target.shell}"
     return _run(f"Write secret file {f.path}", script,
                 env={"SHIPSPEC_SECRET_FILE": gx.wrap(gx.prop("secrets", f.secret.github_name))})
 
 
 def _main(task: ir.Task, env: dict[str, str]) -> Step:
-    script = task.script if task.script is not None else command_line(task)
-    return _run("Run script" if task.script is not None else "Run command", script,
-                working_directory=task.working_dir, env=env)
+    if task.script is not None:
+        return _run("Run script", task.script, working_directory=task.working_dir, env=env)
+    return _run("Run command", run_command(task, host_env_names(task)), env=_docker_env(task, env))
 
 
-def command_line(task: ir.Task) -> str:
-    """argv as one `exec` line: literal text single-quoted, each ref read from its env var."""
-    return "exec " + " ".join(_word(t) for t in (*task.command, *task.args))
+def host_env_names(task: ir.Task) -> list[str]:
+    """The env vars the task's container gets, by name: its own env, the results dir, the sidecars'
+    host names (argv references are read by the host's shell and need not be passed)."""
+    names = [e.name for e in task.env] + ([ir.RESULTS_ENV] if task.results else [])
+    return names + [s.host_env for s in task.sidecars]
 
 
-def _word(t: ir.Template) -> str:
-    pieces = [shell_word(p) if isinstance(p, str) else f'"${{{ir.env_name(p)}}}"' for p in t.parts]
-    return "".join(pieces) or "''"
+def _docker_env(task: ir.Task, env: dict[str, str]) -> dict[str, str]:
+    """The main step's env on the host: what `docker run -e NAME` reads, and the service network."""
+    out = dict(env)
+    if task.results:
+        out[ir.RESULTS_ENV] = ir.RESULTS_DIR  # the path in the container
+    out |= {s.host_env: s.name for s in task.sidecars}  # services are reached by name
+    network = network_expression(task)
+    if network:
+        out[NETWORK_ENV] = network
+    return out
 
 
-def _publish(task: ir.Task) -> Step:
+def _publish(task: ir.Task, place: Place) -> Step:
     """Copy result files into `$GITHUB_OUTPUT` with a delimiter no line of the value equals.
 
     Exactly one trailing newline is removed, the rule on every engine (Argo's): `$(cat)` alone
     would remove them all, so the value is read with a sentinel `x` after it, which is then cut off.
+    A result the task never wrote is the empty string, the meaning chosen for every engine (Argo's
+    output parameters have `default: ""`): not an error, after a success or a failure.
     """
-    calls = "".join(f"publish {shell_word(r.name)}\n" for r in task.results)
-    return _run("Publish results", _PUBLISH_RESULTS + calls + 'exit "$status"', id_="results",
-                if_=NOT_CANCELLED, env={"SHIPSPEC_JOB_STATUS": gx.wrap("job.status")})
+    calls = "\n".join(f"publish {shell_word(r.name)}" for r in task.results)
+    env = {ir.RESULTS_ENV: place.task_path(ir.RESULTS_DIR).field} if place.host else None
+    return _run("Publish results", _PUBLISH_RESULTS + calls, id_="results", if_=NOT_CANCELLED, env=env)
