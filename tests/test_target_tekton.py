@@ -53,18 +53,32 @@ def pipeline(*tasks: ir.Task, **fields: Any) -> ir.Pipeline:
     return ir.Pipeline(name=fields.pop("name", "demo"), source="spec.yaml", tasks=tasks, **fields)
 
 
-def emit(p: ir.Pipeline) -> Emitted:
-    return tekton.emit(p, EmitOptions())
+def emit(p: ir.Pipeline, **options: Any) -> Emitted:
+    return tekton.emit(p, EmitOptions(**options))
 
 
-def documents(p: ir.Pipeline, warnings: int = 0) -> tuple[Doc, Doc]:
-    """The Pipeline and PipelineRun of a pipeline that must compile cleanly (but for `warnings`)."""
-    out = emit(p)
+def _clean(out: Emitted, warnings: int) -> None:
     found = [(d.rule.code, d.message) for d in out.diagnostics if d.severity is Severity.ERROR or not warnings]
     assert found == [] and len(out.diagnostics) == warnings
-    kinds = [d["kind"] for d in out.documents]
-    assert kinds == ["Pipeline", "PipelineRun"]
-    return out.documents[0], out.documents[1]
+
+
+def documents(p: ir.Pipeline, warnings: int = 0) -> Doc:
+    """The Pipeline of a pipeline that must compile cleanly (but for `warnings`): alone in its file."""
+    out = emit(p)
+    _clean(out, warnings)
+    assert [d["kind"] for d in out.documents] == ["Pipeline"] and out.companions == {}
+    return out.documents[0]
+
+
+def run_document(p: ir.Pipeline, *params: tuple[str, str], warnings: int = 0) -> Doc:
+    """The PipelineRun that `tekton_run` adds, in a file of its own; the Pipeline stays the same."""
+    out = emit(p, tekton_run=True, run_params=params)
+    _clean(out, warnings)
+    assert out.documents == emit(p).documents
+    assert list(out.companions) == ["tekton-run"] and [d["kind"] for d in out.companions["tekton-run"]] == [
+        "PipelineRun"]
+    run: Doc = out.companions["tekton-run"][0]
+    return run
 
 
 def codes(p: ir.Pipeline) -> list[str]:
@@ -129,10 +143,20 @@ def assert_valid(docs: list[Doc], tmp_path: Path) -> Path:
     return path
 
 
-def valid_documents(p: ir.Pipeline, tmp_path: Path, warnings: int = 0) -> tuple[Doc, Doc]:
-    pipe, run = documents(p, warnings)
-    assert_valid([pipe, run], tmp_path)
-    return pipe, run
+def valid_documents(p: ir.Pipeline, tmp_path: Path, warnings: int = 0) -> Doc:
+    pipe = documents(p, warnings)
+    assert_valid([pipe], tmp_path)
+    return pipe
+
+
+def valid_run(p: ir.Pipeline, tmp_path: Path, *params: tuple[str, str], warnings: int = 0) -> Doc:
+    """The run, through Tekton's PipelineRun schema (tekton-lint lints nothing without metadata.name)."""
+    run = run_document(p, *params, warnings=warnings)
+    path = tmp_path / "tekton-run.yaml"
+    path.write_text(yamlout.dump([run], "spec.yaml", "tekton"), encoding="utf-8")
+    assert list(yaml.safe_load_all(path.read_text(encoding="utf-8"))) == [run]
+    assert validators.tekton_schema(path) == []
+    return run
 
 
 # --- script, env, results, dependencies, conditions ---------------------------------------------
@@ -161,7 +185,7 @@ def test_script_env_results_depends_and_when(tmp_path: Path) -> None:
                 when=ir.All((ir.Compare(ENABLE, ir.CompareOp.EQ, (ir.Literal(True),)),
                              ir.Compare(MODE, ir.CompareOp.IN, (ir.Literal("fast"), ir.Literal("full"))),
                              ir.Compare(MODE, ir.CompareOp.NE, (ir.Literal("off"),)))))
-    pipe, _ = valid_documents(pipeline(build, test, params=params("repo-url", "enable-test", "mode")), tmp_path)
+    pipe = valid_documents(pipeline(build, test, params=params("repo-url", "enable-test", "mode")), tmp_path)
 
     b = ptask(pipe, "build")
     assert list(b) == ["name", "taskSpec", "params", "timeout"]
@@ -194,7 +218,7 @@ def test_params_bool_int_array_and_required(tmp_path: Path) -> None:
                 env=(env("A", REPO), env("B", ENABLE), env("C", ir.ParamRef("retries", INT)), env("D", MODE)),
                 matrix=ir.Matrix((ir.MatrixAxis("platform", ir.ParamRef("platforms", ARRAY)),
                                   ir.MatrixAxis("tag", ir.ParamRef("tags", ARRAY)))))
-    pipe, run = valid_documents(pipeline(uses, params=params), tmp_path)
+    pipe = valid_documents(pipeline(uses, params=params), tmp_path)
     assert pipe["spec"]["params"] == [
         {"name": "repo-url", "type": "string", "description": "the repository to clone"},
         {"name": "enable-test", "type": "string", "default": "true"},
@@ -203,18 +227,69 @@ def test_params_bool_int_array_and_required(tmp_path: Path) -> None:
         {"name": "platforms", "type": "array", "description": "targets", "default": ["linux/amd64", "linux/arm64"]},
         {"name": "tags", "type": "array"},
     ]
-    # Required params are left out: Tekton fails the run (ParameterMissing) until they are given.
-    assert "params" not in run["spec"]
 
 
-def test_required_params_are_left_for_the_run_to_set(tmp_path: Path) -> None:
-    """An empty value would satisfy a required param silently; without one Tekton fails the run
-    (ParameterMissing), as Argo and GitHub refuse to start it."""
-    t = task("t", 'echo "$A $B $C"\n', env=(env("A", REPO), env("B", MODE), env("C", ir.ParamRef("tags", ARRAY))))
-    p = pipeline(t, params=(_PARAMS["repo-url"], _PARAMS["mode"], ir.Param("tags", ARRAY, None)))
-    pipe, run = valid_documents(p, tmp_path)
-    assert [param.get("default") for param in pipe["spec"]["params"]] == [None, "fast", None]
-    assert run["spec"] == {"pipelineRef": {"name": "demo"}, "timeouts": {"pipeline": "0"}}
+# --- the PipelineRun: a file of its own, with a value for every param the run needs ---------------
+
+
+def test_the_pipeline_is_alone_in_its_file_the_run_is_a_companion(tmp_path: Path) -> None:
+    """`kubectl apply -f` (and a GitOps sync) refuses a generateName object and `kubectl create -f`
+    needs one: the Pipeline and a run of it never share a file."""
+    p = pipeline(task("t"))
+    assert emit(p).companions == {}
+    run = valid_run(p, tmp_path)
+    assert run == {"apiVersion": "tekton.dev/v1", "kind": "PipelineRun", "metadata": {"generateName": "demo-run-"},
+                   "spec": {"pipelineRef": {"name": "demo"}, "timeouts": {"pipeline": "0"}}}
+
+
+def test_run_params_in_declaration_order_required_ones_given(tmp_path: Path) -> None:
+    """Every required param gets the value given (-p NAME=VALUE), in the order the spec declares
+    them; a param with a default is left to it unless given; an array takes a JSON list."""
+    t = task("t", 'echo "$A $B $C $D $E"\n', env=(env("A", REPO), env("B", MODE), env("C", ENABLE),
+                                                 env("D", ir.ParamRef("tags", ARRAY)), env("E", ir.ParamRef("n", INT))))
+    p = pipeline(t, params=(_PARAMS["repo-url"], _PARAMS["mode"], _PARAMS["enable-test"],
+                            ir.Param("tags", ARRAY, None), ir.Param("n", INT, None)))
+    run = valid_run(p, tmp_path, ("tags", '["v1", "latest"]'), ("enable-test", "false"), ("n", "3"),
+                    ("repo-url", "https://example.com/r.git"))
+    assert run["spec"]["params"] == [
+        {"name": "repo-url", "value": "https://example.com/r.git"},
+        {"name": "enable-test", "value": "false"},
+        {"name": "tags", "value": ["v1", "latest"]},
+        {"name": "n", "value": "3"},
+    ]
+    assert list(run["spec"]) == ["pipelineRef", "params", "timeouts"]
+
+
+def test_run_param_without_default_needs_a_value() -> None:
+    p = pipeline(task("t", env=(env("A", REPO), env("B", MODE))),
+                 params=(ir.Param("repo-url", STR, None, span=at(8)), _PARAMS["mode"]))
+    found = emit(p, tekton_run=True, run_params=(("mode", "slow"),)).diagnostics
+    assert [(d.severity, d.span.line, d.message) for d in found] == [
+        (Severity.ERROR, 8, "param repo-url has no default: give it with -p repo-url=VALUE")]
+    assert emit(p).diagnostics == []  # the Pipeline alone needs no value: a run gives it
+
+
+_ARRAY_HINT = "give a JSON list of strings, e.g. -p tags='[\"a\", \"b\"]'"
+
+
+@pytest.mark.parametrize("given, line, message", [
+    (("colour", "red"), 3, "-p colour: the pipeline has no param colour"),
+    (("tags", "v1"), 9, f"-p tags: param tags is an array: {_ARRAY_HINT}"),
+    (("tags", '["v1", 2]'), 9, f"-p tags: param tags is an array: {_ARRAY_HINT}"),
+    (("enable-test", "yes"), 10, "-p enable-test: param enable-test is a bool: give true or false"),
+    (("retries", "many"), 11, "-p retries: param retries is an int: give a whole number"),
+])
+def test_run_param_values_are_checked(given: tuple[str, str], line: int, message: str) -> None:
+    p = pipeline(task("t", env=(env("A", ir.ParamRef("tags", ARRAY)), env("B", ENABLE),
+                                env("C", ir.ParamRef("retries", INT)))),
+                 params=(ir.Param("tags", ARRAY, ("x",), span=at(9)), ir.Param("enable-test", BOOL, True, span=at(10)),
+                         ir.Param("retries", INT, 3, span=at(11))), span=at(3))
+    found = emit(p, tekton_run=True, run_params=(given,)).diagnostics
+    assert [(d.severity, d.span.line, d.message) for d in found] == [(Severity.ERROR, line, message)]
+
+
+def test_run_params_are_ignored_without_a_run() -> None:
+    assert emit(pipeline(task("t")), run_params=(("colour", "red"),)).diagnostics == []
 
 
 def test_any_condition_is_unsupported() -> None:
@@ -226,13 +301,13 @@ def test_any_condition_is_unsupported() -> None:
     assert "enable-cel-in-whenexpression" in found[0].message
     # an Any of one item is that item
     single = ir.Any((ir.Compare(MODE, ir.CompareOp.EQ, (ir.Literal("a"),)),))
-    pipe, _ = documents(pipeline(task("t", when=single), params=PARAMS))
+    pipe = documents(pipeline(task("t", when=single), params=PARAMS))
     assert ptask(pipe, "t")["when"] == [{"input": "$(params.mode)", "operator": "in", "values": ["a"]}]
 
 
 def test_literal_on_the_left_of_a_comparison_becomes_the_value() -> None:
     cond = ir.Compare(ir.Literal("prod"), ir.CompareOp.NE, (MODE,))
-    pipe, _ = documents(pipeline(task("t", when=cond), params=PARAMS))
+    pipe = documents(pipeline(task("t", when=cond), params=PARAMS))
     assert ptask(pipe, "t")["when"] == [{"input": "$(params.mode)", "operator": "notin", "values": ["prod"]}]
 
 
@@ -252,7 +327,7 @@ def fan_out_and_in(**matrix_fields: Any) -> ir.Pipeline:
 
 
 def test_matrix_axes_and_fan_in_as_json(tmp_path: Path) -> None:
-    pipe, _ = valid_documents(fan_out_and_in(), tmp_path)
+    pipe = valid_documents(fan_out_and_in(), tmp_path)
     build = ptask(pipe, "build")
     assert build["matrix"] == {"params": [{"name": "os", "value": ["linux", "darwin"]},
                                           {"name": "arch", "value": "$(params.arches)"}]}
@@ -278,7 +353,7 @@ def test_json_list_step_writes_json(tmp_path: Path, shell: str) -> None:
     if shutil.which(shell) is None:
         pytest.skip(f"{shell} is not installed")
     command = [shell, "sh"] if shell == "busybox" else [shell]  # busybox: Alpine's sh
-    pipe, _ = documents(fan_out_and_in())
+    pipe = documents(fan_out_and_in())
     out = tmp_path / "json"
     script = step(pipe, "publish", 0)["script"].replace(syntax.step_result_path("json"), str(out))
     (tmp_path / "list.sh").write_text(script, encoding="utf-8")
@@ -306,13 +381,13 @@ def test_results_lose_one_trailing_newline_in_a_last_step(tmp_path: Path) -> Non
                results=(ir.Result("tag"), ir.Result("notes.txt")), security=ir.SecurityContext(run_as_user=1000))
     plain = task("trim-results", 'echo hi\n')  # a task of that name: the step name stays unique in it
     odd = task("trim-results", 'echo hi > "$SHIPSPEC_RESULTS/x"\n', results=(ir.Result("x"),))
-    pipe, _ = valid_documents(pipeline(tag, plain), tmp_path)
+    pipe = valid_documents(pipeline(tag, plain), tmp_path)
     main, trim = ptask(pipe, "tag")["taskSpec"]["steps"]
     assert main["name"] == "tag"
     assert trim == {"name": "trim-results", "image": IMAGE, "args": ["tag", "notes.txt"],
                     "securityContext": {"runAsUser": 1000}, "script": syntax.TRIM_RESULTS_SCRIPT}
     assert len(ptask(pipe, "trim-results")["taskSpec"]["steps"]) == 1  # no results, no step
-    odd_pipe, _ = documents(pipeline(odd))
+    odd_pipe = documents(pipeline(odd))
     assert [s["name"] for s in ptask(odd_pipe, "trim-results")["taskSpec"]["steps"]] == [
         "trim-results", "trim-results-2"]
 
@@ -334,7 +409,7 @@ def test_trim_results_step_drops_exactly_one_newline(tmp_path: Path, shell: str)
     """The main step (under set -e) writes results, then the trim step runs on Tekton's results dir."""
     results = tmp_path / "results"
     results.mkdir()
-    pipe, _ = documents(pipeline(task("t", results=tuple(ir.Result(name) for name in _RESULT_FILES))))
+    pipe = documents(pipeline(task("t", results=tuple(ir.Result(name) for name in _RESULT_FILES))))
     trim = step(pipe, "t", -1)
     assert trim["args"] == list(_RESULT_FILES)
     script = trim["script"].replace(syntax.RESULTS_DIR, str(results))
@@ -354,7 +429,7 @@ def test_status_step_says_succeeded_or_failed(tmp_path: Path, shell: str, word: 
     """$(tasks.status) is Succeeded, Failed, Completed (success with skipped tasks) or None (cancelled,
     timed out); shipspec promises Succeeded or Failed."""
     notify = task("notify", 'echo "$SHIPSPEC_PIPELINE_STATUS"\n', env=(ref_env(ir.StatusRef()),), is_finally=True)
-    pipe, _ = valid_documents(pipeline(task("build"), finally_tasks=(notify,)), tmp_path)
+    pipe = valid_documents(pipeline(task("build"), finally_tasks=(notify,)), tmp_path)
     status_step, main = ptask(pipe, "notify")["taskSpec"]["steps"]
     assert env_of(main) == {"SHIPSPEC_PIPELINE_STATUS": "$(steps.pipeline-status.results.status)"}
     out = tmp_path / "status"
@@ -372,7 +447,7 @@ def test_matrix_max_parallel_is_unsupported() -> None:
 def test_array_param_in_env_is_json_too(tmp_path: Path) -> None:
     arches = ir.ParamRef("arches", ARRAY)
     t = task("t", 'echo "$SHIPSPEC_PARAM_ARCHES"\n', env=(ref_env(arches),))
-    pipe, _ = valid_documents(pipeline(t, params=(ir.Param("arches", ARRAY, ("amd64",)),)), tmp_path)
+    pipe = valid_documents(pipeline(t, params=(ir.Param("arches", ARRAY, ("amd64",)),)), tmp_path)
     assert ptask(pipe, "t")["params"] == [{"name": "arches", "value": "$(params.arches[*])"}]
     assert env_of(step(pipe, "t")) == {"SHIPSPEC_PARAM_ARCHES": "$(steps.arches-json.results.json)"}
 
@@ -382,7 +457,7 @@ def test_input_names_stay_distinct(tmp_path: Path) -> None:
     os_param = ir.ParamRef("os", STR)
     t = task("t", 'echo "$A $B"\n', env=(env("A", ir.MatrixRef("os")), env("B", os_param)),
              matrix=ir.Matrix((ir.MatrixAxis("os", ("linux", "darwin")),)))
-    pipe, _ = valid_documents(pipeline(t, params=(ir.Param("os", STR, "linux"),)), tmp_path)
+    pipe = valid_documents(pipeline(t, params=(ir.Param("os", STR, "linux"),)), tmp_path)
     assert ptask(pipe, "t")["params"] == [{"name": "os-2", "value": "$(params.os)"}]
     assert env_of(step(pipe, "t")) == {"A": "$(params.os)", "B": "$(params.os-2)"}
 
@@ -394,18 +469,19 @@ def test_task_params_are_kebab_case_user_names_are_kept(tmp_path: Path) -> None:
     cat = task("cat", 'printf hi > "$SHIPSPEC_RESULTS/messageFromFile"\n', results=(ir.Result("messageFromFile"),))
     hello = task("hello", 'echo "$A $B $C"\n', env=(env("A", repo), env("B", message), env("C", ir.MatrixRef("GOOS"))),
                  depends=after("cat"), matrix=ir.Matrix((ir.MatrixAxis("GOOS", ("linux",)),)))
-    pipe, run = documents(pipeline(cat, hello, params=(ir.Param("repo_url", STR, None),)))
+    p = pipeline(cat, hello, params=(ir.Param("repo_url", STR, None),))
+    pipe = documents(p)
     h = ptask(pipe, "hello")
     assert [p["name"] for p in h["taskSpec"]["params"]] == ["goos", "repo-url", "cat-message-from-file"]
     assert h["matrix"]["params"][0]["name"] == "goos"
     assert h["params"] == [{"name": "repo-url", "value": "$(params.repo_url)"},
                            {"name": "cat-message-from-file", "value": "$(tasks.cat.results.messageFromFile)"}]
-    assert "params" not in run["spec"]
+    assert valid_run(p, tmp_path, ("repo_url", "x"))["spec"]["params"] == [{"name": "repo_url", "value": "x"}]
     path = tmp_path / "tekton.yaml"
-    path.write_text(yamlout.dump([pipe, run], "spec.yaml", "tekton"), encoding="utf-8")
+    path.write_text(yamlout.dump([pipe], "spec.yaml", "tekton"), encoding="utf-8")
     assert validators.tekton_schema(path) == []
     style = re.compile(r"warning: Invalid name for '(repo_url|messageFromFile)' .*\[prefer-kebab-case\]$")
-    assert [p for p in _lint(path, [pipe, run]) if not style.search(p)] == []
+    assert [p for p in _lint(path, [pipe]) if not style.search(p)] == []
 
 
 def test_list_in_sidecar_env_is_unsupported() -> None:
@@ -436,7 +512,7 @@ def test_finally_reads_status_and_results(tmp_path: Path) -> None:
     alert = task("alert", 'echo "failed"\n', is_finally=True, retry=ir.Retry(1),
                  when=ir.Compare(ir.StatusRef(), ir.CompareOp.NE, (ir.Literal("Failed"),)))
     results = (ir.PipelineResult("summary", tpl(VERSION, "/", ir.ResultRef("report", "receipt"))),)
-    pipe, _ = valid_documents(pipeline(build, finally_tasks=(report, alert), results=results), tmp_path, warnings=1)
+    pipe = valid_documents(pipeline(build, finally_tasks=(report, alert), results=results), tmp_path, warnings=1)
 
     assert [t["name"] for t in pipe["spec"]["finally"]] == ["report", "alert"]
     rep = ptask(pipe, "report")
@@ -503,7 +579,7 @@ def test_artifacts_workspace_and_claim(tmp_path: Path) -> None:
     build = task("build", "make -C /workspace/src\n", depends=(ir.Dependency("checkout", explicit=False),),
                  consumes=(ir.ArtifactIn("source", "checkout", "/workspace/src"),))
     p = pipeline(checkout, build, storage_size="5Gi", storage_class="fast-ssd")
-    pipe, run = valid_documents(p, tmp_path)
+    pipe, run = valid_documents(p, tmp_path), valid_run(p, tmp_path)
     assert pipe["spec"]["workspaces"] == [{"name": "artifacts", "description": syntax_description(pipe)}]
     assert ptask(pipe, "checkout")["workspaces"] == [
         {"name": "source", "workspace": "artifacts", "subPath": "source"},
@@ -530,7 +606,7 @@ def test_caches_secret_files_and_secret_env(tmp_path: Path) -> None:
                            ir.SecretFile(ir.SecretRef("docker-config", "ca.pem"), "/etc/ssl/ca.pem"),
                            ir.SecretFile(ir.SecretRef("tls.certs", "key"), "/etc/tls/key")))
     p = pipeline(t, caches=(ir.Cache("gomod"), ir.Cache("gobuild")))
-    pipe, run = valid_documents(p, tmp_path)
+    pipe, run = valid_documents(p, tmp_path), valid_run(p, tmp_path)
     spec = ptask(pipe, "test")["taskSpec"]
     assert spec["volumes"] == [
         {"name": "cache-gomod", "persistentVolumeClaim": {"claimName": "demo-cache-gomod"}},
@@ -562,7 +638,7 @@ def test_sidecar_security_context_and_resources(tmp_path: Path) -> None:
                            ir.Sidecar("cache", "redis:7.4", command=("redis-server",), args=("--port", "6380"))),
                  security=ir.SecurityContext(run_as_user=1000, run_as_group=3000, seccomp="Unconfined"),
                  resources=ir.Resources(requests=(("cpu", "500m"), ("memory", "1Gi")), limits=(("memory", "2Gi"),)))
-    pipe, _ = valid_documents(pipeline(build, params=params("repo-url")), tmp_path)
+    pipe = valid_documents(pipeline(build, params=params("repo-url")), tmp_path)
     spec = ptask(pipe, "build")["taskSpec"]
     assert list(spec) == ["params", "steps", "sidecars"]
     assert spec["sidecars"] == [
@@ -589,7 +665,7 @@ def test_command_and_args_read_params_and_results(tmp_path: Path) -> None:
     p = pipeline(wget, cat, hello, params=(ir.Param("url", STR, "", "resource that we want to fetch"),),
                  results=(ir.PipelineResult("message", tpl(msg)),), name="hello-world-pipeline",
                  annotations=(("description", "Fetch resource from internet, cat content and then say hello"),))
-    pipe, run = valid_documents(p, tmp_path)
+    pipe, run = valid_documents(p, tmp_path), valid_run(p, tmp_path)
     main = step(pipe, "hello-world")
     assert list(main) == ["name", "image", "command", "args"]
     assert main["command"] == ["echo"]
@@ -639,7 +715,7 @@ def test_literal_text_survives_kubernetes_expansion(text: str, value: str) -> No
 def test_retries_and_timeout(tmp_path: Path) -> None:
     p = pipeline(task("a", retry=ir.Retry(3), timeout_s=1200), task("b", retry=ir.Retry(0), timeout_s=3661),
                  task("c", timeout_s=90))
-    pipe, _ = valid_documents(p, tmp_path)
+    pipe = valid_documents(p, tmp_path)
     a = ptask(pipe, "a")
     assert (a["retries"], a["timeout"]) == (3, "20m")
     assert "retries" not in ptask(pipe, "b") and ptask(pipe, "b")["timeout"] == "1h1m1s"
@@ -651,7 +727,7 @@ def test_no_timeout_unless_the_spec_sets_one(tmp_path: Path) -> None:
     """Tekton's default (default-timeout-minutes, 60) would cut a long run and each long task;
     Argo and GitHub have no such limit, so the run and every task without a timeout get "0"."""
     p = pipeline(task("long"), task("short", timeout_s=600), finally_tasks=(task("cleanup", is_finally=True),))
-    pipe, run = valid_documents(p, tmp_path)
+    pipe, run = valid_documents(p, tmp_path), valid_run(p, tmp_path)
     assert run["spec"]["timeouts"] == {"pipeline": "0"}
     assert list(run["spec"]) == ["pipelineRef", "timeouts"]
     assert [(t["name"], t["timeout"]) for t in (*pipe["spec"]["tasks"], *pipe["spec"]["finally"])] == [
@@ -671,7 +747,7 @@ def test_retry_backoff_is_unsupported() -> None:
 def test_run_refs(tmp_path: Path) -> None:
     t = task("t", 'echo "$SHIPSPEC_RUN_ID $SHIPSPEC_RUN_NAME"\n',
              env=(ref_env(ir.RunRef(ir.RunField.ID)), ref_env(ir.RunRef(ir.RunField.NAME))))
-    pipe, _ = valid_documents(pipeline(t), tmp_path)
+    pipe = valid_documents(pipeline(t), tmp_path)
     assert ptask(pipe, "t")["params"] == [{"name": "run-id", "value": "$(context.pipelineRun.uid)"},
                                           {"name": "run-name", "value": "$(context.pipelineRun.name)"}]
 
@@ -738,13 +814,13 @@ def test_messages_use_the_spec_field_names() -> None:
 
 def test_shell_command_substitution_passes_through(tmp_path: Path) -> None:
     t = task("t", 'echo "built at $(date +%s) by $(id -u)"\n', env=(env("WHEN", "$(date)"),))
-    pipe, _ = valid_documents(pipeline(t), tmp_path)
+    pipe = valid_documents(pipeline(t), tmp_path)
     assert "$(date +%s)" in step(pipe, "t")["script"]
     assert env_of(step(pipe, "t")) == {"WHEN": "$$(date)"}
 
 
 def test_script_with_its_own_shebang_is_kept() -> None:
-    pipe, _ = documents(pipeline(task("t", "#!/bin/bash\nset -euo pipefail\necho hi\n")))
+    pipe = documents(pipeline(task("t", "#!/bin/bash\nset -euo pipefail\necho hi\n")))
     assert step(pipe, "t")["script"] == "#!/bin/bash\nset -euo pipefail\necho hi\n"
 
 
@@ -773,7 +849,7 @@ def test_metadata_and_run_settings(tmp_path: Path) -> None:
     p = pipeline(task("t"), namespace="ci", labels=(("app", "shop"), ("team", "platform")),
                  annotations=(("owner", "platform@example.com"),), description="Build and ship the shop.",
                  service_account="builder", host_network=True)
-    pipe, run = valid_documents(p, tmp_path)
+    pipe, run = valid_documents(p, tmp_path), valid_run(p, tmp_path)
     assert pipe["metadata"] == {"name": "demo", "namespace": "ci", "labels": {"app": "shop", "team": "platform"},
                                 "annotations": {"owner": "platform@example.com"}}
     assert pipe["spec"]["description"] == "Build and ship the shop."
@@ -806,9 +882,11 @@ def everything() -> ir.Pipeline:
 
 
 def test_everything_together_is_valid_and_deterministic(tmp_path: Path) -> None:
-    pipe, run = valid_documents(everything(), tmp_path)
+    pipe = valid_documents(everything(), tmp_path)
+    run = valid_run(everything(), tmp_path, ("repo-url", "https://example.com/shop.git"))
     first = yamlout.dump([pipe, run], "spec.yaml", "tekton")
-    assert yamlout.dump(emit(everything()).documents, "spec.yaml", "tekton") == first
+    again = emit(everything(), tekton_run=True, run_params=(("repo-url", "https://example.com/shop.git"),))
+    assert yamlout.dump([*again.documents, *again.companions["tekton-run"]], "spec.yaml", "tekton") == first
 
 
 def big_pipeline(n: int) -> ir.Pipeline:

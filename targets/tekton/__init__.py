@@ -1,7 +1,8 @@
-"""Tekton Pipelines v1 backend: a self-contained `Pipeline` and a `PipelineRun` of it.
+"""Tekton Pipelines v1 backend: a self-contained `Pipeline`, and on request a `PipelineRun` of it.
 
 The Pipeline holds every task inline (`taskSpec`), so it needs no Task objects and no resolver:
-`kubectl apply` it, then `kubectl create` the PipelineRun (it uses generateName). Each IR task is
+`kubectl apply -f` it (alone in its file, so GitOps tools can sync it). With `--tekton-run` a
+PipelineRun goes to a file of its own (`run`), for `kubectl create -f`. Each IR task is
 a pipeline task with one step named after it (plus one small step per list it reads). Mapping:
 
 - values: one taskSpec param per distinct reference, fed by the pipeline task; steps read them
@@ -20,8 +21,8 @@ a pipeline task with one step named after it (plus one small step per list it re
   platform team; ReadWriteMany if tasks may run on different nodes). Not a workspace: with the
   default affinity assistant (coschedule: workspaces) a TaskRun may bind only one PVC workspace.
 - secret files: a `secret` volume, mounted read-only with `subPath: <key>`.
-- required params: left out of the PipelineRun, so Tekton fails a run that does not set them
-  (ParameterMissing); add them when creating it.
+- params of the run: each param without a default needs `-p NAME=VALUE` (an error otherwise, as
+  Tekton would fail the run with ParameterMissing); params with a default are left to it.
 - timeouts: none, as on Argo and GitHub: the PipelineRun sets `timeouts.pipeline: "0"` and each
   task without a `timeout` gets `timeout: "0"` (Tekton's default is 60 minutes for each).
 
@@ -35,14 +36,21 @@ from ...compiler import ir
 from ...compiler.diagnostics import Diagnostic
 from ..base import EmitOptions, Emitted
 from . import checks
-from .pipeline import pipeline_document, pipeline_run_document
+from .pipeline import pipeline_document
+from .run import pipeline_run_document
 
 NAME = "tekton"
+RUN_COMPANION = "tekton-run"
+"""Written as `<spec>.tekton-run.yaml` beside `<spec>.tekton.yaml`."""
 
 
 def emit(pipeline: ir.Pipeline, options: EmitOptions) -> Emitted:
-    """The Pipeline, then its PipelineRun; diagnostics for what Tekton cannot express."""
+    """The Pipeline, alone in its file; with `options.tekton_run` a PipelineRun of it in a file of
+    its own (companion `tekton-run`). Diagnostics for what Tekton cannot express."""
     diags: list[Diagnostic] = [*checks.names(pipeline), *checks.literal_text(pipeline),
                                *checks.finally_results(pipeline)]
-    documents = [pipeline_document(pipeline, diags), pipeline_run_document(pipeline)]
-    return Emitted(documents, list(dict.fromkeys(diags)))  # one report per place
+    documents = [pipeline_document(pipeline, diags)]
+    companions = {}
+    if options.tekton_run:
+        companions[RUN_COMPANION] = [pipeline_run_document(pipeline, options.run_params, diags)]
+    return Emitted(documents, list(dict.fromkeys(diags)), companions)  # one report per place
