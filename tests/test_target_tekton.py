@@ -27,7 +27,7 @@ from shipspec.compiler import ir
 from shipspec.compiler.diagnostics import Severity, Span
 from shipspec.targets import kubernetes, tekton, yamlout
 from shipspec.targets.base import EmitOptions, Emitted
-from shipspec.targets.tekton import syntax
+from shipspec.targets.tekton import helpers, syntax
 
 Doc = dict[str, Any]
 STR, BOOL, INT, ARRAY = ir.ParamType.STRING, ir.ParamType.BOOL, ir.ParamType.INT, ir.ParamType.ARRAY
@@ -384,12 +384,36 @@ def test_results_lose_one_trailing_newline_in_a_last_step(tmp_path: Path) -> Non
     pipe = valid_documents(pipeline(tag, plain), tmp_path)
     main, trim = ptask(pipe, "tag")["taskSpec"]["steps"]
     assert main["name"] == "tag"
-    assert trim == {"name": "trim-results", "image": IMAGE, "args": ["tag", "notes.txt"],
+    assert trim == {"name": "trim-results", "image": helpers.HELPER_IMAGE, "args": ["tag", "notes.txt"],
                     "securityContext": {"runAsUser": 1000}, "script": syntax.TRIM_RESULTS_SCRIPT}
     assert len(ptask(pipe, "trim-results")["taskSpec"]["steps"]) == 1  # no results, no step
     odd_pipe = documents(pipeline(odd))
     assert [s["name"] for s in ptask(odd_pipe, "trim-results")["taskSpec"]["steps"]] == [
         "trim-results", "trim-results-2"]
+
+
+def test_helper_steps_run_in_a_pinned_image_of_their_own(tmp_path: Path) -> None:
+    """kaniko, distroless and the like have no /bin/sh: the steps shipspec adds (trim-results, a
+    list as JSON, pipeline.status) run in one small image pinned by digest, as the task's user, so
+    they can read and write the task's files."""
+    assert re.fullmatch(r"[a-z0-9./-]+/busybox@sha256:[0-9a-f]{64}", helpers.HELPER_IMAGE)
+    kaniko = "gcr.io/kaniko-project/executor:v1.23.2"
+    arches = ir.ParamRef("arches", ARRAY)
+    build = task("build", None, image=kaniko, command=(tpl("/kaniko/executor"),),
+                 args=(tpl("--dockerfile=Dockerfile"),), env=(ref_env(arches),), results=(ir.Result("digest"),),
+                 security=ir.SecurityContext(run_as_user=1000, seccomp="RuntimeDefault"))
+    notify = task("notify", None, image="gcr.io/distroless/static-debian12", command=(tpl("/notify"),),
+                  env=(ref_env(ir.StatusRef()),), is_finally=True)
+    pipe = valid_documents(pipeline(build, finally_tasks=(notify,), params=(ir.Param("arches", ARRAY, ("amd64",)),),
+                                    results=(ir.PipelineResult("digest", tpl(ir.ResultRef("build", "digest"))),)),
+                           tmp_path)
+    security = {"runAsUser": 1000, "seccompProfile": {"type": "RuntimeDefault"}}
+    steps = ptask(pipe, "build")["taskSpec"]["steps"]
+    assert [(s["name"], s["image"], s.get("securityContext")) for s in steps] == [
+        ("arches-json", helpers.HELPER_IMAGE, security), ("build", kaniko, security),
+        ("trim-results", helpers.HELPER_IMAGE, security)]
+    assert [(s["name"], s["image"]) for s in ptask(pipe, "notify")["taskSpec"]["steps"]] == [
+        ("pipeline-status", helpers.HELPER_IMAGE), ("notify", "gcr.io/distroless/static-debian12")]
 
 
 _RESULT_FILES = {

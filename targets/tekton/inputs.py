@@ -19,7 +19,7 @@ from typing import Any
 from ...compiler import ir
 from ...compiler.diagnostics import Diagnostic
 from .. import kubernetes
-from . import checks, syntax
+from . import checks, helpers, syntax
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,21 +78,17 @@ def render(template: ir.Template, inputs: Inputs) -> str:
     return "".join(out)
 
 
-def value_steps(inputs: Inputs, image: str, security: dict[str, Any] | None) -> list[dict[str, Any]]:
+def value_steps(inputs: Inputs, security: dict[str, Any] | None) -> list[dict[str, Any]]:
     """One step per list input (its array, as args, written out as JSON text) and one for
-    pipeline.status (Tekton's word as the argument, Succeeded or Failed out)."""
+    pipeline.status (Tekton's word as the argument, Succeeded or Failed out), in the helper image."""
     steps = []
     for i in inputs.values():
         if i.step is None:
             continue
         is_list = syntax.is_array(i.ref)
-        step: dict[str, Any] = {"name": i.step, "image": image,
-                                "args": [syntax.param(i.name, whole_array=is_list)]}
-        if security:
-            step["securityContext"] = security
         script = syntax.JSON_LIST_SCRIPT if is_list else syntax.STATUS_SCRIPT
-        step |= {"script": script, "results": [{"name": _step_result(i.ref)}]}
-        steps.append(step)
+        steps.append(helpers.helper_step(i.step, [syntax.param(i.name, whole_array=is_list)], script, security,
+                                         results=(_step_result(i.ref),)))
     return steps
 
 

@@ -11,7 +11,7 @@ from typing import Any
 from ...compiler import ir
 from ...compiler.diagnostics import Diagnostic
 from .. import kubernetes
-from . import checks, inputs, syntax
+from . import checks, helpers, inputs, syntax
 
 Doc = dict[str, Any]
 
@@ -59,7 +59,7 @@ def _task_spec(task: ir.Task, pipeline: ir.Pipeline, found: inputs.Inputs) -> Do
     volumes = _volume_names(task)
     if volumes:
         spec["volumes"] = [_volume(kind, name, volume, pipeline) for (kind, name), volume in volumes.items()]
-    steps = [*inputs.value_steps(found, task.image, security), _main_step(task, found, security, volumes)]
+    steps = [*inputs.value_steps(found, security), _main_step(task, found, security, volumes)]
     if task.results:
         steps.append(_trim_results_step(task, {s["name"] for s in steps}, security))
     spec["steps"] = steps
@@ -102,12 +102,8 @@ def _trim_results_step(task: ir.Task, taken: set[str], security: Doc | None) -> 
     """After the main step: each result without one trailing newline, the rule Argo and GitHub
     follow (`git rev-parse HEAD > "$SHIPSPEC_RESULTS/sha"` gives the sha alone). Tekton keeps a
     result verbatim (tasks.md, "Emitting Results"). Runs only when the main step succeeded."""
-    step: Doc = {"name": kubernetes.unique("trim-results", taken), "image": task.image,
-                 "args": [r.name for r in task.results]}
-    if security:
-        step["securityContext"] = security
-    step["script"] = syntax.TRIM_RESULTS_SCRIPT
-    return step
+    name = kubernetes.unique("trim-results", taken)
+    return helpers.helper_step(name, [r.name for r in task.results], syntax.TRIM_RESULTS_SCRIPT, security)
 
 
 def _env(env: tuple[ir.EnvVar, ...], found: inputs.Inputs, *, results: bool) -> list[Doc]:
