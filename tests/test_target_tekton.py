@@ -843,9 +843,18 @@ def test_shell_command_substitution_passes_through(tmp_path: Path) -> None:
     assert env_of(step(pipe, "t")) == {"WHEN": "$$(date)"}
 
 
-def test_script_with_its_own_shebang_is_kept() -> None:
-    pipe = documents(pipeline(task("t", "#!/bin/bash\nset -euo pipefail\necho hi\n")))
-    assert step(pipe, "t")["script"] == "#!/bin/bash\nset -euo pipefail\necho hi\n"
+@pytest.mark.parametrize("shell", ["dash", "bash", "busybox"])
+def test_script_with_its_own_shebang_still_stops_at_the_first_failure(tmp_path: Path, shell: str) -> None:
+    """Tekton adds its `set -e` preamble only to a script without `#!` (pkg/pod/script.go), so a
+    `run` that starts with `#!/bin/sh` would go on after a failing command, as it does not on Argo
+    and GitHub. The shebang stays first; `set -e` comes right after it."""
+    pipe = documents(pipeline(task("t", "#!/bin/sh\nfalse\necho went on > \"$OUT\"\n")))
+    script = step(pipe, "t")["script"]
+    assert script == '#!/bin/sh\nset -e\nfalse\necho went on > "$OUT"\n'
+    out = tmp_path / "out"
+    with pytest.raises(subprocess.CalledProcessError):
+        run_script(shell, script, [], tmp_path, OUT=str(out))
+    assert not out.exists()
 
 
 # --- names, metadata, run settings -------------------------------------------------------------------

@@ -103,8 +103,13 @@ def engine_variable(text: str, *, pipeline_level: bool = False) -> str | None:
 
 
 def script(user_script: str) -> str:
-    """The step script: the user's, under `#!/bin/sh` + `set -e` unless it names its own interpreter."""
-    return user_script if user_script.startswith("#!") else SCRIPT_PROLOGUE + user_script
+    """The step script under `set -e`, as on every engine. Tekton prepends its own `#!/bin/sh` +
+    `set -e` only to a script without `#!` (pkg/pod/script.go), so a script's own shebang stays
+    first and `set -e` comes right after it (as Argo's `templates._errexit` does)."""
+    if user_script.startswith("#!"):
+        shebang, _, rest = user_script.partition("\n")
+        return f"{shebang}\nset -e\n{rest}"
+    return SCRIPT_PROLOGUE + user_script
 
 
 JSON_LIST_SCRIPT = r"""#!/bin/sh
