@@ -188,7 +188,7 @@ def test_script_env_results_depends_and_when(tmp_path: Path) -> None:
     pipe = valid_documents(pipeline(build, test, params=params("repo-url", "enable-test", "mode")), tmp_path)
 
     b = ptask(pipe, "build")
-    assert list(b) == ["name", "taskSpec", "params", "timeout"]
+    assert list(b) == ["name", "taskSpec", "params"]
     assert b["params"] == [{"name": "repo-url", "value": "$(params.repo-url)"}]
     assert b["taskSpec"]["params"] == [{"name": "repo-url", "type": "string"}]
     assert b["taskSpec"]["results"] == [{"name": "version", "description": "semantic version"}]
@@ -200,7 +200,7 @@ def test_script_env_results_depends_and_when(tmp_path: Path) -> None:
     assert main["script"].startswith("#!/bin/sh\nset -e\ngit clone ")
 
     t = ptask(pipe, "test")
-    assert list(t) == ["name", "taskSpec", "runAfter", "when", "params", "timeout"]
+    assert list(t) == ["name", "taskSpec", "runAfter", "when", "params"]
     assert t["runAfter"] == ["build"]
     assert t["params"] == [{"name": "build-version", "value": "$(tasks.build.results.version)"}]
     assert env_of(step(pipe, "test")) == {"SHIPSPEC_TASK_BUILD_VERSION": "$(params.build-version)"}
@@ -239,7 +239,7 @@ def test_the_pipeline_is_alone_in_its_file_the_run_is_a_companion(tmp_path: Path
     assert emit(p).companions == {}
     run = valid_run(p, tmp_path)
     assert run == {"apiVersion": "tekton.dev/v1", "kind": "PipelineRun", "metadata": {"generateName": "demo-run-"},
-                   "spec": {"pipelineRef": {"name": "demo"}, "timeouts": {"pipeline": "0"}}}
+                   "spec": {"pipelineRef": {"name": "demo"}}}
 
 
 def test_run_params_in_declaration_order_required_ones_given(tmp_path: Path) -> None:
@@ -257,7 +257,7 @@ def test_run_params_in_declaration_order_required_ones_given(tmp_path: Path) -> 
         {"name": "tags", "value": ["v1", "latest"]},
         {"name": "n", "value": "3"},
     ]
-    assert list(run["spec"]) == ["pipelineRef", "params", "timeouts"]
+    assert list(run["spec"]) == ["pipelineRef", "params"]
 
 
 def test_run_param_without_default_needs_a_value() -> None:
@@ -703,7 +703,7 @@ def test_command_and_args_read_params_and_results(tmp_path: Path) -> None:
         "description": "Fetch resource from internet, cat content and then say hello"}
     assert run == {"apiVersion": "tekton.dev/v1", "kind": "PipelineRun",
                    "metadata": {"generateName": "hello-world-pipeline-run-"},
-                   "spec": {"pipelineRef": {"name": "hello-world-pipeline"}, "timeouts": {"pipeline": "0"},
+                   "spec": {"pipelineRef": {"name": "hello-world-pipeline"},
                             "workspaces": [{"name": "artifacts", "volumeClaimTemplate": {"spec": {
                                 "accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": "1Gi"}}}}}]}}
 
@@ -748,15 +748,28 @@ def test_retries_and_timeout(tmp_path: Path) -> None:
 
 
 def test_no_timeout_unless_the_spec_sets_one(tmp_path: Path) -> None:
-    """Tekton's default (default-timeout-minutes, 60) would cut a long run and each long task;
-    Argo and GitHub have no such limit, so the run and every task without a timeout get "0"."""
+    """Only what the spec asks: a task's own `timeout`, and the spec's pipeline timeout on the run
+    (Tekton's cluster default, default-timeout-minutes, applies to the rest)."""
     p = pipeline(task("long"), task("short", timeout_s=600), finally_tasks=(task("cleanup", is_finally=True),))
     pipe, run = valid_documents(p, tmp_path), valid_run(p, tmp_path)
-    assert run["spec"]["timeouts"] == {"pipeline": "0"}
-    assert list(run["spec"]) == ["pipelineRef", "timeouts"]
-    assert [(t["name"], t["timeout"]) for t in (*pipe["spec"]["tasks"], *pipe["spec"]["finally"])] == [
-        ("long", "0"), ("short", "10m"), ("cleanup", "0")]
-    assert "timeout: '0'" in (tmp_path / "tekton.yaml").read_text(encoding="utf-8")  # a string, not 0
+    assert [(t["name"], t.get("timeout")) for t in (*pipe["spec"]["tasks"], *pipe["spec"]["finally"])] == [
+        ("long", None), ("short", "10m"), ("cleanup", None)]
+    assert run["spec"] == {"pipelineRef": {"name": "demo"}}
+    timed = pipeline(task("long"), timeout_s=5400)
+    assert valid_run(timed, tmp_path)["spec"] == {"pipelineRef": {"name": "demo"}, "timeouts": {"pipeline": "1h30m"}}
+
+
+def test_pipeline_timeout_without_a_run_is_a_warning() -> None:
+    """A Tekton Pipeline has no timeout of its own: only a PipelineRun carries one."""
+    p = pipeline(task("t"), timeout_s=1200, span=at(4))
+    found = emit(p).diagnostics
+    assert [(d.rule.code, d.severity, d.span.line) for d in found] == [("SS501", Severity.WARNING, 4)]
+    assert found[0].message == ("a pipeline timeout is not fully supported on tekton: a Tekton Pipeline has "
+                                "no timeout of its own, a PipelineRun has (timeouts.pipeline)")
+    assert found[0].hint == ("add --tekton-run to write a run with it, or start runs with "
+                             "`tkn pipeline start --timeout 20m`")
+    assert "timeout" not in yamlout.dump(emit(p).documents, "spec.yaml", "tekton")
+    assert emit(p, tekton_run=True).diagnostics == []
 
 
 def test_retry_backoff_is_unsupported() -> None:
@@ -889,7 +902,7 @@ def test_metadata_and_run_settings(tmp_path: Path) -> None:
     assert list(pipe["spec"]) == ["description", "tasks"]
     assert run == {"apiVersion": "tekton.dev/v1", "kind": "PipelineRun",
                    "metadata": {"generateName": "demo-run-", "namespace": "ci"},
-                   "spec": {"pipelineRef": {"name": "demo"}, "timeouts": {"pipeline": "0"},
+                   "spec": {"pipelineRef": {"name": "demo"},
                             "taskRunTemplate": {"podTemplate": {"hostNetwork": True},
                                                 "serviceAccountName": "builder"}}}
 

@@ -23,8 +23,9 @@ a pipeline task with one step named after it (plus one small step per list it re
 - secret files: a `secret` volume, mounted read-only with `subPath: <key>`.
 - params of the run: each param without a default needs `-p NAME=VALUE` (an error otherwise, as
   Tekton would fail the run with ParameterMissing); params with a default are left to it.
-- timeouts: none, as on Argo and GitHub: the PipelineRun sets `timeouts.pipeline: "0"` and each
-  task without a `timeout` gets `timeout: "0"` (Tekton's default is 60 minutes for each).
+- timeouts: only what the spec asks: a task's `timeout`; the spec's pipeline `timeout` as the run's
+  `timeouts.pipeline` (a Pipeline has none of its own: a warning without --tekton-run). Where the
+  spec sets none, Tekton's cluster default applies (default-timeout-minutes, 60 in a default install).
 
 Keys follow the Go field order of Tekton's API types. What Tekton cannot express is an SS501
 (`checks`), never silently dropped.
@@ -48,7 +49,8 @@ def emit(pipeline: ir.Pipeline, options: EmitOptions) -> Emitted:
     """The Pipeline, alone in its file; with `options.tekton_run` a PipelineRun of it in a file of
     its own (companion `tekton-run`). Diagnostics for what Tekton cannot express."""
     diags: list[Diagnostic] = [*checks.names(pipeline), *checks.literal_text(pipeline),
-                               *checks.finally_results(pipeline)]
+                               *checks.finally_results(pipeline),
+                               *checks.pipeline_timeout(pipeline, with_run=options.tekton_run)]
     documents = [pipeline_document(pipeline, diags)]
     companions = {}
     if options.tekton_run:

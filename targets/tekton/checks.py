@@ -11,6 +11,7 @@ from collections.abc import Iterator
 
 from ...compiler import ir, rules
 from ...compiler.diagnostics import Diagnostic, Span, error, warning
+from .. import kubernetes
 from . import syntax
 
 TARGET = "tekton"
@@ -161,3 +162,17 @@ def value_refs(task: ir.Task) -> Iterator[ir.Ref]:
     templates = [*(e.value for e in task.env), *task.command, *task.args,
                  *(e.value for s in task.sidecars for e in s.env)]
     return (r for t in templates if isinstance(t, ir.Template) for r in t.refs)
+
+
+def pipeline_timeout(p: ir.Pipeline, with_run: bool) -> Iterator[Diagnostic]:
+    """The spec's timeout of the whole run has no place in a Tekton Pipeline: only a PipelineRun
+    has `timeouts` (pipelineruns.md, "Configuring a failure timeout"). Written on the run when
+    there is one; without, a warning says where it goes."""
+    if p.timeout_s is None or with_run:
+        return
+    duration = kubernetes.go_duration(p.timeout_s)
+    yield warning(rules.UNSUPPORTED_ON_TARGET, p.span,
+                  f"a pipeline timeout is not fully supported on {TARGET}: a Tekton Pipeline has no timeout of "
+                  "its own, a PipelineRun has (timeouts.pipeline)",
+                  "add --tekton-run to write a run with it, or start runs with "
+                  f"`tkn pipeline start --timeout {duration}`")

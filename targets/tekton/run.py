@@ -4,9 +4,11 @@ The Pipeline is *applied* (`kubectl apply -f`, a GitOps sync); a run is *created
 with `generateName` so that each gets a fresh name, which `apply` refuses. So they never share a file.
 
 The run says what only a run can say: a value for each param the spec gives no default
-(`-p NAME=VALUE`; Tekton would fail the run with ParameterMissing), the timeout of the whole run,
-the service account and host network of its pods (`taskRunTemplate`), and the claim of the
-per-run volume that carries artifacts. Keys follow the Go field order of PipelineRunSpec.
+(`-p NAME=VALUE`; Tekton would fail the run with ParameterMissing), the spec's timeout of the
+whole run (only when it sets one: otherwise Tekton's cluster default applies, default-timeout-minutes,
+60 in a default install), the service account and host network of its pods (`taskRunTemplate`),
+and the claim of the per-run volume that carries artifacts. Keys follow the Go field order of
+PipelineRunSpec.
 """
 
 from __future__ import annotations
@@ -30,7 +32,8 @@ def pipeline_run_document(p: ir.Pipeline, given: tuple[tuple[str, str], ...], di
     spec: Doc = {"pipelineRef": {"name": p.name}}
     if params := _params(p, dict(given), diags):
         spec["params"] = params
-    spec["timeouts"] = {"pipeline": syntax.NO_TIMEOUT}
+    if p.timeout_s is not None:  # the whole run, finally included (pipelineruns.md, "Configuring a failure timeout")
+        spec["timeouts"] = {"pipeline": kubernetes.go_duration(p.timeout_s)}
     template: Doc = {}
     if p.host_network:
         template["podTemplate"] = {"hostNetwork": True}

@@ -19,9 +19,6 @@ JSON_RESULT = "json"
 STATUS_RESULT = "status"
 """The step result in which the status step leaves `Succeeded` or `Failed`."""
 
-NO_TIMEOUT = "0"
-"""A Tekton timeout of 0 means none (pipelineruns.md, taskruns.md: "Configuring a failure timeout")."""
-
 SCRIPT_PROLOGUE = "#!/bin/sh\nset -e\n"
 """What Tekton itself prepends to a script without `#!` (pkg/pod/script.go), written out so the
 shebang is visible (tekton-lint's no-missing-hashbang) and the user's script runs under `sh -e`."""

@@ -23,9 +23,9 @@ def pipeline_task(task: ir.Task, pipeline: ir.Pipeline, diags: list[Diagnostic])
     """Keys in the order of Tekton's docs: name, taskSpec, runAfter, when, params, matrix,
     workspaces, retries, timeout.
 
-    A task without a timeout gets `timeout: "0"` (none): otherwise its TaskRun gets the cluster's
-    default-timeout-minutes (60 in a default install), whatever the PipelineRun's timeouts say
-    (before Tekton v1.11 they never reach a TaskRun); Argo and GitHub set no such short limit."""
+    `timeout` only when the spec sets one. Without it Tekton applies the cluster's default
+    (default-timeout-minutes, 60 in a default install; config/config-defaults.yaml), or the run's
+    `timeouts` where they are longer (pipelineruns.md, "Configuring a failure timeout")."""
     found = inputs.collect(task, diags)
     out: Doc = {"name": task.name, "taskSpec": _task_spec(task, pipeline, found)}
     if task.depends and not task.is_finally:  # finally tasks all start after the main tasks
@@ -41,7 +41,8 @@ def pipeline_task(task: ir.Task, pipeline: ir.Pipeline, diags: list[Diagnostic])
                              for name, _ in artifacts]
     if task.retry is not None:
         out |= _retries(task.retry, diags)
-    out["timeout"] = syntax.NO_TIMEOUT if task.timeout_s is None else kubernetes.go_duration(task.timeout_s)
+    if task.timeout_s is not None:
+        out["timeout"] = kubernetes.go_duration(task.timeout_s)
     return out
 
 
