@@ -155,16 +155,22 @@ printf '%s' "$status" > "RESULT_PATH"
 
 TRIM_RESULTS_SCRIPT = r"""#!/bin/sh
 set -eu
-# shipspec: drop one trailing newline from each result, as Argo and GitHub do
+# shipspec: drop one trailing newline from each result, as Argo and GitHub do;
+# a result the task did not write is empty
 nl='
 '
 for name in "$@"; do
   file="RESULTS_DIR/$name"
-  [ -f "$file" ] || continue
+  if [ ! -f "$file" ]; then
+    printf '' > "$file"
+    continue
+  fi
   value=$(cat "$file"; printf x)
   value=${value%x}
   printf '%s' "${value%"$nl"}" > "$file"
 done
 """.replace("RESULTS_DIR", RESULTS_DIR)
-"""POSIX sh: rewrites each named result file (its arguments) without its last newline; a result
-the task did not write stays unwritten, so a reader still fails as Tekton makes it."""
+"""POSIX sh: rewrites each named result file (its arguments) without its last newline, and writes
+an empty one for a result the task did not write. The empty string is what a missing result
+means on every engine (Argo's `default: ""`); Tekton itself would fail every task that reads it
+(tasks.md, "Emitting Results": "if the result was not produced the pipeline will fail")."""
