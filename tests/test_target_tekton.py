@@ -311,6 +311,72 @@ def test_literal_on_the_left_of_a_comparison_becomes_the_value() -> None:
     assert ptask(pipe, "t")["when"] == [{"input": "$(params.mode)", "operator": "notin", "values": ["prod"]}]
 
 
+# --- skips: a task skipped by its `when` does not stop those after it, on every engine ----------
+
+
+def changes_and_publish(publish_command: bool = False) -> ir.Pipeline:
+    """monorepo-service: `publish` runs only when `changes` says so; a later task and the pipeline
+    result read publish's image, which is "" when it was skipped (as on Argo and GitHub)."""
+    changed = ir.ResultRef("changes", "changed")
+    changes = task("changes", 'printf true > "$SHIPSPEC_RESULTS/changed"\n', results=(ir.Result("changed"),))
+    cond = ir.All((ir.Compare(changed, ir.CompareOp.EQ, (ir.Literal("true"),)),
+                   ir.Compare(MODE, ir.CompareOp.NOT_IN, (ir.Literal("dry"), ir.Literal("off")))))
+    body: dict[str, Any] = ({"script": None, "command": (tpl("/ko/build"),), "args": (tpl("--bare"),)}
+                            if publish_command else {"script": 'ko build > "$SHIPSPEC_RESULTS/image"\n'})
+    publish = task("publish", **body, results=(ir.Result("image"),), when=cond, image="ghcr.io/ko-build/ko:v0.17.1",
+                   depends=(ir.Dependency("changes", explicit=False),))
+    image = ir.ResultRef("publish", "image")
+    deploy = task("deploy", 'echo "deploying ${SHIPSPEC_TASK_PUBLISH_IMAGE:-nothing new}"\n', env=(ref_env(image),),
+                  depends=(ir.Dependency("publish", explicit=False),))
+    lint = task("lint", "echo lint\n", when=ir.Compare(MODE, ir.CompareOp.NE, (ir.Literal("off"),)))
+    return pipeline(changes, publish, deploy, lint, params=params("mode"),
+                    results=(ir.PipelineResult("image", tpl(image)),))
+
+
+@pytest.mark.parametrize("publish_command", [False, True], ids=["run", "command"])
+def test_a_skipped_task_whose_results_are_read_yields_empty_results(tmp_path: Path, publish_command: bool) -> None:
+    """Tekton skips every task that reads a result of a `when`-skipped task (and their readers);
+    Argo and GitHub pass "". So a task whose results are read keeps its condition in its main
+    step (a step `when`, tasks.md "Guarding Step execution using when expressions", evaluated by
+    the entrypoint), the TaskRun runs, and trim-results writes "" for each result not written."""
+    pipe = valid_documents(changes_and_publish(publish_command), tmp_path)
+    publish = ptask(pipe, "publish")
+    assert "when" not in publish
+    assert publish["params"] == [{"name": "changes-changed", "value": "$(tasks.changes.results.changed)"},
+                                 {"name": "mode", "value": "$(params.mode)"}]
+    assert publish["taskSpec"]["params"] == [{"name": "changes-changed", "type": "string"},
+                                             {"name": "mode", "type": "string"}]
+    main, trim = publish["taskSpec"]["steps"]
+    assert main["when"] == [{"input": "$(params.changes-changed)", "operator": "in", "values": ["true"]},
+                            {"input": "$(params.mode)", "operator": "notin", "values": ["dry", "off"]}]
+    assert list(main)[-1] == "when" and "when" not in trim  # trim-results always runs
+    assert ("script" in main) is not publish_command  # a command task needs no shell for it
+    # readers see the task as run: nothing of theirs changes
+    assert "when" not in ptask(pipe, "deploy") and ptask(pipe, "deploy")["runAfter"] == ["publish"]
+    assert pipe["spec"]["results"] == [{"name": "image", "value": "$(tasks.publish.results.image)"}]
+    # a task nobody reads results of keeps its pipeline-level `when`: Tekton skips it, the rest go on
+    assert ptask(pipe, "lint")["when"] == [{"input": "$(params.mode)", "operator": "notin", "values": ["off"]}]
+    assert "when" not in step(pipe, "lint")
+
+
+def test_a_condition_read_by_a_finally_task_guards_the_step_too(tmp_path: Path) -> None:
+    """A finally task that reads a result of a task with `when` no longer depends on that task
+    having run: only a failure can still skip it (the warning says so)."""
+    build = task("build", 'printf v1 > "$SHIPSPEC_RESULTS/version"\n', results=(ir.Result("version"),),
+                 when=ir.Compare(ENABLE, ir.CompareOp.EQ, (ir.Literal(True),)))
+    notify = task("notify", 'echo "$V"\n', env=(env("V", ir.ResultRef("build", "version", span=at(30))),),
+                  is_finally=True)
+    p = pipeline(build, finally_tasks=(notify,), params=params("enable-test"))
+    pipe = valid_documents(p, tmp_path, warnings=1)
+    assert "when" not in ptask(pipe, "build")
+    assert step(pipe, "build")["when"] == [{"input": "$(params.enable-test)", "operator": "in", "values": ["true"]}]
+    [warned] = emit(p).diagnostics
+    assert (warned.severity, warned.span.line) == (Severity.WARNING, 30)
+    assert warned.message == ("a task result in a finally task is not fully supported on tekton: finally task "
+                              "'notify' is skipped if task 'build' fails before it writes result 'version', or "
+                              "does not run because an earlier task failed")
+
+
 # --- matrix and fan-in ------------------------------------------------------------------------------
 
 
@@ -550,8 +616,11 @@ def test_finally_reads_status_and_results(tmp_path: Path) -> None:
     assert status_step["args"] == ["$(params.pipeline-status)"]
     assert status_step["results"] == [{"name": "status"}]
     assert env_of(step(pipe, "report"))["SHIPSPEC_PIPELINE_STATUS"] == "$(steps.pipeline-status.results.status)"
-    # Tekton says Completed for a success with skipped tasks, None after a cancel or timeout.
-    assert rep["when"] == [{"input": "$(tasks.status)", "operator": "in", "values": ["Succeeded", "Completed"]}]
+    # Tekton says Completed for a success with skipped tasks, None after a cancel or timeout. The
+    # pipeline result reads report's receipt: its condition guards its step (see the skips below).
+    assert "when" not in rep
+    assert step(pipe, "report")["when"] == [
+        {"input": "$(params.pipeline-status)", "operator": "in", "values": ["Succeeded", "Completed"]}]
     assert ptask(pipe, "alert")["when"] == [
         {"input": "$(tasks.status)", "operator": "notin", "values": ["Failed", "None"]}]
     assert ptask(pipe, "alert")["retries"] == 1
@@ -562,7 +631,7 @@ def test_finally_reads_status_and_results(tmp_path: Path) -> None:
 
 def test_finally_task_reading_a_result_is_a_warning(tmp_path: Path) -> None:
     """Tekton skips a finally task whose result reference (params or `when`) cannot be resolved,
-    i.e. when that task failed or was skipped; Argo and GitHub run it all the same."""
+    i.e. when that task failed before writing it or never ran; Argo and GitHub run it all the same."""
     build = task("build", 'printf v1 > "$SHIPSPEC_RESULTS/version"\nprintf d > "$SHIPSPEC_RESULTS/digest"\n',
                  results=(ir.Result("version"), ir.Result("digest")))
     version, digest = ir.ResultRef("build", "version", span=at(20)), ir.ResultRef("build", "digest", span=at(22))
@@ -574,8 +643,8 @@ def test_finally_task_reading_a_result_is_a_warning(tmp_path: Path) -> None:
     assert [(d.rule.code, d.severity, d.span.line) for d in found] == [
         ("SS501", Severity.WARNING, 20), ("SS501", Severity.WARNING, 22)]  # one per result read
     assert found[0].message == ("a task result in a finally task is not fully supported on tekton: finally task "
-                                "'report' is skipped if task 'build' fails or is skipped before it writes "
-                                "result 'version'")
+                                "'report' is skipped if task 'build' fails before it writes result 'version', or "
+                                "does not run because an earlier task failed")
     assert found[0].hint is not None and "artifact" in found[0].hint
     valid_documents(p, tmp_path, warnings=2)  # a warning: the documents are written
 

@@ -9,12 +9,14 @@ a pipeline task with one step named after it (plus one small step per list it re
   only through env, command and args (see `inputs`). Results: `SHIPSPEC_RESULTS=/tekton/results`;
   a last step `trim-results` drops one trailing newline from each, as Argo and GitHub do.
 - conditions: the `when` list (ANDed; `in`/`notin`); `||` needs CEL behind a feature flag: SS501.
+  A task whose results something reads keeps its `when` in its main step instead, so that it runs
+  and its results are "" when skipped, as on Argo and GitHub (`skips`).
 - matrix: `matrix.params` (beta, on in a default install); a matrix task's results reach readers
   as an array, turned into JSON text by a step; maxParallel has no Tekton form: SS501.
 - finally: `finally:`; pipeline.status is `$(tasks.status)` (a `when` on "Succeeded" also accepts
   Tekton's "Completed", on "Failed" also "None": cancelled or timed out); a step turns the value
   a task reads into Succeeded or Failed. A finally task that reads a task result is skipped when
-  that task failed (a warning).
+  that task failed before writing it (a warning).
 - artifacts: the Pipeline workspace `artifacts`, bound by the PipelineRun to a volumeClaimTemplate;
   each artifact is a sub-directory (`subPath`) mounted at its path.
 - caches: a task `volume` on the existing PVC `<pipeline>-cache-<cache>` (created once by the

@@ -141,9 +141,11 @@ def _texts(template: ir.Template) -> Iterator[str]:
 
 
 def finally_results(p: ir.Pipeline) -> Iterator[Diagnostic]:
-    """A finally task that reads a task's result: Tekton skips it when that task failed or was
-    skipped before writing the result (pipelines.md, "Consuming Task execution results in
-    finally"); Argo and GitHub run it all the same."""
+    """A finally task that reads a task's result: Tekton skips it when that result is missing
+    (pipelines.md, "Consuming Task execution results in finally"), i.e. when the task failed
+    before writing it, or never ran because an earlier task failed; Argo and GitHub run it all
+    the same. Not when the task was skipped by its `when`: its condition then guards its step,
+    and its results are "" (`skips`)."""
     for task in p.finally_tasks:
         refs = [*value_refs(task), *(ir.condition_refs(task.when) if task.when is not None else ())]
         read = dict.fromkeys(r for r in refs if isinstance(r, ir.ResultRef))  # first use of each
@@ -151,8 +153,8 @@ def finally_results(p: ir.Pipeline) -> Iterator[Diagnostic]:
             yield warning(
                 rules.UNSUPPORTED_ON_TARGET, ref.span,
                 f"a task result in a finally task is not fully supported on {TARGET}: finally task "
-                f"'{task.name}' is skipped if task '{ref.task}' fails or is skipped before it writes "
-                f"result '{ref.result}'",
+                f"'{task.name}' is skipped if task '{ref.task}' fails before it writes result "
+                f"'{ref.result}', or does not run because an earlier task failed",
                 f"if '{task.name}' must always run, pass the value in a file of an artifact "
                 f"'{ref.task}' produces instead")
 

@@ -33,8 +33,9 @@ Inputs = dict[ir.Ref, Input]
 """A task's inputs by reference, in order of first use (matrix axes first)."""
 
 
-def collect(task: ir.Task, diags: list[Diagnostic]) -> Inputs:
-    """One input per distinct reference in the task's env, command, args and sidecar env."""
+def collect(task: ir.Task, diags: list[Diagnostic], *, condition: bool = False) -> Inputs:
+    """One input per distinct reference in the task's env, command, args and sidecar env; with
+    `condition`, also in its `when` (a step `when` compares the params as they come: no step)."""
     inputs: Inputs = {}
     names: set[str] = set()
     for axis in task.matrix.axes if task.matrix else ():
@@ -47,6 +48,10 @@ def collect(task: ir.Task, diags: list[Diagnostic]) -> Inputs:
         name = kubernetes.unique(_param_name(ref), names)
         step = kubernetes.unique(_step_name(ref, name, len(steps)), steps) if needs_step(ref) else None
         inputs[ref] = Input(name, ref, step)
+    for ref in ir.condition_refs(task.when) if condition and task.when is not None else ():
+        if ref in inputs or syntax.is_array(ref) or _unsupported(ref, task, diags):
+            continue  # a list in a condition, or a matrix axis: reported with the condition
+        inputs[ref] = Input(kubernetes.unique(_param_name(ref), names), ref)
     return inputs
 
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from ...compiler import ir
 from ...compiler.diagnostics import Diagnostic
-from . import checks, syntax
+from . import checks, skips, syntax
 from .task import pipeline_task
 
 Doc = dict[str, Any]
@@ -22,9 +22,10 @@ def pipeline_document(p: ir.Pipeline, diags: list[Diagnostic]) -> Doc:
     if p.uses_artifacts:
         spec["workspaces"] = [{"name": syntax.ARTIFACTS_WORKSPACE,
                                "description": "Files passed between tasks: one sub-directory per artifact."}]
-    spec["tasks"] = [pipeline_task(t, p, diags) for t in p.tasks]
+    guarded = skips.guarded(p)
+    spec["tasks"] = [pipeline_task(t, p, diags, guarded=t.name in guarded) for t in p.tasks]
     if p.finally_tasks:
-        spec["finally"] = [pipeline_task(t, p, diags) for t in p.finally_tasks]
+        spec["finally"] = [pipeline_task(t, p, diags, guarded=t.name in guarded) for t in p.finally_tasks]
     if p.results:
         spec["results"] = [_result(r, p, diags) for r in p.results]
     metadata: Doc = {"name": p.name}

@@ -6,6 +6,7 @@ order `kubectl get -o yaml` shows.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from ...compiler import ir
@@ -19,18 +20,23 @@ _STATUS_WORDS = {"Succeeded": ["Succeeded", "Completed"], "Failed": ["Failed", "
 """`$(tasks.status)` says Completed for success with skipped tasks, None after a cancel or timeout."""
 
 
-def pipeline_task(task: ir.Task, pipeline: ir.Pipeline, diags: list[Diagnostic]) -> Doc:
+def pipeline_task(task: ir.Task, pipeline: ir.Pipeline, diags: list[Diagnostic], *, guarded: bool = False) -> Doc:
     """Keys in the order of Tekton's docs: name, taskSpec, runAfter, when, params, matrix,
     workspaces, retries, timeout.
+
+    `guarded` (see `skips`): the task's `when` goes on its main step, not on the pipeline task.
 
     `timeout` only when the spec sets one. Without it Tekton applies the cluster's default
     (default-timeout-minutes, 60 in a default install; config/config-defaults.yaml), or the run's
     `timeouts` where they are longer (pipelineruns.md, "Configuring a failure timeout")."""
-    found = inputs.collect(task, diags)
-    out: Doc = {"name": task.name, "taskSpec": _task_spec(task, pipeline, found)}
+    found = inputs.collect(task, diags, condition=guarded)
+    step_when: list[Doc] = []
+    if guarded and task.when is not None:
+        step_when = _when(task.when, diags, lambda ref: syntax.param(found[ref].name) if ref in found else None)
+    out: Doc = {"name": task.name, "taskSpec": _task_spec(task, pipeline, found, step_when)}
     if task.depends and not task.is_finally:  # finally tasks all start after the main tasks
         out["runAfter"] = list(task.depends_on)
-    if task.when is not None and (when := _when(task.when, diags)):
+    if task.when is not None and not guarded and (when := _when(task.when, diags)):
         out["when"] = when
     if params := inputs.task_params(found):
         out["params"] = params
@@ -46,7 +52,7 @@ def pipeline_task(task: ir.Task, pipeline: ir.Pipeline, diags: list[Diagnostic])
     return out
 
 
-def _task_spec(task: ir.Task, pipeline: ir.Pipeline, found: inputs.Inputs) -> Doc:
+def _task_spec(task: ir.Task, pipeline: ir.Pipeline, found: inputs.Inputs, step_when: list[Doc]) -> Doc:
     """Keys in the order of Tekton's Task docs: params, workspaces, results, volumes, steps, sidecars."""
     spec: Doc = {}
     if params := inputs.spec_params(found):
@@ -60,7 +66,7 @@ def _task_spec(task: ir.Task, pipeline: ir.Pipeline, found: inputs.Inputs) -> Do
     volumes = _volume_names(task)
     if volumes:
         spec["volumes"] = [_volume(kind, name, volume, pipeline) for (kind, name), volume in volumes.items()]
-    steps = [*inputs.value_steps(found, security), _main_step(task, found, security, volumes)]
+    steps = [*inputs.value_steps(found, security), _main_step(task, found, security, volumes, step_when)]
     if task.results:
         steps.append(_trim_results_step(task, {s["name"] for s in steps}, security))
     spec["steps"] = steps
@@ -75,8 +81,8 @@ def _artifacts(task: ir.Task) -> list[tuple[str, str]]:
 
 
 def _main_step(task: ir.Task, found: inputs.Inputs, security: Doc | None,
-               volumes: dict[tuple[str, str], str]) -> Doc:
-    """The task's one step, named after it: the user's script or command."""
+               volumes: dict[tuple[str, str], str], when: list[Doc]) -> Doc:
+    """The task's one step, named after it: the user's script or command; `when` guards it."""
     step: Doc = {"name": task.name, "image": task.image}
     if task.command:
         step["command"] = [inputs.render(t, found) for t in task.command]
@@ -96,6 +102,8 @@ def _main_step(task: ir.Task, found: inputs.Inputs, security: Doc | None,
         step["securityContext"] = security
     if task.script is not None:
         step["script"] = syntax.script(task.script)
+    if when:
+        step["when"] = when
     return step
 
 
@@ -160,10 +168,15 @@ def _sidecar(sidecar: ir.Sidecar, found: inputs.Inputs) -> Doc:
 # --- guards: when, matrix, retries ----------------------------------------------------------
 
 
-def _when(cond: ir.Condition, diags: list[Diagnostic]) -> list[Doc]:
+Render = Callable[[ir.Ref], "str | None"]
+"""A reference as a `when` input or value: the pipeline's own (`$(params.p)`, `$(tasks.t.results.r)`)
+for a pipeline task's `when`, the task param that carries it for a step's."""
+
+
+def _when(cond: ir.Condition, diags: list[Diagnostic], render: Render = syntax.pipeline_ref) -> list[Doc]:
     """Tekton ANDs its `when` list: `All` flattens into it, `Any` has no form without CEL."""
     if isinstance(cond, ir.Compare):
-        expression = _when_expression(cond, diags)
+        expression = _when_expression(cond, diags, render)
         return [expression] if expression else []
     if isinstance(cond, ir.Any) and len(cond.items) != 1:
         diags.append(checks.unsupported(
@@ -171,15 +184,15 @@ def _when(cond: ir.Condition, diags: list[Diagnostic]) -> list[Doc]:
             "Tekton ANDs its `when` expressions; `cel:` conditions need the enable-cel-in-whenexpression feature flag",
             "split the task in two, or decide in an earlier task and compare its result"))
         return []
-    return [w for item in cond.items for w in _when(item, diags)]
+    return [w for item in cond.items for w in _when(item, diags, render)]
 
 
-def _when_expression(cond: ir.Compare, diags: list[Diagnostic]) -> Doc | None:
+def _when_expression(cond: ir.Compare, diags: list[Diagnostic], render: Render) -> Doc | None:
     left, right = cond.left, cond.right
     if isinstance(left, ir.Literal) and len(right) == 1 and not isinstance(right[0], ir.Literal):
         left, right = right[0], (left,)  # `'x' == ref`: the ref is the input
-    operand = _operand(left, diags)
-    values = [_operand(r, diags) for r in right]
+    operand = _operand(left, diags, render)
+    values = [_operand(r, diags, render) for r in right]
     if operand is None or any(v is None for v in values):
         return None
     if isinstance(left, ir.StatusRef):
@@ -188,7 +201,7 @@ def _when_expression(cond: ir.Compare, diags: list[Diagnostic]) -> Doc | None:
     return {"input": operand, "operator": operator, "values": values}
 
 
-def _operand(operand: ir.Operand, diags: list[Diagnostic]) -> str | None:
+def _operand(operand: ir.Operand, diags: list[Diagnostic], render: Render) -> str | None:
     if isinstance(operand, ir.Literal):
         return syntax.text(operand.value)
     if isinstance(operand, ir.MatrixRef):
@@ -201,7 +214,7 @@ def _operand(operand: ir.Operand, diags: list[Diagnostic]) -> str | None:
         diags.append(checks.unsupported(operand.span, "a list in a condition",
                                         "a `when` expression compares one value", "compare single values"))
         return None
-    rendered = syntax.pipeline_ref(operand)
+    rendered = render(operand)
     if rendered is None and isinstance(operand, ir.RunRef):
         diags.append(inputs.run_field_unsupported(operand))
     return rendered
