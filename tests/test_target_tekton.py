@@ -722,6 +722,25 @@ def test_caches_secret_files_and_secret_env(tmp_path: Path) -> None:
     assert "workspaces" not in pipe["spec"] and "workspaces" not in run["spec"]
 
 
+@pytest.mark.parametrize("security, mode", [
+    (None, 0o400), (ir.SecurityContext(run_as_user=0), 0o400), (ir.SecurityContext(seccomp="RuntimeDefault"), 0o400),
+    (ir.SecurityContext(run_as_user=1000, run_as_group=1000), 0o444), (ir.SecurityContext(run_as_user=65532), 0o444),
+])
+def test_secret_files_are_readable_by_the_task_user(tmp_path: Path, security: ir.SecurityContext | None,
+                                                    mode: int) -> None:
+    """The kubelet makes secret files root's; a Pipeline cannot give a task's pod an fsGroup (pod
+    templates belong to runs), so a task that runs as a non-root user (ci-go's rootless BuildKit,
+    runAsUser 1000) gets its secret volume world-readable, or it could not read the files at all.
+    Root tasks keep owner-only files."""
+    config = ir.SecretFile(ir.SecretRef("docker-config", "config.json"), "/home/user/.docker/config.json")
+    t = task("build", "buildctl-daemonless.sh build\n", security=security, secret_files=(config,))
+    pipe = valid_documents(pipeline(t), tmp_path)
+    assert ptask(pipe, "build")["taskSpec"]["volumes"] == [
+        {"name": "secret-docker-config", "secret": {"secretName": "docker-config", "defaultMode": mode}}]
+    assert step(pipe, "build").get("securityContext") == (kubernetes.security_context(security) or None
+                                                           if security else None)
+
+
 # --- containers: sidecars, security, resources, command ----------------------------------------------
 
 

@@ -65,7 +65,7 @@ def _task_spec(task: ir.Task, pipeline: ir.Pipeline, found: inputs.Inputs, step_
     security = (kubernetes.security_context(task.security) or None) if task.security else None
     volumes = _volume_names(task)
     if volumes:
-        spec["volumes"] = [_volume(kind, name, volume, pipeline) for (kind, name), volume in volumes.items()]
+        spec["volumes"] = [_volume(kind, name, volume, task, pipeline) for (kind, name), volume in volumes.items()]
     steps = [*inputs.value_steps(found, security), _main_step(task, found, security, volumes, step_when)]
     if task.results:
         steps.append(_trim_results_step(task, {s["name"] for s in steps}, security))
@@ -138,11 +138,29 @@ def _volume_names(task: ir.Task) -> dict[tuple[str, str], str]:
     return names
 
 
-def _volume(kind: str, name: str, volume: str, pipeline: ir.Pipeline) -> Doc:
+def _volume(kind: str, name: str, volume: str, task: ir.Task, pipeline: ir.Pipeline) -> Doc:
     """Caches: the PVC the platform team created once; secrets: the secret, one file per key."""
     if kind == "cache":
         return kubernetes.cache_volume(volume, pipeline, name)
-    return kubernetes.secret_volume(volume, name)
+    return kubernetes.secret_volume(volume, name, _secret_mode(task))
+
+
+SECRET_MODE_NON_ROOT = 0o444
+"""Secret files of a task that runs as a non-root user: readable by all of its pod.
+
+The kubelet makes secret files root's, and the pod's `fsGroup`'s if it has one
+(`kubernetes.SECRET_MODE_GROUP`); but a Tekton Pipeline cannot set a pod security context per
+task: pod templates belong to runs (PipelineRun `taskRunTemplate`/`taskRunSpecs`), and a Pipeline
+must also run when started without ours (`tkn pipeline start`). So a task that sets a non-root
+`runAsUser` would get EACCES from owner-only files. World-readable is safe here: the pod holds only
+this task's steps (and sidecars, which do not mount the volume), and ssh still takes a root-owned
+0444 key (openssh authfile.c `sshkey_perm_ok` checks only files the user owns). A root task keeps
+`kubernetes.SECRET_MODE` (0400)."""
+
+
+def _secret_mode(task: ir.Task) -> int:
+    non_root = task.security is not None and bool(task.security.run_as_user)
+    return SECRET_MODE_NON_ROOT if non_root else kubernetes.SECRET_MODE
 
 
 def _mounts(task: ir.Task, volumes: dict[tuple[str, str], str]) -> list[Doc]:
