@@ -24,6 +24,7 @@ from ir_builders import env, ref_env, tpl
 
 import validators
 from shipspec.compiler import ir
+from shipspec.compiler import scripts as shipspec_scripts
 from shipspec.compiler.diagnostics import Severity, Span
 from shipspec.targets import kubernetes, tekton, yamlout
 from shipspec.targets.base import EmitOptions, Emitted
@@ -924,6 +925,40 @@ def test_tekton_variable_in_literal_text_is_unsupported(where: str) -> None:
     expected_line = {"image": 40, "sidecar_image": 41, "produces": 42, "consumes": 43, "caches": 44,
                      "secret_files": 45}.get(where)
     assert expected_line is None or found[0].span.line == expected_line
+
+
+def scripted(script: str, first_line: int = 10) -> ir.Task:
+    """A `run: |` task as lowering builds it: one anchor per line (column 9), and its comments."""
+    starts = [0] + [i + 1 for i, c in enumerate(script) if c == "\n" and i + 1 < len(script)]
+    anchors = tuple(ir.ScriptAnchor(o, Span("spec.yaml", first_line + n, 9, first_line + n, 10))
+                    for n, o in enumerate(starts))
+    return task("t", script, span=at(7), script_anchors=anchors,
+                script_comments=tuple(shipspec_scripts.comments(script)))
+
+
+def test_tekton_variable_in_a_script_is_reported_where_it_is_written() -> None:
+    script = 'echo start\necho "$(date) and $(params.token)"\necho $(context.taskRun.name)\n'
+    found = emit(pipeline(scripted(script), params=PARAMS)).diagnostics
+    assert [(d.rule.code, d.span.line, d.span.col, d.span.end_col) for d in found] == [
+        ("SS501", 11, 9 + 18, 9 + 18 + len("$(params.token)")),
+        ("SS501", 12, 9 + 5, 9 + 5 + len("$(context.taskRun.name)"))]
+    assert found[0].message.startswith("the literal text '$(params.token)' in the run script of task 't'")
+
+
+def test_tekton_variable_in_a_shell_comment_is_defused(tmp_path: Path) -> None:
+    """Tekton substitutes and checks `$(…)` in the whole script text, comments too: an unknown
+    param would be rejected, a known one spliced in (a newline in its value would end the comment).
+    A comment never runs, so `$(` there becomes `$\\(`; the shell does the same as before."""
+    script = ('# use $(params.token) and $(tasks.a.results.b) here\n'
+              'echo "#not-a-comment"  # $(params.token)\n'
+              "cat <<'EOF'\n# $(date) in a here-document is data\nEOF\n")
+    pipe = valid_documents(pipeline(scripted(script), params=()), tmp_path)
+    assert step(pipe, "t")["script"] == syntax.SCRIPT_PROLOGUE + (
+        '# use $\\(params.token) and $\\(tasks.a.results.b) here\n'
+        'echo "#not-a-comment"  # $\\(params.token)\n'
+        "cat <<'EOF'\n# $(date) in a here-document is data\nEOF\n")
+    in_heredoc = scripted("cat <<EOF\n# $(params.token)\nEOF\n")
+    assert codes(pipeline(in_heredoc, params=PARAMS)) == ["SS501"]  # data, not a comment: Tekton would substitute
 
 
 def test_messages_use_the_spec_field_names() -> None:

@@ -76,12 +76,18 @@ def literal_text(p: ir.Pipeline) -> Iterator[Diagnostic]:
     for task in p.all_tasks:
         for text, span, where in _step_literals(task):
             if (found := syntax.engine_variable(text)) is not None:
-                yield _literal_unsupported(found, span, where, "Tekton substitutes or rejects `$(params.…)`-style "
-                                                               "text everywhere in a task")
+                yield _literal_unsupported(found, span, where, _IN_TASK)
+        for start, found in syntax.engine_variables(task.script or ""):
+            if not task.in_script_comment(start):  # in a comment: defused (`syntax.defuse_comments`)
+                yield _literal_unsupported(found, task.script_span(start, len(found)),
+                                           f"the run script of task '{task.name}'", _IN_TASK)
         for text, span, where in _pipeline_task_literals(task):
             if (found := syntax.engine_variable(text, pipeline_level=True)) is not None:
                 yield _literal_unsupported(found, span, where, "Tekton rejects any `$(…)` that is not one of its "
                                                                "variables in a pipeline task's `when` and matrix")
+
+
+_IN_TASK = "Tekton substitutes or rejects `$(params.…)`-style text everywhere in a task"
 
 
 def _literal_unsupported(found: str, span: Span, where: str, why: str) -> Diagnostic:
@@ -90,11 +96,10 @@ def _literal_unsupported(found: str, span: Span, where: str, why: str) -> Diagno
 
 
 def _step_literals(task: ir.Task) -> Iterator[tuple[str, Span, str]]:
-    """Literal text in the taskSpec: image, run script, workingDir, command, args, env, paths, sidecars."""
+    """Literal text in the taskSpec: image, workingDir, command, args, env, paths, sidecars (the run
+    script is checked by place, each `$(…)` at its own position)."""
     where = f"task '{task.name}'"
     yield task.image, task.span, f"the image of {where}"
-    if task.script is not None:
-        yield task.script, task.span, f"the run script of {where}"
     if task.working_dir:
         yield task.working_dir, task.span, f"the workingDir of {where}"
     yield from _path_literals(task, where)

@@ -6,6 +6,7 @@ Nothing else in the backend writes `$(`; every other module calls these helpers.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator
 
 from ...compiler import ir
 
@@ -92,11 +93,29 @@ def engine_variable(text: str, *, pipeline_level: bool = False) -> str | None:
 
     In a pipeline task's params, `when` and matrix, Tekton rejects `$(` with any other prefix too.
     """
-    match = (_ANY_VARIABLE if pipeline_level else _ENGINE_VARIABLE).search(text)
-    if match is None:
-        return None
-    end = text.find(")", match.end())
-    return text[match.start():end + 1 if 0 <= end < match.end() + 60 else match.end()]
+    return next((found for _, found in engine_variables(text, pipeline_level=pipeline_level)), None)
+
+
+def engine_variables(text: str, *, pipeline_level: bool = False) -> Iterator[tuple[int, str]]:
+    """Each `$(…)` Tekton would substitute or reject, with its offset in `text`."""
+    for match in (_ANY_VARIABLE if pipeline_level else _ENGINE_VARIABLE).finditer(text):
+        end = text.find(")", match.end())
+        yield match.start(), text[match.start():end + 1 if 0 <= end < match.end() + 60 else match.end()]
+
+
+def defuse_comments(script: str, in_comment: Callable[[int], bool]) -> str:
+    """The script with each Tekton variable in a shell comment written `$\\(…)`.
+
+    Tekton substitutes and validates `$(…)` in the whole text of a script, comments included (it
+    does not parse shell): `# see $(params.x)` is rejected when the task has no param x, and gets
+    x's value spliced in when it has one (a newline in it would end the comment and run the
+    rest). The shell never runs a comment, so the backslash changes nothing it does."""
+    out, last = [], 0
+    for start, _ in engine_variables(script):
+        if in_comment(start):
+            out += [script[last:start], "$\\("]
+            last = start + 2
+    return "".join(out) + script[last:]
 
 
 def script(user_script: str) -> str:

@@ -101,7 +101,7 @@ def _main_step(task: ir.Task, found: inputs.Inputs, security: Doc | None,
     if security:
         step["securityContext"] = security
     if task.script is not None:
-        step["script"] = syntax.script(task.script)
+        step["script"] = syntax.script(syntax.defuse_comments(task.script, task.in_script_comment))
     if when:
         step["when"] = when
     return step
