@@ -7,7 +7,9 @@ a pipeline task with one step named after it (plus one small step per list it re
 
 - values: one taskSpec param per distinct reference, fed by the pipeline task; steps read them
   only through env, command and args (see `inputs`). Results: `SHIPSPEC_RESULTS=/tekton/results`;
-  a last step `trim-results` drops one trailing newline from each, as Argo and GitHub do.
+  a last step `trim-results` drops one trailing newline from each and writes "" for one the task
+  did not write, as Argo and GitHub do. The steps shipspec adds run in one pinned busybox image,
+  not the task's, which may have no shell (`helpers`).
 - conditions: the `when` list (ANDed; `in`/`notin`); `||` needs CEL behind a feature flag: SS501.
   A task whose results something reads keeps its `when` in its main step instead, so that it runs
   and its results are "" when skipped, as on Argo and GitHub (`skips`).
@@ -22,7 +24,10 @@ a pipeline task with one step named after it (plus one small step per list it re
 - caches: a task `volume` on the existing PVC `<pipeline>-cache-<cache>` (created once by the
   platform team; ReadWriteMany if tasks may run on different nodes). Not a workspace: with the
   default affinity assistant (coschedule: workspaces) a TaskRun may bind only one PVC workspace.
-- secret files: a `secret` volume, mounted read-only with `subPath: <key>`.
+- secret files: a `secret` volume, mounted read-only with `subPath: <key>`; owner-only (0400),
+  or 0444 for a task that runs as a non-root user (`task.SECRET_MODE_NON_ROOT`).
+- scripts: under `set -e`, also after the script's own `#!`. Literal `$(params.…)`-style text is an
+  SS501 at its position, but in a shell comment it is written `$\\(…)` (`syntax.defuse_comments`).
 - params of the run: each param without a default needs `-p NAME=VALUE` (an error otherwise, as
   Tekton would fail the run with ParameterMissing); params with a default are left to it.
 - timeouts: only what the spec asks: a task's `timeout`; the spec's pipeline `timeout` as the run's

@@ -174,7 +174,8 @@ def value_refs(task: ir.Task) -> Iterator[ir.Ref]:
 def pipeline_timeout(p: ir.Pipeline, with_run: bool) -> Iterator[Diagnostic]:
     """The spec's timeout of the whole run has no place in a Tekton Pipeline: only a PipelineRun
     has `timeouts` (pipelineruns.md, "Configuring a failure timeout"). Written on the run when
-    there is one; without, a warning says where it goes."""
+    there is one; without, a warning says where it goes (tkn's own flag for it: tektoncd/cli
+    docs/cmd/tkn_pipeline_start.md, `--timeout string  timeout for PipelineRun`)."""
     if p.timeout_s is None or with_run:
         return
     duration = kubernetes.go_duration(p.timeout_s)

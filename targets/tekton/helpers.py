@@ -4,7 +4,8 @@ and the one image they run in.
 Never the task's image: kaniko, distroless and other images built to run one binary have no
 `/bin/sh`, and the helper scripts need only a POSIX sh. Each helper step runs with the task's
 securityContext, as the same user as the task's step, so it can read and rewrite the files that
-step wrote (`/tekton/results`); without one, busybox runs as root, which may do both anyway.
+step wrote (`/tekton/results`); without one it runs as busybox's root, which can do both
+whichever user wrote them.
 """
 
 from __future__ import annotations

@@ -110,7 +110,9 @@ def _main_step(task: ir.Task, found: inputs.Inputs, security: Doc | None,
 def _trim_results_step(task: ir.Task, taken: set[str], security: Doc | None) -> Doc:
     """After the main step: each result without one trailing newline, the rule Argo and GitHub
     follow (`git rev-parse HEAD > "$SHIPSPEC_RESULTS/sha"` gives the sha alone). Tekton keeps a
-    result verbatim (tasks.md, "Emitting Results"). Runs only when the main step succeeded."""
+    result verbatim (tasks.md, "Emitting Results"), and a result never written fails its readers:
+    this step writes it "" instead. Runs when the main step succeeded, or was skipped by its
+    `when` (`skips`): then every result is "", as Argo and GitHub give it."""
     name = kubernetes.unique("trim-results", taken)
     return helpers.helper_step(name, [r.name for r in task.results], syntax.TRIM_RESULTS_SCRIPT, security)
 
