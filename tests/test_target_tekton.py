@@ -24,10 +24,11 @@ from ir_builders import env, ref_env, tpl
 
 import validators
 from shipspec.compiler import ir
+from shipspec.compiler import scripts as shipspec_scripts
 from shipspec.compiler.diagnostics import Severity, Span
 from shipspec.targets import kubernetes, tekton, yamlout
 from shipspec.targets.base import EmitOptions, Emitted
-from shipspec.targets.tekton import syntax
+from shipspec.targets.tekton import helpers, syntax
 
 Doc = dict[str, Any]
 STR, BOOL, INT, ARRAY = ir.ParamType.STRING, ir.ParamType.BOOL, ir.ParamType.INT, ir.ParamType.ARRAY
@@ -53,18 +54,32 @@ def pipeline(*tasks: ir.Task, **fields: Any) -> ir.Pipeline:
     return ir.Pipeline(name=fields.pop("name", "demo"), source="spec.yaml", tasks=tasks, **fields)
 
 
-def emit(p: ir.Pipeline) -> Emitted:
-    return tekton.emit(p, EmitOptions())
+def emit(p: ir.Pipeline, **options: Any) -> Emitted:
+    return tekton.emit(p, EmitOptions(**options))
 
 
-def documents(p: ir.Pipeline, warnings: int = 0) -> tuple[Doc, Doc]:
-    """The Pipeline and PipelineRun of a pipeline that must compile cleanly (but for `warnings`)."""
-    out = emit(p)
+def _clean(out: Emitted, warnings: int) -> None:
     found = [(d.rule.code, d.message) for d in out.diagnostics if d.severity is Severity.ERROR or not warnings]
     assert found == [] and len(out.diagnostics) == warnings
-    kinds = [d["kind"] for d in out.documents]
-    assert kinds == ["Pipeline", "PipelineRun"]
-    return out.documents[0], out.documents[1]
+
+
+def documents(p: ir.Pipeline, warnings: int = 0) -> Doc:
+    """The Pipeline of a pipeline that must compile cleanly (but for `warnings`): alone in its file."""
+    out = emit(p)
+    _clean(out, warnings)
+    assert [d["kind"] for d in out.documents] == ["Pipeline"] and out.companions == {}
+    return out.documents[0]
+
+
+def run_document(p: ir.Pipeline, *params: tuple[str, str], warnings: int = 0) -> Doc:
+    """The PipelineRun that `tekton_run` adds, in a file of its own; the Pipeline stays the same."""
+    out = emit(p, tekton_run=True, run_params=params)
+    _clean(out, warnings)
+    assert out.documents == emit(p).documents
+    assert list(out.companions) == ["tekton-run"] and [d["kind"] for d in out.companions["tekton-run"]] == [
+        "PipelineRun"]
+    run: Doc = out.companions["tekton-run"][0]
+    return run
 
 
 def codes(p: ir.Pipeline) -> list[str]:
@@ -129,10 +144,20 @@ def assert_valid(docs: list[Doc], tmp_path: Path) -> Path:
     return path
 
 
-def valid_documents(p: ir.Pipeline, tmp_path: Path, warnings: int = 0) -> tuple[Doc, Doc]:
-    pipe, run = documents(p, warnings)
-    assert_valid([pipe, run], tmp_path)
-    return pipe, run
+def valid_documents(p: ir.Pipeline, tmp_path: Path, warnings: int = 0) -> Doc:
+    pipe = documents(p, warnings)
+    assert_valid([pipe], tmp_path)
+    return pipe
+
+
+def valid_run(p: ir.Pipeline, tmp_path: Path, *params: tuple[str, str], warnings: int = 0) -> Doc:
+    """The run, through Tekton's PipelineRun schema (tekton-lint lints nothing without metadata.name)."""
+    run = run_document(p, *params, warnings=warnings)
+    path = tmp_path / "tekton-run.yaml"
+    path.write_text(yamlout.dump([run], "spec.yaml", "tekton"), encoding="utf-8")
+    assert list(yaml.safe_load_all(path.read_text(encoding="utf-8"))) == [run]
+    assert validators.tekton_schema(path) == []
+    return run
 
 
 # --- script, env, results, dependencies, conditions ---------------------------------------------
@@ -161,10 +186,10 @@ def test_script_env_results_depends_and_when(tmp_path: Path) -> None:
                 when=ir.All((ir.Compare(ENABLE, ir.CompareOp.EQ, (ir.Literal(True),)),
                              ir.Compare(MODE, ir.CompareOp.IN, (ir.Literal("fast"), ir.Literal("full"))),
                              ir.Compare(MODE, ir.CompareOp.NE, (ir.Literal("off"),)))))
-    pipe, _ = valid_documents(pipeline(build, test, params=params("repo-url", "enable-test", "mode")), tmp_path)
+    pipe = valid_documents(pipeline(build, test, params=params("repo-url", "enable-test", "mode")), tmp_path)
 
     b = ptask(pipe, "build")
-    assert list(b) == ["name", "taskSpec", "params", "timeout"]
+    assert list(b) == ["name", "taskSpec", "params"]
     assert b["params"] == [{"name": "repo-url", "value": "$(params.repo-url)"}]
     assert b["taskSpec"]["params"] == [{"name": "repo-url", "type": "string"}]
     assert b["taskSpec"]["results"] == [{"name": "version", "description": "semantic version"}]
@@ -176,7 +201,7 @@ def test_script_env_results_depends_and_when(tmp_path: Path) -> None:
     assert main["script"].startswith("#!/bin/sh\nset -e\ngit clone ")
 
     t = ptask(pipe, "test")
-    assert list(t) == ["name", "taskSpec", "runAfter", "when", "params", "timeout"]
+    assert list(t) == ["name", "taskSpec", "runAfter", "when", "params"]
     assert t["runAfter"] == ["build"]
     assert t["params"] == [{"name": "build-version", "value": "$(tasks.build.results.version)"}]
     assert env_of(step(pipe, "test")) == {"SHIPSPEC_TASK_BUILD_VERSION": "$(params.build-version)"}
@@ -194,7 +219,7 @@ def test_params_bool_int_array_and_required(tmp_path: Path) -> None:
                 env=(env("A", REPO), env("B", ENABLE), env("C", ir.ParamRef("retries", INT)), env("D", MODE)),
                 matrix=ir.Matrix((ir.MatrixAxis("platform", ir.ParamRef("platforms", ARRAY)),
                                   ir.MatrixAxis("tag", ir.ParamRef("tags", ARRAY)))))
-    pipe, run = valid_documents(pipeline(uses, params=params), tmp_path)
+    pipe = valid_documents(pipeline(uses, params=params), tmp_path)
     assert pipe["spec"]["params"] == [
         {"name": "repo-url", "type": "string", "description": "the repository to clone"},
         {"name": "enable-test", "type": "string", "default": "true"},
@@ -203,18 +228,69 @@ def test_params_bool_int_array_and_required(tmp_path: Path) -> None:
         {"name": "platforms", "type": "array", "description": "targets", "default": ["linux/amd64", "linux/arm64"]},
         {"name": "tags", "type": "array"},
     ]
-    # Required params are left out: Tekton fails the run (ParameterMissing) until they are given.
-    assert "params" not in run["spec"]
 
 
-def test_required_params_are_left_for_the_run_to_set(tmp_path: Path) -> None:
-    """An empty value would satisfy a required param silently; without one Tekton fails the run
-    (ParameterMissing), as Argo and GitHub refuse to start it."""
-    t = task("t", 'echo "$A $B $C"\n', env=(env("A", REPO), env("B", MODE), env("C", ir.ParamRef("tags", ARRAY))))
-    p = pipeline(t, params=(_PARAMS["repo-url"], _PARAMS["mode"], ir.Param("tags", ARRAY, None)))
-    pipe, run = valid_documents(p, tmp_path)
-    assert [param.get("default") for param in pipe["spec"]["params"]] == [None, "fast", None]
-    assert run["spec"] == {"pipelineRef": {"name": "demo"}, "timeouts": {"pipeline": "0"}}
+# --- the PipelineRun: a file of its own, with a value for every param the run needs ---------------
+
+
+def test_the_pipeline_is_alone_in_its_file_the_run_is_a_companion(tmp_path: Path) -> None:
+    """`kubectl apply -f` (and a GitOps sync) refuses a generateName object and `kubectl create -f`
+    needs one: the Pipeline and a run of it never share a file."""
+    p = pipeline(task("t"))
+    assert emit(p).companions == {}
+    run = valid_run(p, tmp_path)
+    assert run == {"apiVersion": "tekton.dev/v1", "kind": "PipelineRun", "metadata": {"generateName": "demo-run-"},
+                   "spec": {"pipelineRef": {"name": "demo"}}}
+
+
+def test_run_params_in_declaration_order_required_ones_given(tmp_path: Path) -> None:
+    """Every required param gets the value given (-p NAME=VALUE), in the order the spec declares
+    them; a param with a default is left to it unless given; an array takes a JSON list."""
+    t = task("t", 'echo "$A $B $C $D $E"\n', env=(env("A", REPO), env("B", MODE), env("C", ENABLE),
+                                                 env("D", ir.ParamRef("tags", ARRAY)), env("E", ir.ParamRef("n", INT))))
+    p = pipeline(t, params=(_PARAMS["repo-url"], _PARAMS["mode"], _PARAMS["enable-test"],
+                            ir.Param("tags", ARRAY, None), ir.Param("n", INT, None)))
+    run = valid_run(p, tmp_path, ("tags", '["v1", "latest"]'), ("enable-test", "false"), ("n", "3"),
+                    ("repo-url", "https://example.com/r.git"))
+    assert run["spec"]["params"] == [
+        {"name": "repo-url", "value": "https://example.com/r.git"},
+        {"name": "enable-test", "value": "false"},
+        {"name": "tags", "value": ["v1", "latest"]},
+        {"name": "n", "value": "3"},
+    ]
+    assert list(run["spec"]) == ["pipelineRef", "params"]
+
+
+def test_run_param_without_default_needs_a_value() -> None:
+    p = pipeline(task("t", env=(env("A", REPO), env("B", MODE))),
+                 params=(ir.Param("repo-url", STR, None, span=at(8)), _PARAMS["mode"]))
+    found = emit(p, tekton_run=True, run_params=(("mode", "slow"),)).diagnostics
+    assert [(d.severity, d.span.line, d.message) for d in found] == [
+        (Severity.ERROR, 8, "param repo-url has no default: give it with -p repo-url=VALUE")]
+    assert emit(p).diagnostics == []  # the Pipeline alone needs no value: a run gives it
+
+
+_ARRAY_HINT = "give a JSON list of strings, e.g. -p tags='[\"a\", \"b\"]'"
+
+
+@pytest.mark.parametrize("given, line, message", [
+    (("colour", "red"), 3, "-p colour: the pipeline has no param colour"),
+    (("tags", "v1"), 9, f"-p tags: param tags is an array: {_ARRAY_HINT}"),
+    (("tags", '["v1", 2]'), 9, f"-p tags: param tags is an array: {_ARRAY_HINT}"),
+    (("enable-test", "yes"), 10, "-p enable-test: param enable-test is a bool: give true or false"),
+    (("retries", "many"), 11, "-p retries: param retries is an int: give a whole number"),
+])
+def test_run_param_values_are_checked(given: tuple[str, str], line: int, message: str) -> None:
+    p = pipeline(task("t", env=(env("A", ir.ParamRef("tags", ARRAY)), env("B", ENABLE),
+                                env("C", ir.ParamRef("retries", INT)))),
+                 params=(ir.Param("tags", ARRAY, ("x",), span=at(9)), ir.Param("enable-test", BOOL, True, span=at(10)),
+                         ir.Param("retries", INT, 3, span=at(11))), span=at(3))
+    found = emit(p, tekton_run=True, run_params=(given,)).diagnostics
+    assert [(d.severity, d.span.line, d.message) for d in found] == [(Severity.ERROR, line, message)]
+
+
+def test_run_params_are_ignored_without_a_run() -> None:
+    assert emit(pipeline(task("t")), run_params=(("colour", "red"),)).diagnostics == []
 
 
 def test_any_condition_is_unsupported() -> None:
@@ -226,14 +302,80 @@ def test_any_condition_is_unsupported() -> None:
     assert "enable-cel-in-whenexpression" in found[0].message
     # an Any of one item is that item
     single = ir.Any((ir.Compare(MODE, ir.CompareOp.EQ, (ir.Literal("a"),)),))
-    pipe, _ = documents(pipeline(task("t", when=single), params=PARAMS))
+    pipe = documents(pipeline(task("t", when=single), params=PARAMS))
     assert ptask(pipe, "t")["when"] == [{"input": "$(params.mode)", "operator": "in", "values": ["a"]}]
 
 
 def test_literal_on_the_left_of_a_comparison_becomes_the_value() -> None:
     cond = ir.Compare(ir.Literal("prod"), ir.CompareOp.NE, (MODE,))
-    pipe, _ = documents(pipeline(task("t", when=cond), params=PARAMS))
+    pipe = documents(pipeline(task("t", when=cond), params=PARAMS))
     assert ptask(pipe, "t")["when"] == [{"input": "$(params.mode)", "operator": "notin", "values": ["prod"]}]
+
+
+# --- skips: a task skipped by its `when` does not stop those after it, on every engine ----------
+
+
+def changes_and_publish(publish_command: bool = False) -> ir.Pipeline:
+    """monorepo-service: `publish` runs only when `changes` says so; a later task and the pipeline
+    result read publish's image, which is "" when it was skipped (as on Argo and GitHub)."""
+    changed = ir.ResultRef("changes", "changed")
+    changes = task("changes", 'printf true > "$SHIPSPEC_RESULTS/changed"\n', results=(ir.Result("changed"),))
+    cond = ir.All((ir.Compare(changed, ir.CompareOp.EQ, (ir.Literal("true"),)),
+                   ir.Compare(MODE, ir.CompareOp.NOT_IN, (ir.Literal("dry"), ir.Literal("off")))))
+    body: dict[str, Any] = ({"script": None, "command": (tpl("/ko/build"),), "args": (tpl("--bare"),)}
+                            if publish_command else {"script": 'ko build > "$SHIPSPEC_RESULTS/image"\n'})
+    publish = task("publish", **body, results=(ir.Result("image"),), when=cond, image="ghcr.io/ko-build/ko:v0.17.1",
+                   depends=(ir.Dependency("changes", explicit=False),))
+    image = ir.ResultRef("publish", "image")
+    deploy = task("deploy", 'echo "deploying ${SHIPSPEC_TASK_PUBLISH_IMAGE:-nothing new}"\n', env=(ref_env(image),),
+                  depends=(ir.Dependency("publish", explicit=False),))
+    lint = task("lint", "echo lint\n", when=ir.Compare(MODE, ir.CompareOp.NE, (ir.Literal("off"),)))
+    return pipeline(changes, publish, deploy, lint, params=params("mode"),
+                    results=(ir.PipelineResult("image", tpl(image)),))
+
+
+@pytest.mark.parametrize("publish_command", [False, True], ids=["run", "command"])
+def test_a_skipped_task_whose_results_are_read_yields_empty_results(tmp_path: Path, publish_command: bool) -> None:
+    """Tekton skips every task that reads a result of a `when`-skipped task (and their readers);
+    Argo and GitHub pass "". So a task whose results are read keeps its condition in its main
+    step (a step `when`, tasks.md "Guarding Step execution using when expressions", evaluated by
+    the entrypoint), the TaskRun runs, and trim-results writes "" for each result not written."""
+    pipe = valid_documents(changes_and_publish(publish_command), tmp_path)
+    publish = ptask(pipe, "publish")
+    assert "when" not in publish
+    assert publish["params"] == [{"name": "changes-changed", "value": "$(tasks.changes.results.changed)"},
+                                 {"name": "mode", "value": "$(params.mode)"}]
+    assert publish["taskSpec"]["params"] == [{"name": "changes-changed", "type": "string"},
+                                             {"name": "mode", "type": "string"}]
+    main, trim = publish["taskSpec"]["steps"]
+    assert main["when"] == [{"input": "$(params.changes-changed)", "operator": "in", "values": ["true"]},
+                            {"input": "$(params.mode)", "operator": "notin", "values": ["dry", "off"]}]
+    assert list(main)[-1] == "when" and "when" not in trim  # trim-results always runs
+    assert ("script" in main) is not publish_command  # a command task needs no shell for it
+    # readers see the task as run: nothing of theirs changes
+    assert "when" not in ptask(pipe, "deploy") and ptask(pipe, "deploy")["runAfter"] == ["publish"]
+    assert pipe["spec"]["results"] == [{"name": "image", "value": "$(tasks.publish.results.image)"}]
+    # a task nobody reads results of keeps its pipeline-level `when`: Tekton skips it, the rest go on
+    assert ptask(pipe, "lint")["when"] == [{"input": "$(params.mode)", "operator": "notin", "values": ["off"]}]
+    assert "when" not in step(pipe, "lint")
+
+
+def test_a_condition_read_by_a_finally_task_guards_the_step_too(tmp_path: Path) -> None:
+    """A finally task that reads a result of a task with `when` no longer depends on that task
+    having run: only a failure can still skip it (the warning says so)."""
+    build = task("build", 'printf v1 > "$SHIPSPEC_RESULTS/version"\n', results=(ir.Result("version"),),
+                 when=ir.Compare(ENABLE, ir.CompareOp.EQ, (ir.Literal(True),)))
+    notify = task("notify", 'echo "$V"\n', env=(env("V", ir.ResultRef("build", "version", span=at(30))),),
+                  is_finally=True)
+    p = pipeline(build, finally_tasks=(notify,), params=params("enable-test"))
+    pipe = valid_documents(p, tmp_path, warnings=1)
+    assert "when" not in ptask(pipe, "build")
+    assert step(pipe, "build")["when"] == [{"input": "$(params.enable-test)", "operator": "in", "values": ["true"]}]
+    [warned] = emit(p).diagnostics
+    assert (warned.severity, warned.span.line) == (Severity.WARNING, 30)
+    assert warned.message == ("a task result in a finally task is not fully supported on tekton: finally task "
+                              "'notify' is skipped if task 'build' fails before it writes result 'version', or "
+                              "does not run because an earlier task failed")
 
 
 # --- matrix and fan-in ------------------------------------------------------------------------------
@@ -252,7 +394,7 @@ def fan_out_and_in(**matrix_fields: Any) -> ir.Pipeline:
 
 
 def test_matrix_axes_and_fan_in_as_json(tmp_path: Path) -> None:
-    pipe, _ = valid_documents(fan_out_and_in(), tmp_path)
+    pipe = valid_documents(fan_out_and_in(), tmp_path)
     build = ptask(pipe, "build")
     assert build["matrix"] == {"params": [{"name": "os", "value": ["linux", "darwin"]},
                                           {"name": "arch", "value": "$(params.arches)"}]}
@@ -278,7 +420,7 @@ def test_json_list_step_writes_json(tmp_path: Path, shell: str) -> None:
     if shutil.which(shell) is None:
         pytest.skip(f"{shell} is not installed")
     command = [shell, "sh"] if shell == "busybox" else [shell]  # busybox: Alpine's sh
-    pipe, _ = documents(fan_out_and_in())
+    pipe = documents(fan_out_and_in())
     out = tmp_path / "json"
     script = step(pipe, "publish", 0)["script"].replace(syntax.step_result_path("json"), str(out))
     (tmp_path / "list.sh").write_text(script, encoding="utf-8")
@@ -306,15 +448,39 @@ def test_results_lose_one_trailing_newline_in_a_last_step(tmp_path: Path) -> Non
                results=(ir.Result("tag"), ir.Result("notes.txt")), security=ir.SecurityContext(run_as_user=1000))
     plain = task("trim-results", 'echo hi\n')  # a task of that name: the step name stays unique in it
     odd = task("trim-results", 'echo hi > "$SHIPSPEC_RESULTS/x"\n', results=(ir.Result("x"),))
-    pipe, _ = valid_documents(pipeline(tag, plain), tmp_path)
+    pipe = valid_documents(pipeline(tag, plain), tmp_path)
     main, trim = ptask(pipe, "tag")["taskSpec"]["steps"]
     assert main["name"] == "tag"
-    assert trim == {"name": "trim-results", "image": IMAGE, "args": ["tag", "notes.txt"],
+    assert trim == {"name": "trim-results", "image": helpers.HELPER_IMAGE, "args": ["tag", "notes.txt"],
                     "securityContext": {"runAsUser": 1000}, "script": syntax.TRIM_RESULTS_SCRIPT}
     assert len(ptask(pipe, "trim-results")["taskSpec"]["steps"]) == 1  # no results, no step
-    odd_pipe, _ = documents(pipeline(odd))
+    odd_pipe = documents(pipeline(odd))
     assert [s["name"] for s in ptask(odd_pipe, "trim-results")["taskSpec"]["steps"]] == [
         "trim-results", "trim-results-2"]
+
+
+def test_helper_steps_run_in_a_pinned_image_of_their_own(tmp_path: Path) -> None:
+    """kaniko, distroless and the like have no /bin/sh: the steps shipspec adds (trim-results, a
+    list as JSON, pipeline.status) run in one small image pinned by digest, as the task's user, so
+    they can read and write the task's files."""
+    assert re.fullmatch(r"[a-z0-9./-]+/busybox@sha256:[0-9a-f]{64}", helpers.HELPER_IMAGE)
+    kaniko = "gcr.io/kaniko-project/executor:v1.23.2"
+    arches = ir.ParamRef("arches", ARRAY)
+    build = task("build", None, image=kaniko, command=(tpl("/kaniko/executor"),),
+                 args=(tpl("--dockerfile=Dockerfile"),), env=(ref_env(arches),), results=(ir.Result("digest"),),
+                 security=ir.SecurityContext(run_as_user=1000, seccomp="RuntimeDefault"))
+    notify = task("notify", None, image="gcr.io/distroless/static-debian12", command=(tpl("/notify"),),
+                  env=(ref_env(ir.StatusRef()),), is_finally=True)
+    pipe = valid_documents(pipeline(build, finally_tasks=(notify,), params=(ir.Param("arches", ARRAY, ("amd64",)),),
+                                    results=(ir.PipelineResult("digest", tpl(ir.ResultRef("build", "digest"))),)),
+                           tmp_path)
+    security = {"runAsUser": 1000, "seccompProfile": {"type": "RuntimeDefault"}}
+    steps = ptask(pipe, "build")["taskSpec"]["steps"]
+    assert [(s["name"], s["image"], s.get("securityContext")) for s in steps] == [
+        ("arches-json", helpers.HELPER_IMAGE, security), ("build", kaniko, security),
+        ("trim-results", helpers.HELPER_IMAGE, security)]
+    assert [(s["name"], s["image"]) for s in ptask(pipe, "notify")["taskSpec"]["steps"]] == [
+        ("pipeline-status", helpers.HELPER_IMAGE), ("notify", "gcr.io/distroless/static-debian12")]
 
 
 _RESULT_FILES = {
@@ -334,7 +500,7 @@ def test_trim_results_step_drops_exactly_one_newline(tmp_path: Path, shell: str)
     """The main step (under set -e) writes results, then the trim step runs on Tekton's results dir."""
     results = tmp_path / "results"
     results.mkdir()
-    pipe, _ = documents(pipeline(task("t", results=tuple(ir.Result(name) for name in _RESULT_FILES))))
+    pipe = documents(pipeline(task("t", results=tuple(ir.Result(name) for name in _RESULT_FILES))))
     trim = step(pipe, "t", -1)
     assert trim["args"] == list(_RESULT_FILES)
     script = trim["script"].replace(syntax.RESULTS_DIR, str(results))
@@ -344,7 +510,8 @@ def test_trim_results_step_drops_exactly_one_newline(tmp_path: Path, shell: str)
     run_script(shell, syntax.script(writes), [], tmp_path, SHIPSPEC_RESULTS=str(results))
     run_script(shell, script, [*_RESULT_FILES, "unwritten"], tmp_path)
     got = {p.name: p.read_bytes().decode() for p in results.iterdir()}
-    assert got == {name: after for name, (_, after) in _RESULT_FILES.items()}  # "unwritten" stays unwritten
+    # a result the task never wrote is "" on every engine (Argo's default; Tekton would fail its readers)
+    assert got == {name: after for name, (_, after) in _RESULT_FILES.items()} | {"unwritten": ""}
 
 
 @pytest.mark.parametrize("shell", ["dash", "bash", "busybox"])
@@ -354,7 +521,7 @@ def test_status_step_says_succeeded_or_failed(tmp_path: Path, shell: str, word: 
     """$(tasks.status) is Succeeded, Failed, Completed (success with skipped tasks) or None (cancelled,
     timed out); shipspec promises Succeeded or Failed."""
     notify = task("notify", 'echo "$SHIPSPEC_PIPELINE_STATUS"\n', env=(ref_env(ir.StatusRef()),), is_finally=True)
-    pipe, _ = valid_documents(pipeline(task("build"), finally_tasks=(notify,)), tmp_path)
+    pipe = valid_documents(pipeline(task("build"), finally_tasks=(notify,)), tmp_path)
     status_step, main = ptask(pipe, "notify")["taskSpec"]["steps"]
     assert env_of(main) == {"SHIPSPEC_PIPELINE_STATUS": "$(steps.pipeline-status.results.status)"}
     out = tmp_path / "status"
@@ -372,7 +539,7 @@ def test_matrix_max_parallel_is_unsupported() -> None:
 def test_array_param_in_env_is_json_too(tmp_path: Path) -> None:
     arches = ir.ParamRef("arches", ARRAY)
     t = task("t", 'echo "$SHIPSPEC_PARAM_ARCHES"\n', env=(ref_env(arches),))
-    pipe, _ = valid_documents(pipeline(t, params=(ir.Param("arches", ARRAY, ("amd64",)),)), tmp_path)
+    pipe = valid_documents(pipeline(t, params=(ir.Param("arches", ARRAY, ("amd64",)),)), tmp_path)
     assert ptask(pipe, "t")["params"] == [{"name": "arches", "value": "$(params.arches[*])"}]
     assert env_of(step(pipe, "t")) == {"SHIPSPEC_PARAM_ARCHES": "$(steps.arches-json.results.json)"}
 
@@ -382,7 +549,7 @@ def test_input_names_stay_distinct(tmp_path: Path) -> None:
     os_param = ir.ParamRef("os", STR)
     t = task("t", 'echo "$A $B"\n', env=(env("A", ir.MatrixRef("os")), env("B", os_param)),
              matrix=ir.Matrix((ir.MatrixAxis("os", ("linux", "darwin")),)))
-    pipe, _ = valid_documents(pipeline(t, params=(ir.Param("os", STR, "linux"),)), tmp_path)
+    pipe = valid_documents(pipeline(t, params=(ir.Param("os", STR, "linux"),)), tmp_path)
     assert ptask(pipe, "t")["params"] == [{"name": "os-2", "value": "$(params.os)"}]
     assert env_of(step(pipe, "t")) == {"A": "$(params.os)", "B": "$(params.os-2)"}
 
@@ -394,18 +561,19 @@ def test_task_params_are_kebab_case_user_names_are_kept(tmp_path: Path) -> None:
     cat = task("cat", 'printf hi > "$SHIPSPEC_RESULTS/messageFromFile"\n', results=(ir.Result("messageFromFile"),))
     hello = task("hello", 'echo "$A $B $C"\n', env=(env("A", repo), env("B", message), env("C", ir.MatrixRef("GOOS"))),
                  depends=after("cat"), matrix=ir.Matrix((ir.MatrixAxis("GOOS", ("linux",)),)))
-    pipe, run = documents(pipeline(cat, hello, params=(ir.Param("repo_url", STR, None),)))
+    p = pipeline(cat, hello, params=(ir.Param("repo_url", STR, None),))
+    pipe = documents(p)
     h = ptask(pipe, "hello")
     assert [p["name"] for p in h["taskSpec"]["params"]] == ["goos", "repo-url", "cat-message-from-file"]
     assert h["matrix"]["params"][0]["name"] == "goos"
     assert h["params"] == [{"name": "repo-url", "value": "$(params.repo_url)"},
                            {"name": "cat-message-from-file", "value": "$(tasks.cat.results.messageFromFile)"}]
-    assert "params" not in run["spec"]
+    assert valid_run(p, tmp_path, ("repo_url", "x"))["spec"]["params"] == [{"name": "repo_url", "value": "x"}]
     path = tmp_path / "tekton.yaml"
-    path.write_text(yamlout.dump([pipe, run], "spec.yaml", "tekton"), encoding="utf-8")
+    path.write_text(yamlout.dump([pipe], "spec.yaml", "tekton"), encoding="utf-8")
     assert validators.tekton_schema(path) == []
     style = re.compile(r"warning: Invalid name for '(repo_url|messageFromFile)' .*\[prefer-kebab-case\]$")
-    assert [p for p in _lint(path, [pipe, run]) if not style.search(p)] == []
+    assert [p for p in _lint(path, [pipe]) if not style.search(p)] == []
 
 
 def test_list_in_sidecar_env_is_unsupported() -> None:
@@ -436,7 +604,7 @@ def test_finally_reads_status_and_results(tmp_path: Path) -> None:
     alert = task("alert", 'echo "failed"\n', is_finally=True, retry=ir.Retry(1),
                  when=ir.Compare(ir.StatusRef(), ir.CompareOp.NE, (ir.Literal("Failed"),)))
     results = (ir.PipelineResult("summary", tpl(VERSION, "/", ir.ResultRef("report", "receipt"))),)
-    pipe, _ = valid_documents(pipeline(build, finally_tasks=(report, alert), results=results), tmp_path, warnings=1)
+    pipe = valid_documents(pipeline(build, finally_tasks=(report, alert), results=results), tmp_path, warnings=1)
 
     assert [t["name"] for t in pipe["spec"]["finally"]] == ["report", "alert"]
     rep = ptask(pipe, "report")
@@ -449,8 +617,11 @@ def test_finally_reads_status_and_results(tmp_path: Path) -> None:
     assert status_step["args"] == ["$(params.pipeline-status)"]
     assert status_step["results"] == [{"name": "status"}]
     assert env_of(step(pipe, "report"))["SHIPSPEC_PIPELINE_STATUS"] == "$(steps.pipeline-status.results.status)"
-    # Tekton says Completed for a success with skipped tasks, None after a cancel or timeout.
-    assert rep["when"] == [{"input": "$(tasks.status)", "operator": "in", "values": ["Succeeded", "Completed"]}]
+    # Tekton says Completed for a success with skipped tasks, None after a cancel or timeout. The
+    # pipeline result reads report's receipt: its condition guards its step (see the skips below).
+    assert "when" not in rep
+    assert step(pipe, "report")["when"] == [
+        {"input": "$(params.pipeline-status)", "operator": "in", "values": ["Succeeded", "Completed"]}]
     assert ptask(pipe, "alert")["when"] == [
         {"input": "$(tasks.status)", "operator": "notin", "values": ["Failed", "None"]}]
     assert ptask(pipe, "alert")["retries"] == 1
@@ -461,7 +632,7 @@ def test_finally_reads_status_and_results(tmp_path: Path) -> None:
 
 def test_finally_task_reading_a_result_is_a_warning(tmp_path: Path) -> None:
     """Tekton skips a finally task whose result reference (params or `when`) cannot be resolved,
-    i.e. when that task failed or was skipped; Argo and GitHub run it all the same."""
+    i.e. when that task failed before writing it or never ran; Argo and GitHub run it all the same."""
     build = task("build", 'printf v1 > "$SHIPSPEC_RESULTS/version"\nprintf d > "$SHIPSPEC_RESULTS/digest"\n',
                  results=(ir.Result("version"), ir.Result("digest")))
     version, digest = ir.ResultRef("build", "version", span=at(20)), ir.ResultRef("build", "digest", span=at(22))
@@ -473,8 +644,8 @@ def test_finally_task_reading_a_result_is_a_warning(tmp_path: Path) -> None:
     assert [(d.rule.code, d.severity, d.span.line) for d in found] == [
         ("SS501", Severity.WARNING, 20), ("SS501", Severity.WARNING, 22)]  # one per result read
     assert found[0].message == ("a task result in a finally task is not fully supported on tekton: finally task "
-                                "'report' is skipped if task 'build' fails or is skipped before it writes "
-                                "result 'version'")
+                                "'report' is skipped if task 'build' fails before it writes result 'version', or "
+                                "does not run because an earlier task failed")
     assert found[0].hint is not None and "artifact" in found[0].hint
     valid_documents(p, tmp_path, warnings=2)  # a warning: the documents are written
 
@@ -503,7 +674,7 @@ def test_artifacts_workspace_and_claim(tmp_path: Path) -> None:
     build = task("build", "make -C /workspace/src\n", depends=(ir.Dependency("checkout", explicit=False),),
                  consumes=(ir.ArtifactIn("source", "checkout", "/workspace/src"),))
     p = pipeline(checkout, build, storage_size="5Gi", storage_class="fast-ssd")
-    pipe, run = valid_documents(p, tmp_path)
+    pipe, run = valid_documents(p, tmp_path), valid_run(p, tmp_path)
     assert pipe["spec"]["workspaces"] == [{"name": "artifacts", "description": syntax_description(pipe)}]
     assert ptask(pipe, "checkout")["workspaces"] == [
         {"name": "source", "workspace": "artifacts", "subPath": "source"},
@@ -530,7 +701,7 @@ def test_caches_secret_files_and_secret_env(tmp_path: Path) -> None:
                            ir.SecretFile(ir.SecretRef("docker-config", "ca.pem"), "/etc/ssl/ca.pem"),
                            ir.SecretFile(ir.SecretRef("tls.certs", "key"), "/etc/tls/key")))
     p = pipeline(t, caches=(ir.Cache("gomod"), ir.Cache("gobuild")))
-    pipe, run = valid_documents(p, tmp_path)
+    pipe, run = valid_documents(p, tmp_path), valid_run(p, tmp_path)
     spec = ptask(pipe, "test")["taskSpec"]
     assert spec["volumes"] == [
         {"name": "cache-gomod", "persistentVolumeClaim": {"claimName": "demo-cache-gomod"}},
@@ -552,6 +723,25 @@ def test_caches_secret_files_and_secret_env(tmp_path: Path) -> None:
     assert "workspaces" not in pipe["spec"] and "workspaces" not in run["spec"]
 
 
+@pytest.mark.parametrize("security, mode", [
+    (None, 0o400), (ir.SecurityContext(run_as_user=0), 0o400), (ir.SecurityContext(seccomp="RuntimeDefault"), 0o400),
+    (ir.SecurityContext(run_as_user=1000, run_as_group=1000), 0o444), (ir.SecurityContext(run_as_user=65532), 0o444),
+])
+def test_secret_files_are_readable_by_the_task_user(tmp_path: Path, security: ir.SecurityContext | None,
+                                                    mode: int) -> None:
+    """The kubelet makes secret files root's; a Pipeline cannot give a task's pod an fsGroup (pod
+    templates belong to runs), so a task that runs as a non-root user (ci-go's rootless BuildKit,
+    runAsUser 1000) gets its secret volume world-readable, or it could not read the files at all.
+    Root tasks keep owner-only files."""
+    config = ir.SecretFile(ir.SecretRef("docker-config", "config.json"), "/home/user/.docker/config.json")
+    t = task("build", "buildctl-daemonless.sh build\n", security=security, secret_files=(config,))
+    pipe = valid_documents(pipeline(t), tmp_path)
+    assert ptask(pipe, "build")["taskSpec"]["volumes"] == [
+        {"name": "secret-docker-config", "secret": {"secretName": "docker-config", "defaultMode": mode}}]
+    assert step(pipe, "build").get("securityContext") == (kubernetes.security_context(security) or None
+                                                           if security else None)
+
+
 # --- containers: sidecars, security, resources, command ----------------------------------------------
 
 
@@ -562,7 +752,7 @@ def test_sidecar_security_context_and_resources(tmp_path: Path) -> None:
                            ir.Sidecar("cache", "redis:7.4", command=("redis-server",), args=("--port", "6380"))),
                  security=ir.SecurityContext(run_as_user=1000, run_as_group=3000, seccomp="Unconfined"),
                  resources=ir.Resources(requests=(("cpu", "500m"), ("memory", "1Gi")), limits=(("memory", "2Gi"),)))
-    pipe, _ = valid_documents(pipeline(build, params=params("repo-url")), tmp_path)
+    pipe = valid_documents(pipeline(build, params=params("repo-url")), tmp_path)
     spec = ptask(pipe, "build")["taskSpec"]
     assert list(spec) == ["params", "steps", "sidecars"]
     assert spec["sidecars"] == [
@@ -589,7 +779,7 @@ def test_command_and_args_read_params_and_results(tmp_path: Path) -> None:
     p = pipeline(wget, cat, hello, params=(ir.Param("url", STR, "", "resource that we want to fetch"),),
                  results=(ir.PipelineResult("message", tpl(msg)),), name="hello-world-pipeline",
                  annotations=(("description", "Fetch resource from internet, cat content and then say hello"),))
-    pipe, run = valid_documents(p, tmp_path)
+    pipe, run = valid_documents(p, tmp_path), valid_run(p, tmp_path)
     main = step(pipe, "hello-world")
     assert list(main) == ["name", "image", "command", "args"]
     assert main["command"] == ["echo"]
@@ -603,7 +793,7 @@ def test_command_and_args_read_params_and_results(tmp_path: Path) -> None:
         "description": "Fetch resource from internet, cat content and then say hello"}
     assert run == {"apiVersion": "tekton.dev/v1", "kind": "PipelineRun",
                    "metadata": {"generateName": "hello-world-pipeline-run-"},
-                   "spec": {"pipelineRef": {"name": "hello-world-pipeline"}, "timeouts": {"pipeline": "0"},
+                   "spec": {"pipelineRef": {"name": "hello-world-pipeline"},
                             "workspaces": [{"name": "artifacts", "volumeClaimTemplate": {"spec": {
                                 "accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": "1Gi"}}}}}]}}
 
@@ -639,7 +829,7 @@ def test_literal_text_survives_kubernetes_expansion(text: str, value: str) -> No
 def test_retries_and_timeout(tmp_path: Path) -> None:
     p = pipeline(task("a", retry=ir.Retry(3), timeout_s=1200), task("b", retry=ir.Retry(0), timeout_s=3661),
                  task("c", timeout_s=90))
-    pipe, _ = valid_documents(p, tmp_path)
+    pipe = valid_documents(p, tmp_path)
     a = ptask(pipe, "a")
     assert (a["retries"], a["timeout"]) == (3, "20m")
     assert "retries" not in ptask(pipe, "b") and ptask(pipe, "b")["timeout"] == "1h1m1s"
@@ -648,15 +838,28 @@ def test_retries_and_timeout(tmp_path: Path) -> None:
 
 
 def test_no_timeout_unless_the_spec_sets_one(tmp_path: Path) -> None:
-    """Tekton's default (default-timeout-minutes, 60) would cut a long run and each long task;
-    Argo and GitHub have no such limit, so the run and every task without a timeout get "0"."""
+    """Only what the spec asks: a task's own `timeout`, and the spec's pipeline timeout on the run
+    (Tekton's cluster default, default-timeout-minutes, applies to the rest)."""
     p = pipeline(task("long"), task("short", timeout_s=600), finally_tasks=(task("cleanup", is_finally=True),))
-    pipe, run = valid_documents(p, tmp_path)
-    assert run["spec"]["timeouts"] == {"pipeline": "0"}
-    assert list(run["spec"]) == ["pipelineRef", "timeouts"]
-    assert [(t["name"], t["timeout"]) for t in (*pipe["spec"]["tasks"], *pipe["spec"]["finally"])] == [
-        ("long", "0"), ("short", "10m"), ("cleanup", "0")]
-    assert "timeout: '0'" in (tmp_path / "tekton.yaml").read_text(encoding="utf-8")  # a string, not 0
+    pipe, run = valid_documents(p, tmp_path), valid_run(p, tmp_path)
+    assert [(t["name"], t.get("timeout")) for t in (*pipe["spec"]["tasks"], *pipe["spec"]["finally"])] == [
+        ("long", None), ("short", "10m"), ("cleanup", None)]
+    assert run["spec"] == {"pipelineRef": {"name": "demo"}}
+    timed = pipeline(task("long"), timeout_s=5400)
+    assert valid_run(timed, tmp_path)["spec"] == {"pipelineRef": {"name": "demo"}, "timeouts": {"pipeline": "1h30m"}}
+
+
+def test_pipeline_timeout_without_a_run_is_a_warning() -> None:
+    """A Tekton Pipeline has no timeout of its own: only a PipelineRun carries one."""
+    p = pipeline(task("t"), timeout_s=1200, span=at(4))
+    found = emit(p).diagnostics
+    assert [(d.rule.code, d.severity, d.span.line) for d in found] == [("SS501", Severity.WARNING, 4)]
+    assert found[0].message == ("a pipeline timeout is not fully supported on tekton: a Tekton Pipeline has "
+                                "no timeout of its own, a PipelineRun has (timeouts.pipeline)")
+    assert found[0].hint == ("add --tekton-run to write a run with it, or start runs with "
+                             "`tkn pipeline start --timeout 20m`")
+    assert "timeout" not in yamlout.dump(emit(p).documents, "spec.yaml", "tekton")
+    assert emit(p, tekton_run=True).diagnostics == []
 
 
 def test_retry_backoff_is_unsupported() -> None:
@@ -671,7 +874,7 @@ def test_retry_backoff_is_unsupported() -> None:
 def test_run_refs(tmp_path: Path) -> None:
     t = task("t", 'echo "$SHIPSPEC_RUN_ID $SHIPSPEC_RUN_NAME"\n',
              env=(ref_env(ir.RunRef(ir.RunField.ID)), ref_env(ir.RunRef(ir.RunField.NAME))))
-    pipe, _ = valid_documents(pipeline(t), tmp_path)
+    pipe = valid_documents(pipeline(t), tmp_path)
     assert ptask(pipe, "t")["params"] == [{"name": "run-id", "value": "$(context.pipelineRun.uid)"},
                                           {"name": "run-name", "value": "$(context.pipelineRun.name)"}]
 
@@ -724,6 +927,40 @@ def test_tekton_variable_in_literal_text_is_unsupported(where: str) -> None:
     assert expected_line is None or found[0].span.line == expected_line
 
 
+def scripted(script: str, first_line: int = 10) -> ir.Task:
+    """A `run: |` task as lowering builds it: one anchor per line (column 9), and its comments."""
+    starts = [0] + [i + 1 for i, c in enumerate(script) if c == "\n" and i + 1 < len(script)]
+    anchors = tuple(ir.ScriptAnchor(o, Span("spec.yaml", first_line + n, 9, first_line + n, 10))
+                    for n, o in enumerate(starts))
+    return task("t", script, span=at(7), script_anchors=anchors,
+                script_comments=tuple(shipspec_scripts.comments(script)))
+
+
+def test_tekton_variable_in_a_script_is_reported_where_it_is_written() -> None:
+    script = 'echo start\necho "$(date) and $(params.token)"\necho $(context.taskRun.name)\n'
+    found = emit(pipeline(scripted(script), params=PARAMS)).diagnostics
+    assert [(d.rule.code, d.span.line, d.span.col, d.span.end_col) for d in found] == [
+        ("SS501", 11, 9 + 18, 9 + 18 + len("$(params.token)")),
+        ("SS501", 12, 9 + 5, 9 + 5 + len("$(context.taskRun.name)"))]
+    assert found[0].message.startswith("the literal text '$(params.token)' in the run script of task 't'")
+
+
+def test_tekton_variable_in_a_shell_comment_is_defused(tmp_path: Path) -> None:
+    """Tekton substitutes and checks `$(…)` in the whole script text, comments too: an unknown
+    param would be rejected, a known one spliced in (a newline in its value would end the comment).
+    A comment never runs, so `$(` there becomes `$\\(`; the shell does the same as before."""
+    script = ('# use $(params.token) and $(tasks.a.results.b) here\n'
+              'echo "#not-a-comment"  # $(params.token)\n'
+              "cat <<'EOF'\n# $(date) in a here-document is data\nEOF\n")
+    pipe = valid_documents(pipeline(scripted(script), params=()), tmp_path)
+    assert step(pipe, "t")["script"] == syntax.SCRIPT_PROLOGUE + (
+        '# use $\\(params.token) and $\\(tasks.a.results.b) here\n'
+        'echo "#not-a-comment"  # $\\(params.token)\n'
+        "cat <<'EOF'\n# $(date) in a here-document is data\nEOF\n")
+    in_heredoc = scripted("cat <<EOF\n# $(params.token)\nEOF\n")
+    assert codes(pipeline(in_heredoc, params=PARAMS)) == ["SS501"]  # data, not a comment: Tekton would substitute
+
+
 def test_messages_use_the_spec_field_names() -> None:
     """The spec says maxParallel, retries.backoff, workingDir, secretFiles: never the IR's snake_case."""
     t = task("t", working_dir="/w/$(params.x)", retry=ir.Retry(2, ir.Backoff(5)),
@@ -738,14 +975,23 @@ def test_messages_use_the_spec_field_names() -> None:
 
 def test_shell_command_substitution_passes_through(tmp_path: Path) -> None:
     t = task("t", 'echo "built at $(date +%s) by $(id -u)"\n', env=(env("WHEN", "$(date)"),))
-    pipe, _ = valid_documents(pipeline(t), tmp_path)
+    pipe = valid_documents(pipeline(t), tmp_path)
     assert "$(date +%s)" in step(pipe, "t")["script"]
     assert env_of(step(pipe, "t")) == {"WHEN": "$$(date)"}
 
 
-def test_script_with_its_own_shebang_is_kept() -> None:
-    pipe, _ = documents(pipeline(task("t", "#!/bin/bash\nset -euo pipefail\necho hi\n")))
-    assert step(pipe, "t")["script"] == "#!/bin/bash\nset -euo pipefail\necho hi\n"
+@pytest.mark.parametrize("shell", ["dash", "bash", "busybox"])
+def test_script_with_its_own_shebang_still_stops_at_the_first_failure(tmp_path: Path, shell: str) -> None:
+    """Tekton adds its `set -e` preamble only to a script without `#!` (pkg/pod/script.go), so a
+    `run` that starts with `#!/bin/sh` would go on after a failing command, as it does not on Argo
+    and GitHub. The shebang stays first; `set -e` comes right after it."""
+    pipe = documents(pipeline(task("t", "#!/bin/sh\nfalse\necho went on > \"$OUT\"\n")))
+    script = step(pipe, "t")["script"]
+    assert script == '#!/bin/sh\nset -e\nfalse\necho went on > "$OUT"\n'
+    out = tmp_path / "out"
+    with pytest.raises(subprocess.CalledProcessError):
+        run_script(shell, script, [], tmp_path, OUT=str(out))
+    assert not out.exists()
 
 
 # --- names, metadata, run settings -------------------------------------------------------------------
@@ -773,14 +1019,14 @@ def test_metadata_and_run_settings(tmp_path: Path) -> None:
     p = pipeline(task("t"), namespace="ci", labels=(("app", "shop"), ("team", "platform")),
                  annotations=(("owner", "platform@example.com"),), description="Build and ship the shop.",
                  service_account="builder", host_network=True)
-    pipe, run = valid_documents(p, tmp_path)
+    pipe, run = valid_documents(p, tmp_path), valid_run(p, tmp_path)
     assert pipe["metadata"] == {"name": "demo", "namespace": "ci", "labels": {"app": "shop", "team": "platform"},
                                 "annotations": {"owner": "platform@example.com"}}
     assert pipe["spec"]["description"] == "Build and ship the shop."
     assert list(pipe["spec"]) == ["description", "tasks"]
     assert run == {"apiVersion": "tekton.dev/v1", "kind": "PipelineRun",
                    "metadata": {"generateName": "demo-run-", "namespace": "ci"},
-                   "spec": {"pipelineRef": {"name": "demo"}, "timeouts": {"pipeline": "0"},
+                   "spec": {"pipelineRef": {"name": "demo"},
                             "taskRunTemplate": {"podTemplate": {"hostNetwork": True},
                                                 "serviceAccountName": "builder"}}}
 
@@ -806,9 +1052,11 @@ def everything() -> ir.Pipeline:
 
 
 def test_everything_together_is_valid_and_deterministic(tmp_path: Path) -> None:
-    pipe, run = valid_documents(everything(), tmp_path)
+    pipe = valid_documents(everything(), tmp_path)
+    run = valid_run(everything(), tmp_path, ("repo-url", "https://example.com/shop.git"))
     first = yamlout.dump([pipe, run], "spec.yaml", "tekton")
-    assert yamlout.dump(emit(everything()).documents, "spec.yaml", "tekton") == first
+    again = emit(everything(), tekton_run=True, run_params=(("repo-url", "https://example.com/shop.git"),))
+    assert yamlout.dump([*again.documents, *again.companions["tekton-run"]], "spec.yaml", "tekton") == first
 
 
 def big_pipeline(n: int) -> ir.Pipeline:

@@ -1,29 +1,38 @@
-"""Tekton Pipelines v1 backend: a self-contained `Pipeline` and a `PipelineRun` of it.
+"""Tekton Pipelines v1 backend: a self-contained `Pipeline`, and on request a `PipelineRun` of it.
 
 The Pipeline holds every task inline (`taskSpec`), so it needs no Task objects and no resolver:
-`kubectl apply` it, then `kubectl create` the PipelineRun (it uses generateName). Each IR task is
+`kubectl apply -f` it (alone in its file, so GitOps tools can sync it). With `--tekton-run` a
+PipelineRun goes to a file of its own (`run`), for `kubectl create -f`. Each IR task is
 a pipeline task with one step named after it (plus one small step per list it reads). Mapping:
 
 - values: one taskSpec param per distinct reference, fed by the pipeline task; steps read them
   only through env, command and args (see `inputs`). Results: `SHIPSPEC_RESULTS=/tekton/results`;
-  a last step `trim-results` drops one trailing newline from each, as Argo and GitHub do.
+  a last step `trim-results` drops one trailing newline from each and writes "" for one the task
+  did not write, as Argo and GitHub do. The steps shipspec adds run in one pinned busybox image,
+  not the task's, which may have no shell (`helpers`).
 - conditions: the `when` list (ANDed; `in`/`notin`); `||` needs CEL behind a feature flag: SS501.
+  A task whose results something reads keeps its `when` in its main step instead, so that it runs
+  and its results are "" when skipped, as on Argo and GitHub (`skips`).
 - matrix: `matrix.params` (beta, on in a default install); a matrix task's results reach readers
   as an array, turned into JSON text by a step; maxParallel has no Tekton form: SS501.
 - finally: `finally:`; pipeline.status is `$(tasks.status)` (a `when` on "Succeeded" also accepts
   Tekton's "Completed", on "Failed" also "None": cancelled or timed out); a step turns the value
   a task reads into Succeeded or Failed. A finally task that reads a task result is skipped when
-  that task failed (a warning).
+  that task failed before writing it (a warning).
 - artifacts: the Pipeline workspace `artifacts`, bound by the PipelineRun to a volumeClaimTemplate;
   each artifact is a sub-directory (`subPath`) mounted at its path.
 - caches: a task `volume` on the existing PVC `<pipeline>-cache-<cache>` (created once by the
   platform team; ReadWriteMany if tasks may run on different nodes). Not a workspace: with the
   default affinity assistant (coschedule: workspaces) a TaskRun may bind only one PVC workspace.
-- secret files: a `secret` volume, mounted read-only with `subPath: <key>`.
-- required params: left out of the PipelineRun, so Tekton fails a run that does not set them
-  (ParameterMissing); add them when creating it.
-- timeouts: none, as on Argo and GitHub: the PipelineRun sets `timeouts.pipeline: "0"` and each
-  task without a `timeout` gets `timeout: "0"` (Tekton's default is 60 minutes for each).
+- secret files: a `secret` volume, mounted read-only with `subPath: <key>`; owner-only (0400),
+  or 0444 for a task that runs as a non-root user (`task.SECRET_MODE_NON_ROOT`).
+- scripts: under `set -e`, also after the script's own `#!`. Literal `$(params.…)`-style text is an
+  SS501 at its position, but in a shell comment it is written `$\\(…)` (`syntax.defuse_comments`).
+- params of the run: each param without a default needs `-p NAME=VALUE` (an error otherwise, as
+  Tekton would fail the run with ParameterMissing); params with a default are left to it.
+- timeouts: only what the spec asks: a task's `timeout`; the spec's pipeline `timeout` as the run's
+  `timeouts.pipeline` (a Pipeline has none of its own: a warning without --tekton-run). Where the
+  spec sets none, Tekton's cluster default applies (default-timeout-minutes, 60 in a default install).
 
 Keys follow the Go field order of Tekton's API types. What Tekton cannot express is an SS501
 (`checks`), never silently dropped.
@@ -35,14 +44,22 @@ from ...compiler import ir
 from ...compiler.diagnostics import Diagnostic
 from ..base import EmitOptions, Emitted
 from . import checks
-from .pipeline import pipeline_document, pipeline_run_document
+from .pipeline import pipeline_document
+from .run import pipeline_run_document
 
 NAME = "tekton"
+RUN_COMPANION = "tekton-run"
+"""Written as `<spec>.tekton-run.yaml` beside `<spec>.tekton.yaml`."""
 
 
 def emit(pipeline: ir.Pipeline, options: EmitOptions) -> Emitted:
-    """The Pipeline, then its PipelineRun; diagnostics for what Tekton cannot express."""
+    """The Pipeline, alone in its file; with `options.tekton_run` a PipelineRun of it in a file of
+    its own (companion `tekton-run`). Diagnostics for what Tekton cannot express."""
     diags: list[Diagnostic] = [*checks.names(pipeline), *checks.literal_text(pipeline),
-                               *checks.finally_results(pipeline)]
-    documents = [pipeline_document(pipeline, diags), pipeline_run_document(pipeline)]
-    return Emitted(documents, list(dict.fromkeys(diags)))  # one report per place
+                               *checks.finally_results(pipeline),
+                               *checks.pipeline_timeout(pipeline, with_run=options.tekton_run)]
+    documents = [pipeline_document(pipeline, diags)]
+    companions = {}
+    if options.tekton_run:
+        companions[RUN_COMPANION] = [pipeline_run_document(pipeline, options.run_params, diags)]
+    return Emitted(documents, list(dict.fromkeys(diags)), companions)  # one report per place

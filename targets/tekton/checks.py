@@ -11,6 +11,7 @@ from collections.abc import Iterator
 
 from ...compiler import ir, rules
 from ...compiler.diagnostics import Diagnostic, Span, error, warning
+from .. import kubernetes
 from . import syntax
 
 TARGET = "tekton"
@@ -75,12 +76,18 @@ def literal_text(p: ir.Pipeline) -> Iterator[Diagnostic]:
     for task in p.all_tasks:
         for text, span, where in _step_literals(task):
             if (found := syntax.engine_variable(text)) is not None:
-                yield _literal_unsupported(found, span, where, "Tekton substitutes or rejects `$(params.…)`-style "
-                                                               "text everywhere in a task")
+                yield _literal_unsupported(found, span, where, _IN_TASK)
+        for start, found in syntax.engine_variables(task.script or ""):
+            if not task.in_script_comment(start):  # in a comment: defused (`syntax.defuse_comments`)
+                yield _literal_unsupported(found, task.script_span(start, len(found)),
+                                           f"the run script of task '{task.name}'", _IN_TASK)
         for text, span, where in _pipeline_task_literals(task):
             if (found := syntax.engine_variable(text, pipeline_level=True)) is not None:
                 yield _literal_unsupported(found, span, where, "Tekton rejects any `$(…)` that is not one of its "
                                                                "variables in a pipeline task's `when` and matrix")
+
+
+_IN_TASK = "Tekton substitutes or rejects `$(params.…)`-style text everywhere in a task"
 
 
 def _literal_unsupported(found: str, span: Span, where: str, why: str) -> Diagnostic:
@@ -89,11 +96,10 @@ def _literal_unsupported(found: str, span: Span, where: str, why: str) -> Diagno
 
 
 def _step_literals(task: ir.Task) -> Iterator[tuple[str, Span, str]]:
-    """Literal text in the taskSpec: image, run script, workingDir, command, args, env, paths, sidecars."""
+    """Literal text in the taskSpec: image, workingDir, command, args, env, paths, sidecars (the run
+    script is checked by place, each `$(…)` at its own position)."""
     where = f"task '{task.name}'"
     yield task.image, task.span, f"the image of {where}"
-    if task.script is not None:
-        yield task.script, task.span, f"the run script of {where}"
     if task.working_dir:
         yield task.working_dir, task.span, f"the workingDir of {where}"
     yield from _path_literals(task, where)
@@ -140,9 +146,11 @@ def _texts(template: ir.Template) -> Iterator[str]:
 
 
 def finally_results(p: ir.Pipeline) -> Iterator[Diagnostic]:
-    """A finally task that reads a task's result: Tekton skips it when that task failed or was
-    skipped before writing the result (pipelines.md, "Consuming Task execution results in
-    finally"); Argo and GitHub run it all the same."""
+    """A finally task that reads a task's result: Tekton skips it when that result is missing
+    (pipelines.md, "Consuming Task execution results in finally"), i.e. when the task failed
+    before writing it, or never ran because an earlier task failed; Argo and GitHub run it all
+    the same. Not when the task was skipped by its `when`: its condition then guards its step,
+    and its results are "" (`skips`)."""
     for task in p.finally_tasks:
         refs = [*value_refs(task), *(ir.condition_refs(task.when) if task.when is not None else ())]
         read = dict.fromkeys(r for r in refs if isinstance(r, ir.ResultRef))  # first use of each
@@ -150,8 +158,8 @@ def finally_results(p: ir.Pipeline) -> Iterator[Diagnostic]:
             yield warning(
                 rules.UNSUPPORTED_ON_TARGET, ref.span,
                 f"a task result in a finally task is not fully supported on {TARGET}: finally task "
-                f"'{task.name}' is skipped if task '{ref.task}' fails or is skipped before it writes "
-                f"result '{ref.result}'",
+                f"'{task.name}' is skipped if task '{ref.task}' fails before it writes result "
+                f"'{ref.result}', or does not run because an earlier task failed",
                 f"if '{task.name}' must always run, pass the value in a file of an artifact "
                 f"'{ref.task}' produces instead")
 
@@ -161,3 +169,18 @@ def value_refs(task: ir.Task) -> Iterator[ir.Ref]:
     templates = [*(e.value for e in task.env), *task.command, *task.args,
                  *(e.value for s in task.sidecars for e in s.env)]
     return (r for t in templates if isinstance(t, ir.Template) for r in t.refs)
+
+
+def pipeline_timeout(p: ir.Pipeline, with_run: bool) -> Iterator[Diagnostic]:
+    """The spec's timeout of the whole run has no place in a Tekton Pipeline: only a PipelineRun
+    has `timeouts` (pipelineruns.md, "Configuring a failure timeout"). Written on the run when
+    there is one; without, a warning says where it goes (tkn's own flag for it: tektoncd/cli
+    docs/cmd/tkn_pipeline_start.md, `--timeout string  timeout for PipelineRun`)."""
+    if p.timeout_s is None or with_run:
+        return
+    duration = kubernetes.go_duration(p.timeout_s)
+    yield warning(rules.UNSUPPORTED_ON_TARGET, p.span,
+                  f"a pipeline timeout is not fully supported on {TARGET}: a Tekton Pipeline has no timeout of "
+                  "its own, a PipelineRun has (timeouts.pipeline)",
+                  "add --tekton-run to write a run with it, or start runs with "
+                  f"`tkn pipeline start --timeout {duration}`")

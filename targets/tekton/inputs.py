@@ -19,7 +19,7 @@ from typing import Any
 from ...compiler import ir
 from ...compiler.diagnostics import Diagnostic
 from .. import kubernetes
-from . import checks, syntax
+from . import checks, helpers, syntax
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,8 +33,9 @@ Inputs = dict[ir.Ref, Input]
 """A task's inputs by reference, in order of first use (matrix axes first)."""
 
 
-def collect(task: ir.Task, diags: list[Diagnostic]) -> Inputs:
-    """One input per distinct reference in the task's env, command, args and sidecar env."""
+def collect(task: ir.Task, diags: list[Diagnostic], *, condition: bool = False) -> Inputs:
+    """One input per distinct reference in the task's env, command, args and sidecar env; with
+    `condition`, also in its `when` (a step `when` compares the params as they come: no step)."""
     inputs: Inputs = {}
     names: set[str] = set()
     for axis in task.matrix.axes if task.matrix else ():
@@ -47,6 +48,10 @@ def collect(task: ir.Task, diags: list[Diagnostic]) -> Inputs:
         name = kubernetes.unique(_param_name(ref), names)
         step = kubernetes.unique(_step_name(ref, name, len(steps)), steps) if needs_step(ref) else None
         inputs[ref] = Input(name, ref, step)
+    for ref in ir.condition_refs(task.when) if condition and task.when is not None else ():
+        if ref in inputs or syntax.is_array(ref) or _unsupported(ref, task, diags):
+            continue  # a list in a condition, or a matrix axis: reported with the condition
+        inputs[ref] = Input(kubernetes.unique(_param_name(ref), names), ref)
     return inputs
 
 
@@ -78,21 +83,17 @@ def render(template: ir.Template, inputs: Inputs) -> str:
     return "".join(out)
 
 
-def value_steps(inputs: Inputs, image: str, security: dict[str, Any] | None) -> list[dict[str, Any]]:
+def value_steps(inputs: Inputs, security: dict[str, Any] | None) -> list[dict[str, Any]]:
     """One step per list input (its array, as args, written out as JSON text) and one for
-    pipeline.status (Tekton's word as the argument, Succeeded or Failed out)."""
+    pipeline.status (Tekton's word as the argument, Succeeded or Failed out), in the helper image."""
     steps = []
     for i in inputs.values():
         if i.step is None:
             continue
         is_list = syntax.is_array(i.ref)
-        step: dict[str, Any] = {"name": i.step, "image": image,
-                                "args": [syntax.param(i.name, whole_array=is_list)]}
-        if security:
-            step["securityContext"] = security
         script = syntax.JSON_LIST_SCRIPT if is_list else syntax.STATUS_SCRIPT
-        step |= {"script": script, "results": [{"name": _step_result(i.ref)}]}
-        steps.append(step)
+        steps.append(helpers.helper_step(i.step, [syntax.param(i.name, whole_array=is_list)], script, security,
+                                         results=(_step_result(i.ref),)))
     return steps
 
 

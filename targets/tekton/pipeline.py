@@ -1,4 +1,4 @@
-"""The two documents: the Pipeline (params, workspace, tasks, results, finally) and a PipelineRun."""
+"""The Pipeline document: params, the artifacts workspace, tasks, finally, results (the run is `run`)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,7 @@ from typing import Any
 
 from ...compiler import ir
 from ...compiler.diagnostics import Diagnostic
-from .. import kubernetes
-from . import checks, syntax
+from . import checks, skips, syntax
 from .task import pipeline_task
 
 Doc = dict[str, Any]
@@ -23,9 +22,10 @@ def pipeline_document(p: ir.Pipeline, diags: list[Diagnostic]) -> Doc:
     if p.uses_artifacts:
         spec["workspaces"] = [{"name": syntax.ARTIFACTS_WORKSPACE,
                                "description": "Files passed between tasks: one sub-directory per artifact."}]
-    spec["tasks"] = [pipeline_task(t, p, diags) for t in p.tasks]
+    guarded = skips.guarded(p)
+    spec["tasks"] = [pipeline_task(t, p, diags, guarded=t.name in guarded) for t in p.tasks]
     if p.finally_tasks:
-        spec["finally"] = [pipeline_task(t, p, diags) for t in p.finally_tasks]
+        spec["finally"] = [pipeline_task(t, p, diags, guarded=t.name in guarded) for t in p.finally_tasks]
     if p.results:
         spec["results"] = [_result(r, p, diags) for r in p.results]
     metadata: Doc = {"name": p.name}
@@ -36,34 +36,6 @@ def pipeline_document(p: ir.Pipeline, diags: list[Diagnostic]) -> Doc:
     if p.annotations:
         metadata["annotations"] = dict(p.annotations)
     return {"apiVersion": syntax.API_VERSION, "kind": "Pipeline", "metadata": metadata, "spec": spec}
-
-
-def pipeline_run_document(p: ir.Pipeline) -> Doc:
-    """A run of the Pipeline by name, without a timeout.
-
-    Required params are left out: Tekton fails a run that leaves one unset (ParameterMissing), as
-    Argo and GitHub refuse to start one; an empty value would satisfy it silently. Add them under
-    `spec.params` (or `tkn pipeline start -p`) when creating the run.
-
-    `timeouts.pipeline: "0"` is "no timeout" (pipelineruns.md, "Configuring a failure timeout"):
-    without it Tekton cancels the whole run after default-timeout-minutes (60 in a default
-    install), a limit Argo and GitHub do not have. Each task's own limit is its `timeout`.
-    """
-    metadata: Doc = {"generateName": f"{p.name}-run-"}
-    if p.namespace:
-        metadata["namespace"] = p.namespace
-    spec: Doc = {"pipelineRef": {"name": p.name}, "timeouts": {"pipeline": syntax.NO_TIMEOUT}}
-    template: Doc = {}
-    if p.host_network:
-        template["podTemplate"] = {"hostNetwork": True}
-    if p.service_account:
-        template["serviceAccountName"] = p.service_account
-    if template:
-        spec["taskRunTemplate"] = template
-    if p.uses_artifacts:
-        claim = {"spec": kubernetes.run_claim_spec(p)}
-        spec["workspaces"] = [{"name": syntax.ARTIFACTS_WORKSPACE, "volumeClaimTemplate": claim}]
-    return {"apiVersion": syntax.API_VERSION, "kind": "PipelineRun", "metadata": metadata, "spec": spec}
 
 
 def _param_spec(param: ir.Param) -> Doc:

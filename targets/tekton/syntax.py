@@ -6,6 +6,7 @@ Nothing else in the backend writes `$(`; every other module calls these helpers.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator
 
 from ...compiler import ir
 
@@ -18,9 +19,6 @@ JSON_RESULT = "json"
 """The step result in which a list step leaves its JSON text."""
 STATUS_RESULT = "status"
 """The step result in which the status step leaves `Succeeded` or `Failed`."""
-
-NO_TIMEOUT = "0"
-"""A Tekton timeout of 0 means none (pipelineruns.md, taskruns.md: "Configuring a failure timeout")."""
 
 SCRIPT_PROLOGUE = "#!/bin/sh\nset -e\n"
 """What Tekton itself prepends to a script without `#!` (pkg/pod/script.go), written out so the
@@ -95,16 +93,39 @@ def engine_variable(text: str, *, pipeline_level: bool = False) -> str | None:
 
     In a pipeline task's params, `when` and matrix, Tekton rejects `$(` with any other prefix too.
     """
-    match = (_ANY_VARIABLE if pipeline_level else _ENGINE_VARIABLE).search(text)
-    if match is None:
-        return None
-    end = text.find(")", match.end())
-    return text[match.start():end + 1 if 0 <= end < match.end() + 60 else match.end()]
+    return next((found for _, found in engine_variables(text, pipeline_level=pipeline_level)), None)
+
+
+def engine_variables(text: str, *, pipeline_level: bool = False) -> Iterator[tuple[int, str]]:
+    """Each `$(…)` Tekton would substitute or reject, with its offset in `text`."""
+    for match in (_ANY_VARIABLE if pipeline_level else _ENGINE_VARIABLE).finditer(text):
+        end = text.find(")", match.end())
+        yield match.start(), text[match.start():end + 1 if 0 <= end < match.end() + 60 else match.end()]
+
+
+def defuse_comments(script: str, in_comment: Callable[[int], bool]) -> str:
+    """The script with each Tekton variable in a shell comment written `$\\(…)`.
+
+    Tekton substitutes and validates `$(…)` in the whole text of a script, comments included (it
+    does not parse shell): `# see $(params.x)` is rejected when the task has no param x, and gets
+    x's value spliced in when it has one (a newline in it would end the comment and run the
+    rest). The shell never runs a comment, so the backslash changes nothing it does."""
+    out, last = [], 0
+    for start, _ in engine_variables(script):
+        if in_comment(start):
+            out += [script[last:start], "$\\("]
+            last = start + 2
+    return "".join(out) + script[last:]
 
 
 def script(user_script: str) -> str:
-    """The step script: the user's, under `#!/bin/sh` + `set -e` unless it names its own interpreter."""
-    return user_script if user_script.startswith("#!") else SCRIPT_PROLOGUE + user_script
+    """The step script under `set -e`, as on every engine. Tekton prepends its own `#!/bin/sh` +
+    `set -e` only to a script without `#!` (pkg/pod/script.go), so a script's own shebang stays
+    first and `set -e` comes right after it (as Argo's `templates._errexit` does)."""
+    if user_script.startswith("#!"):
+        shebang, _, rest = user_script.partition("\n")
+        return f"{shebang}\nset -e\n{rest}"
+    return SCRIPT_PROLOGUE + user_script
 
 
 JSON_LIST_SCRIPT = r"""#!/bin/sh
@@ -153,16 +174,22 @@ printf '%s' "$status" > "RESULT_PATH"
 
 TRIM_RESULTS_SCRIPT = r"""#!/bin/sh
 set -eu
-# shipspec: drop one trailing newline from each result, as Argo and GitHub do
+# shipspec: drop one trailing newline from each result, as Argo and GitHub do;
+# a result the task did not write is empty
 nl='
 '
 for name in "$@"; do
   file="RESULTS_DIR/$name"
-  [ -f "$file" ] || continue
+  if [ ! -f "$file" ]; then
+    printf '' > "$file"
+    continue
+  fi
   value=$(cat "$file"; printf x)
   value=${value%x}
   printf '%s' "${value%"$nl"}" > "$file"
 done
 """.replace("RESULTS_DIR", RESULTS_DIR)
-"""POSIX sh: rewrites each named result file (its arguments) without its last newline; a result
-the task did not write stays unwritten, so a reader still fails as Tekton makes it."""
+"""POSIX sh: rewrites each named result file (its arguments) without its last newline, and writes
+an empty one for a result the task did not write. The empty string is what a missing result
+means on every engine (Argo's `default: ""`); Tekton itself would fail every task that reads it
+(tasks.md, "Emitting Results": "if the result was not produced the pipeline will fail")."""

@@ -6,12 +6,13 @@ order `kubectl get -o yaml` shows.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from ...compiler import ir
 from ...compiler.diagnostics import Diagnostic
 from .. import kubernetes
-from . import checks, inputs, syntax
+from . import checks, helpers, inputs, syntax
 
 Doc = dict[str, Any]
 
@@ -19,18 +20,23 @@ _STATUS_WORDS = {"Succeeded": ["Succeeded", "Completed"], "Failed": ["Failed", "
 """`$(tasks.status)` says Completed for success with skipped tasks, None after a cancel or timeout."""
 
 
-def pipeline_task(task: ir.Task, pipeline: ir.Pipeline, diags: list[Diagnostic]) -> Doc:
+def pipeline_task(task: ir.Task, pipeline: ir.Pipeline, diags: list[Diagnostic], *, guarded: bool = False) -> Doc:
     """Keys in the order of Tekton's docs: name, taskSpec, runAfter, when, params, matrix,
     workspaces, retries, timeout.
 
-    A task without a timeout gets `timeout: "0"` (none): otherwise its TaskRun gets the cluster's
-    default-timeout-minutes (60 in a default install), whatever the PipelineRun's timeouts say
-    (before Tekton v1.11 they never reach a TaskRun); Argo and GitHub set no such short limit."""
-    found = inputs.collect(task, diags)
-    out: Doc = {"name": task.name, "taskSpec": _task_spec(task, pipeline, found)}
+    `guarded` (see `skips`): the task's `when` goes on its main step, not on the pipeline task.
+
+    `timeout` only when the spec sets one. Without it Tekton applies the cluster's default
+    (default-timeout-minutes, 60 in a default install; config/config-defaults.yaml), or the run's
+    `timeouts` where they are longer (pipelineruns.md, "Configuring a failure timeout")."""
+    found = inputs.collect(task, diags, condition=guarded)
+    step_when: list[Doc] = []
+    if guarded and task.when is not None:
+        step_when = _when(task.when, diags, lambda ref: syntax.param(found[ref].name) if ref in found else None)
+    out: Doc = {"name": task.name, "taskSpec": _task_spec(task, pipeline, found, step_when)}
     if task.depends and not task.is_finally:  # finally tasks all start after the main tasks
         out["runAfter"] = list(task.depends_on)
-    if task.when is not None and (when := _when(task.when, diags)):
+    if task.when is not None and not guarded and (when := _when(task.when, diags)):
         out["when"] = when
     if params := inputs.task_params(found):
         out["params"] = params
@@ -41,11 +47,12 @@ def pipeline_task(task: ir.Task, pipeline: ir.Pipeline, diags: list[Diagnostic])
                              for name, _ in artifacts]
     if task.retry is not None:
         out |= _retries(task.retry, diags)
-    out["timeout"] = syntax.NO_TIMEOUT if task.timeout_s is None else kubernetes.go_duration(task.timeout_s)
+    if task.timeout_s is not None:
+        out["timeout"] = kubernetes.go_duration(task.timeout_s)
     return out
 
 
-def _task_spec(task: ir.Task, pipeline: ir.Pipeline, found: inputs.Inputs) -> Doc:
+def _task_spec(task: ir.Task, pipeline: ir.Pipeline, found: inputs.Inputs, step_when: list[Doc]) -> Doc:
     """Keys in the order of Tekton's Task docs: params, workspaces, results, volumes, steps, sidecars."""
     spec: Doc = {}
     if params := inputs.spec_params(found):
@@ -58,8 +65,8 @@ def _task_spec(task: ir.Task, pipeline: ir.Pipeline, found: inputs.Inputs) -> Do
     security = (kubernetes.security_context(task.security) or None) if task.security else None
     volumes = _volume_names(task)
     if volumes:
-        spec["volumes"] = [_volume(kind, name, volume, pipeline) for (kind, name), volume in volumes.items()]
-    steps = [*inputs.value_steps(found, task.image, security), _main_step(task, found, security, volumes)]
+        spec["volumes"] = [_volume(kind, name, volume, task, pipeline) for (kind, name), volume in volumes.items()]
+    steps = [*inputs.value_steps(found, security), _main_step(task, found, security, volumes, step_when)]
     if task.results:
         steps.append(_trim_results_step(task, {s["name"] for s in steps}, security))
     spec["steps"] = steps
@@ -74,8 +81,8 @@ def _artifacts(task: ir.Task) -> list[tuple[str, str]]:
 
 
 def _main_step(task: ir.Task, found: inputs.Inputs, security: Doc | None,
-               volumes: dict[tuple[str, str], str]) -> Doc:
-    """The task's one step, named after it: the user's script or command."""
+               volumes: dict[tuple[str, str], str], when: list[Doc]) -> Doc:
+    """The task's one step, named after it: the user's script or command; `when` guards it."""
     step: Doc = {"name": task.name, "image": task.image}
     if task.command:
         step["command"] = [inputs.render(t, found) for t in task.command]
@@ -94,20 +101,20 @@ def _main_step(task: ir.Task, found: inputs.Inputs, security: Doc | None,
     if security:
         step["securityContext"] = security
     if task.script is not None:
-        step["script"] = syntax.script(task.script)
+        step["script"] = syntax.script(syntax.defuse_comments(task.script, task.in_script_comment))
+    if when:
+        step["when"] = when
     return step
 
 
 def _trim_results_step(task: ir.Task, taken: set[str], security: Doc | None) -> Doc:
     """After the main step: each result without one trailing newline, the rule Argo and GitHub
     follow (`git rev-parse HEAD > "$SHIPSPEC_RESULTS/sha"` gives the sha alone). Tekton keeps a
-    result verbatim (tasks.md, "Emitting Results"). Runs only when the main step succeeded."""
-    step: Doc = {"name": kubernetes.unique("trim-results", taken), "image": task.image,
-                 "args": [r.name for r in task.results]}
-    if security:
-        step["securityContext"] = security
-    step["script"] = syntax.TRIM_RESULTS_SCRIPT
-    return step
+    result verbatim (tasks.md, "Emitting Results"), and a result never written fails its readers:
+    this step writes it "" instead. Runs when the main step succeeded, or was skipped by its
+    `when` (`skips`): then every result is "", as Argo and GitHub give it."""
+    name = kubernetes.unique("trim-results", taken)
+    return helpers.helper_step(name, [r.name for r in task.results], syntax.TRIM_RESULTS_SCRIPT, security)
 
 
 def _env(env: tuple[ir.EnvVar, ...], found: inputs.Inputs, *, results: bool) -> list[Doc]:
@@ -133,11 +140,29 @@ def _volume_names(task: ir.Task) -> dict[tuple[str, str], str]:
     return names
 
 
-def _volume(kind: str, name: str, volume: str, pipeline: ir.Pipeline) -> Doc:
+def _volume(kind: str, name: str, volume: str, task: ir.Task, pipeline: ir.Pipeline) -> Doc:
     """Caches: the PVC the platform team created once; secrets: the secret, one file per key."""
     if kind == "cache":
         return kubernetes.cache_volume(volume, pipeline, name)
-    return kubernetes.secret_volume(volume, name)
+    return kubernetes.secret_volume(volume, name, _secret_mode(task))
+
+
+SECRET_MODE_NON_ROOT = 0o444
+"""Secret files of a task that runs as a non-root user: readable by all of its pod.
+
+The kubelet makes secret files root's, and the pod's `fsGroup`'s if it has one
+(`kubernetes.SECRET_MODE_GROUP`); but a Tekton Pipeline cannot set a pod security context per
+task: pod templates belong to runs (PipelineRun `taskRunTemplate`/`taskRunSpecs`), and a Pipeline
+must also run when started without ours (`tkn pipeline start`). So a task that sets a non-root
+`runAsUser` would get EACCES from owner-only files. World-readable is safe here: the pod holds only
+this task's steps (and sidecars, which do not mount the volume), and ssh still takes a root-owned
+0444 key (openssh authfile.c `sshkey_perm_ok` checks only files the user owns). A root task keeps
+`kubernetes.SECRET_MODE` (0400)."""
+
+
+def _secret_mode(task: ir.Task) -> int:
+    non_root = task.security is not None and bool(task.security.run_as_user)
+    return SECRET_MODE_NON_ROOT if non_root else kubernetes.SECRET_MODE
 
 
 def _mounts(task: ir.Task, volumes: dict[tuple[str, str], str]) -> list[Doc]:
@@ -163,10 +188,15 @@ def _sidecar(sidecar: ir.Sidecar, found: inputs.Inputs) -> Doc:
 # --- guards: when, matrix, retries ----------------------------------------------------------
 
 
-def _when(cond: ir.Condition, diags: list[Diagnostic]) -> list[Doc]:
+Render = Callable[[ir.Ref], "str | None"]
+"""A reference as a `when` input or value: the pipeline's own (`$(params.p)`, `$(tasks.t.results.r)`)
+for a pipeline task's `when`, the task param that carries it for a step's."""
+
+
+def _when(cond: ir.Condition, diags: list[Diagnostic], render: Render = syntax.pipeline_ref) -> list[Doc]:
     """Tekton ANDs its `when` list: `All` flattens into it, `Any` has no form without CEL."""
     if isinstance(cond, ir.Compare):
-        expression = _when_expression(cond, diags)
+        expression = _when_expression(cond, diags, render)
         return [expression] if expression else []
     if isinstance(cond, ir.Any) and len(cond.items) != 1:
         diags.append(checks.unsupported(
@@ -174,15 +204,15 @@ def _when(cond: ir.Condition, diags: list[Diagnostic]) -> list[Doc]:
             "Tekton ANDs its `when` expressions; `cel:` conditions need the enable-cel-in-whenexpression feature flag",
             "split the task in two, or decide in an earlier task and compare its result"))
         return []
-    return [w for item in cond.items for w in _when(item, diags)]
+    return [w for item in cond.items for w in _when(item, diags, render)]
 
 
-def _when_expression(cond: ir.Compare, diags: list[Diagnostic]) -> Doc | None:
+def _when_expression(cond: ir.Compare, diags: list[Diagnostic], render: Render) -> Doc | None:
     left, right = cond.left, cond.right
     if isinstance(left, ir.Literal) and len(right) == 1 and not isinstance(right[0], ir.Literal):
         left, right = right[0], (left,)  # `'x' == ref`: the ref is the input
-    operand = _operand(left, diags)
-    values = [_operand(r, diags) for r in right]
+    operand = _operand(left, diags, render)
+    values = [_operand(r, diags, render) for r in right]
     if operand is None or any(v is None for v in values):
         return None
     if isinstance(left, ir.StatusRef):
@@ -191,7 +221,7 @@ def _when_expression(cond: ir.Compare, diags: list[Diagnostic]) -> Doc | None:
     return {"input": operand, "operator": operator, "values": values}
 
 
-def _operand(operand: ir.Operand, diags: list[Diagnostic]) -> str | None:
+def _operand(operand: ir.Operand, diags: list[Diagnostic], render: Render) -> str | None:
     if isinstance(operand, ir.Literal):
         return syntax.text(operand.value)
     if isinstance(operand, ir.MatrixRef):
@@ -204,7 +234,7 @@ def _operand(operand: ir.Operand, diags: list[Diagnostic]) -> str | None:
         diags.append(checks.unsupported(operand.span, "a list in a condition",
                                         "a `when` expression compares one value", "compare single values"))
         return None
-    rendered = syntax.pipeline_ref(operand)
+    rendered = render(operand)
     if rendered is None and isinstance(operand, ir.RunRef):
         diags.append(inputs.run_field_unsupported(operand))
     return rendered
