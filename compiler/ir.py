@@ -429,6 +429,7 @@ class Pipeline:
     storage_class: str | None = None
     storage_access_mode: str = "ReadWriteOnce"  # or "ReadWriteMany"
     timeout_s: int | None = None  # the whole run, finally tasks included; None: no limit asked for
+    timeout_span: Span = UNKNOWN_SPAN
     runs_on: str = DEFAULT_RUNS_ON  # GitHub
     span: Span = UNKNOWN_SPAN
 

@@ -996,3 +996,11 @@ def test_every_valid_pipeline_passes_the_validators(tmp_path: Path) -> None:
     scripts = [s for path in paths for s in validators.shell_scripts("github", path)]
     problems += [f"{label}: {p}" for label, found in validators.shellcheck_many(scripts).items() for p in found]
     assert problems == []
+
+
+def test_the_pipeline_timeout_caps_every_job_with_a_warning() -> None:
+    p = pipeline(task("quick", timeout_s=600), task("slow"), task("report", is_finally=True), timeout_s=2700)
+    doc, diagnostics = emit(p)
+    assert {name: job.get("timeout-minutes") for name, job in doc["jobs"].items()} == \
+        {"quick": 10, "slow": 45, "report": 45}
+    assert len(diagnostics) == 1 and diagnostics[0].startswith("SS501 a pipeline timeout is not fully supported")

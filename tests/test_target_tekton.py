@@ -851,7 +851,7 @@ def test_no_timeout_unless_the_spec_sets_one(tmp_path: Path) -> None:
 
 def test_pipeline_timeout_without_a_run_is_a_warning() -> None:
     """A Tekton Pipeline has no timeout of its own: only a PipelineRun carries one."""
-    p = pipeline(task("t"), timeout_s=1200, span=at(4))
+    p = pipeline(task("t"), timeout_s=1200, timeout_span=at(4))
     found = emit(p).diagnostics
     assert [(d.rule.code, d.severity, d.span.line) for d in found] == [("SS501", Severity.WARNING, 4)]
     assert found[0].message == ("a pipeline timeout is not fully supported on tekton: a Tekton Pipeline has "

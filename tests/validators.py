@@ -233,13 +233,33 @@ def tekton_lint_known_false_positives(docs: list[dict[str, Any]]) -> list[re.Pat
 
 
 def tekton_lint_checked(paths: StrPath | Iterable[StrPath]) -> Results:
-    """tekton_lint without `tekton_lint_known_false_positives`; nothing else is dropped."""
-    results = tekton_lint(paths)
+    """tekton_lint without `tekton_lint_known_false_positives`; nothing else is dropped.
+
+    tekton-lint lints only objects with a metadata.name, so a file of `generateName` objects (the
+    PipelineRun for `kubectl create`, `tekton-run.yaml`) is linted as a copy that names them,
+    line for line the same; its findings are reported against the file itself."""
+    keys = _as_paths(paths)
+    with tempfile.TemporaryDirectory(prefix="tekton-lint-named-") as tmp:
+        linted = {key: _named_copy(key, Path(tmp) / f"{i}.yaml") for i, key in enumerate(keys)}
+        found = tekton_lint(list(linted.values()))
+        results: Results = {key: [f"{key}{p[len(str(copy)):]}" for p in found[copy]] for key, copy in linted.items()}
     for path, problems in results.items():
         docs, _ = schema_check.read_documents(path)
         known = tekton_lint_known_false_positives([d for _, d in docs if isinstance(d, dict)])
         results[path] = [p for p in problems if not any(k.fullmatch(p) for k in known)]
     return results
+
+
+def _named_copy(path: Path, copy: Path) -> Path:
+    """`path`, or when none of its objects has a name but each a generateName, `copy` with
+    `generateName:` read as `name:`."""
+    docs, _ = schema_check.read_documents(path)
+    metas = [d.get("metadata") or {} for _, d in docs if isinstance(d, dict)]
+    if not metas or any("name" in m or "generateName" not in m for m in metas):
+        return path
+    text = path.read_text(encoding="utf-8")
+    copy.write_text(re.sub(r"(?m)^(\s+)generateName:", r"\1name:", text), encoding="utf-8")
+    return copy
 
 
 def actionlint(paths: StrPath | Iterable[StrPath]) -> Results:

@@ -44,6 +44,7 @@ def lower(model: spec.Spec, doc: Document, source: str) -> tuple[ir.Pipeline, li
         storage_class=storage.storage_class,
         storage_access_mode=storage.access_mode,
         timeout_s=ctx.seconds(body.timeout, root / "timeout"),
+        timeout_span=(root / "timeout").span,
         runs_on=(body.github.runs_on if body.github and body.github.runs_on else ir.DEFAULT_RUNS_ON),
         span=Site(doc, ("metadata", "name")).span,
     )

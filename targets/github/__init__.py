@@ -157,8 +157,8 @@ def _job(task: ir.Task, p: ir.Pipeline, ctx: JobContext) -> dict[str, Any]:
     job["runs-on"] = gx.escape(task.runs_on or p.runs_on)
     if not task.is_finally:  # its last step cancels the run after a failure (failfast.py)
         job["permissions"] = dict(failfast.PERMISSIONS)
-    if task.timeout_s:
-        job["timeout-minutes"] = math.ceil(task.timeout_s / 60)
+    if timeout := job_timeout(task, p):
+        job["timeout-minutes"] = math.ceil(timeout / 60)
     if task.matrix:
         job["strategy"] = _strategy(task.matrix)
     if not on_host(task):  # an argv task's job runs on the host and its step runs the image (docker.py)
@@ -173,6 +173,13 @@ def _job(task: ir.Task, p: ir.Pipeline, ctx: JobContext) -> dict[str, Any]:
         job["env"] = env
     job["steps"] = steps(task, ctx, _step_env(task, p.name))
     return job
+
+
+def job_timeout(task: ir.Task, p: ir.Pipeline) -> int | None:
+    """The job's limit in seconds: its own, capped by the pipeline's. GitHub has no limit on a whole
+    run (checks.py warns), so the pipeline's timeout bounds each job instead."""
+    limits = [s for s in (task.timeout_s, p.timeout_s) if s]
+    return min(limits) if limits else None
 
 
 def _if(task: ir.Task, has_needs: bool, pipeline: str) -> str | None:

@@ -179,7 +179,7 @@ def pipeline_timeout(p: ir.Pipeline, with_run: bool) -> Iterator[Diagnostic]:
     if p.timeout_s is None or with_run:
         return
     duration = kubernetes.go_duration(p.timeout_s)
-    yield warning(rules.UNSUPPORTED_ON_TARGET, p.span,
+    yield warning(rules.UNSUPPORTED_ON_TARGET, p.timeout_span,
                   f"a pipeline timeout is not fully supported on {TARGET}: a Tekton Pipeline has no timeout of "
                   "its own, a PipelineRun has (timeouts.pipeline)",
                   "add --tekton-run to write a run with it, or start runs with "
