@@ -485,7 +485,7 @@ def test_matrix_array_param_and_fan_in(tmp_path: Path) -> None:
     push = task("push", 'echo "$SHIPSPEC_TASK_BUILD_DIGEST"\n', env=(env_of(digests),), depends=deps("build"))
     p = pipeline(build, push, params=(ir.Param("platforms", ir.ParamType.ARRAY, ("linux/amd64", "linux/arm64")),))
     doc = compile_ok(p, tmp_path)
-    assert doc["spec"]["arguments"]["parameters"] == [{"name": "platforms", "value": '["linux/amd64", "linux/arm64"]'}]
+    assert doc["spec"]["arguments"]["parameters"] == [{"name": "platforms", "value": '["linux/amd64","linux/arm64"]'}]
     assert dag_task(doc, "build")["withParam"] == "{{workflow.parameters.platforms}}"
     assert arguments(dag_task(doc, "build")) == {"matrix_platform": "{{item}}"}
     # Argo aggregates a withParam task's output parameter as a JSON list
@@ -1076,3 +1076,14 @@ def test_when_on_run_sha_is_unsupported() -> None:
     out = emit(pipeline(task("t", when=eq(sha, "abc"))))
     assert [(d.rule.code, d.span.line) for d in out.diagnostics] == [("SS501", 12)]
     assert "run.sha is not supported on argo" in out.diagnostics[0].message
+
+
+# --- run-time fixes (issue 7) --------------------------------------------------------------------
+
+
+def test_array_param_default_is_compact_json(tmp_path: Path) -> None:
+    """`["a","b"]`, as the GitHub and Tekton backends write a list: the same text on every engine
+    (non-ASCII stays as it is: Argo passes UTF-8 through)."""
+    p = pipeline(task("t"), params=(ir.Param("platforms", ir.ParamType.ARRAY, ("linux/amd64", "é")),))
+    doc = compile_ok(p, tmp_path)
+    assert doc["spec"]["arguments"]["parameters"] == [{"name": "platforms", "value": '["linux/amd64","é"]'}]

@@ -111,8 +111,9 @@ def _param(ctx: Context, param: ir.Param) -> Json:
 
 
 def _default_text(value: ir.Scalar | tuple[str, ...]) -> str:
+    """An array param's default is compact JSON, `["a","b"]`, the text the other backends give."""
     if isinstance(value, tuple):
-        return json.dumps(list(value), ensure_ascii=False)
+        return json.dumps(list(value), ensure_ascii=False, separators=(",", ":"))
     return syntax.scalar(value)
 
 
