@@ -654,7 +654,7 @@ def test_retries_with_backoff_and_timeout(tmp_path: Path) -> None:
     doc = compile_ok(pipeline(task("flaky", retry=retry, timeout_s=90), task("once", retry=ir.Retry(1))), tmp_path)
     flaky = template(doc, "flaky")
     assert flaky["retryStrategy"] == {"limit": 3, "retryPolicy": "Always",
-                                      "backoff": {"duration": "10s", "factor": 2, "maxDuration": "1h30m"}}
+                                      "backoff": {"duration": "10s", "factor": 2, "cap": "1h30m"}}
     assert flaky["activeDeadlineSeconds"] == 90
     assert template(doc, "once")["retryStrategy"] == {"limit": 1, "retryPolicy": "Always"}
 
@@ -1087,3 +1087,35 @@ def test_array_param_default_is_compact_json(tmp_path: Path) -> None:
     p = pipeline(task("t"), params=(ir.Param("platforms", ir.ParamType.ARRAY, ("linux/amd64", "é")),))
     doc = compile_ok(p, tmp_path)
     assert doc["spec"]["arguments"]["parameters"] == [{"name": "platforms", "value": '["linux/amd64","é"]'}]
+
+
+def _argo_retry_delays(backoff: Json, limit: int, attempt_s: int) -> list[int]:
+    """The waits Argo's controller takes before each retry, every attempt failing after `attempt_s`
+    (workflow/controller/operator.go `processNodeRetries`): the n-th retry waits
+    `duration * factor^(n-1)`, lowered to `cap`; `maxDuration` is a budget from the first attempt's
+    start, and a retry whose wait would end past it is not made at all."""
+    seconds = {"10s": 10, "2m": 120}
+    delays: list[int] = []
+    now = 0
+    for n in range(1, limit + 1):
+        now += attempt_s
+        wait = seconds[backoff["duration"]] * backoff.get("factor", 1) ** (n - 1)
+        if "cap" in backoff:
+            wait = min(wait, seconds[backoff["cap"]])
+        if "maxDuration" in backoff and now + wait > seconds[backoff["maxDuration"]]:
+            break
+        delays.append(wait)
+        now += wait
+    return delays
+
+
+def test_backoff_max_duration_caps_each_delay(tmp_path: Path) -> None:
+    """The spec's `maxDuration` caps each delay: Argo's `cap` (v3.7+, in the vendored v4.1 schema and
+    hera's Backoff). Argo's own `maxDuration` is a total budget from the first attempt's start (and the
+    retry pods' deadline), so 5 promised retries of a 30 s task would become 2."""
+    retry = ir.Retry(5, ir.Backoff(duration_s=10, factor=2, max_duration_s=120))
+    backoff = template(compile_ok(pipeline(task("flaky", retry=retry)), tmp_path), "flaky")["retryStrategy"]["backoff"]
+    assert backoff == {"duration": "10s", "factor": 2, "cap": "2m"}
+    assert _argo_retry_delays(backoff, 5, attempt_s=30) == [10, 20, 40, 80, 120]
+    assert len(_argo_retry_delays({**{k: v for k, v in backoff.items() if k != "cap"}, "maxDuration": "2m"},
+                                  5, attempt_s=30)) == 2

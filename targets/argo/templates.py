@@ -53,14 +53,20 @@ def _output(ctx: Context, task: ir.Task, result: ir.Result, exported: bool) -> J
 
 
 def _retry(retry: ir.Retry) -> Json:
-    """Retry on failures and on errors (`Always`), like the other engines' retries."""
+    """Retry on failures and on errors (`Always`), like the other engines' retries.
+
+    The n-th retry waits `duration * factor^(n-1)` (workflow/controller/operator.go
+    `processNodeRetries`). The spec's `maxDuration` caps each of those waits: that is Argo's `cap`
+    (v3.7+, argo-workflows#13782). Argo's own `maxDuration` means something else, a budget from the
+    first attempt's start after which no retry is made and which becomes the retry pods' deadline,
+    so mapping the name would silently turn five promised retries into fewer."""
     out: Json = {"limit": retry.limit, "retryPolicy": "Always"}
     if retry.backoff:
         backoff: Json = {"duration": kubernetes.go_duration(retry.backoff.duration_s)}
         if retry.backoff.factor is not None:
             backoff["factor"] = retry.backoff.factor
         if retry.backoff.max_duration_s is not None:
-            backoff["maxDuration"] = kubernetes.go_duration(retry.backoff.max_duration_s)
+            backoff["cap"] = kubernetes.go_duration(retry.backoff.max_duration_s)
         out["backoff"] = backoff
     return out
 
