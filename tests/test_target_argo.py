@@ -1119,3 +1119,24 @@ def test_backoff_max_duration_caps_each_delay(tmp_path: Path) -> None:
     assert _argo_retry_delays(backoff, 5, attempt_s=30) == [10, 20, 40, 80, 120]
     assert len(_argo_retry_delays({**{k: v for k, v in backoff.items() if k != "cap"}, "maxDuration": "2m"},
                                   5, attempt_s=30)) == 2
+
+
+def _argo_saved_parameter(value_from: Json, written: str | None) -> str:
+    """What Argo's executor stores for an output parameter read from a file (workflow/executor/
+    executor.go `SaveParameters`): the file's text, or `valueFrom.default` when there is no file (an
+    error without one, which fails the task); then one trailing newline is removed."""
+    if written is None:
+        assert "default" in value_from, "Argo fails the task: the file does not exist"
+        written = value_from["default"]
+    return written.removesuffix("\n")
+
+
+def test_a_result_the_task_never_wrote_is_the_empty_string(tmp_path: Path) -> None:
+    """The meaning every engine gives a result the script did not write: "". On Argo, `default: ""`
+    on the output: the executor uses it when the file is missing, where it would otherwise fail the
+    task that ran fine; a consumer of a skipped producer reads the same default."""
+    doc = compile_ok(pipeline(task("t", 'echo "no result written"\n', results=(ir.Result("r"),))), tmp_path)
+    value_from = template(doc, "t")["outputs"]["parameters"][0]["valueFrom"]
+    assert value_from == {"path": "/tmp/shipspec/results/r", "default": ""}
+    assert _argo_saved_parameter(value_from, None) == ""
+    assert _argo_saved_parameter(value_from, "v1\n") == "v1"

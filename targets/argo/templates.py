@@ -42,7 +42,9 @@ def _output(ctx: Context, task: ir.Task, result: ir.Result, exported: bool) -> J
     (workflow/executor/executor.go `SaveParameters`: `strings.TrimSuffix(…, "\\n")`), the rule on
     every engine. `default: ""` is what a consumer reads when the task was skipped by its `when`
     (Argo's controller puts a skipped node's declared defaults in scope; without one, v4 fails the
-    consumer), as on GitHub; Argo also uses it when a task that ran did not write the file."""
+    consumer), as on GitHub. It is also the value of a result the task never wrote, the meaning chosen
+    for every engine: the executor stores the default when the file is missing, where it would
+    otherwise fail a task that ran fine (`SaveParameters` again)."""
     out: Json = {"name": result.name, "valueFrom": {"path": f"{ir.RESULTS_DIR}/{result.name}", "default": ""}}
     global_name = ctx.global_names.get((task.name, result.name))
     if exported and global_name:
