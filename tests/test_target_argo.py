@@ -1140,3 +1140,22 @@ def test_a_result_the_task_never_wrote_is_the_empty_string(tmp_path: Path) -> No
     assert value_from == {"path": "/tmp/shipspec/results/r", "default": ""}
     assert _argo_saved_parameter(value_from, None) == ""
     assert _argo_saved_parameter(value_from, "v1\n") == "v1"
+
+
+def test_pipeline_timeout_is_the_workflow_deadline(tmp_path: Path) -> None:
+    """`spec.activeDeadlineSeconds`: from the workflow's start, Argo fails what is still running or
+    pending when it passes (operator.go `getWorkflowDeadline`, exec_control.go), so the run ends Failed."""
+    doc = compile_ok(pipeline(task("t"), timeout_s=3600), tmp_path)
+    assert doc["spec"]["activeDeadlineSeconds"] == 3600
+    assert "activeDeadlineSeconds" not in compile_ok(pipeline(task("t")), tmp_path)["spec"]
+
+
+def test_pipeline_timeout_does_not_bound_finally_tasks_on_argo(tmp_path: Path) -> None:
+    """The spec's timeout covers finally tasks; Argo's deadline does not: the exit handler still runs
+    after it has passed and its pods are exempt from it (workflowpod.go "ignore the workflow deadline
+    for exit handler", exec_control.go). Said as a warning, not dropped silently."""
+    out = emit(pipeline(task("t"), finally_tasks=(task("notify", is_finally=True),), timeout_s=600))
+    assert out.documents[0]["spec"]["activeDeadlineSeconds"] == 600
+    assert [(d.severity, d.rule.code, d.span.line) for d in out.diagnostics] == [(Severity.WARNING, "SS501", 1)]
+    assert "finally tasks" in out.diagnostics[0].message and "timeout" in (out.diagnostics[0].hint or "")
+    validate(out.documents, tmp_path)

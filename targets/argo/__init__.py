@@ -14,6 +14,7 @@ Mapping (details in each module):
   tag, "" when the producer exported none); the status is Argo's `workflow.status` with Error
   folded into Failed.
 - pipeline results -> outputs of `main` (results.py).
+- pipeline timeout -> `spec.activeDeadlineSeconds` (finally tasks run after it: a warning).
 - artifacts -> one `volumeClaimTemplates` claim, a `subPath` per artifact; caches -> existing
   PVCs `<pipeline>-cache-<cache>`; secret files -> `secret` volumes.
 """
@@ -88,8 +89,23 @@ def _spec(ctx: Context) -> Json:
         out["volumes"] = volumes
     if p.finally_tasks:
         out["onExit"] = EXIT_HANDLER
+    if p.timeout_s is not None:
+        out["activeDeadlineSeconds"] = _deadline(ctx, p.timeout_s)
     out["templates"] = _templates(ctx)
     return out
+
+
+def _deadline(ctx: Context, seconds: int) -> int:
+    """The pipeline's timeout: Argo fails the workflow's running and pending nodes once
+    `activeDeadlineSeconds` have passed since it started (workflow/controller/operator.go
+    `getWorkflowDeadline`, exec_control.go), so the run ends Failed. The exit handler is exempt: it
+    still runs after the deadline, and its pods get no share of it (workflowpod.go "ignore the workflow
+    deadline for exit handler"), so finally tasks, which the spec's timeout covers, are not bounded."""
+    if ctx.pipeline.finally_tasks:
+        ctx.note(ctx.pipeline.span, "the pipeline timeout does not cover finally tasks on argo: Argo runs the "
+                 "exit handler after spec.activeDeadlineSeconds has passed and does not apply it to its pods",
+                 "give each finally task its own `timeout`")
+    return seconds
 
 
 def _templates(ctx: Context) -> list[Json]:
