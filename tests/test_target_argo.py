@@ -595,8 +595,10 @@ def test_secret_files_and_secret_env(tmp_path: Path) -> None:
              secret_files=(ir.SecretFile(docker, "/kaniko/.docker/config.json"),
                            ir.SecretFile(ir.SecretRef("docker-config", "ca.pem"), "/certs/ca.pem")))
     doc = compile_ok(pipeline(t), tmp_path)
-    assert doc["spec"]["volumes"] == [
+    assert "volumes" not in doc["spec"]  # a secret volume is the task's own, with the mode its user needs
+    assert template(doc, "push")["volumes"] == [
         {"name": "secret-docker-config", "secret": {"secretName": "docker-config", "defaultMode": 0o400}}]
+    assert "securityContext" not in template(doc, "push")  # root: no fsGroup
     script = template(doc, "push")["script"]
     assert script["env"] == [{"name": "TOKEN", "valueFrom": {"secretKeyRef": {"name": "registry", "key": "token"}}}]
     assert script["volumeMounts"] == [
@@ -639,9 +641,10 @@ def test_checkout_build_deploy_with_every_spec_field(tmp_path: Path) -> None:
                  service_account="ci-bot", host_network=True, labels=(("app", "demo"),))
     doc = compile_ok(p, tmp_path)
     assert list(doc["spec"]) == ["entrypoint", "arguments", "serviceAccountName", "hostNetwork",
-                                 "volumeClaimTemplates", "volumes", "onExit", "templates"]
+                                 "volumeClaimTemplates", "onExit", "templates"]
     assert doc["spec"]["serviceAccountName"] == "ci-bot" and doc["spec"]["hostNetwork"] is True
-    assert [v["name"] for v in doc["spec"]["volumes"]] == ["secret-git-ssh", "secret-docker-config"]
+    assert [v["name"] for v in template(doc, "checkout")["volumes"]] == ["shipspec-results", "secret-git-ssh"]
+    assert [v["name"] for v in template(doc, "build")["volumes"]] == ["secret-docker-config"]
     assert [t["name"] for t in doc["spec"]["templates"]] == ["main", "exit-handler", "checkout", "build", "cleanup"]
     assert [m["name"] for m in template(doc, "build")["script"]["volumeMounts"]] == [
         "shipspec-artifacts", "secret-docker-config"]
@@ -1159,3 +1162,50 @@ def test_pipeline_timeout_does_not_bound_finally_tasks_on_argo(tmp_path: Path) -
     assert [(d.severity, d.rule.code, d.span.line) for d in out.diagnostics] == [(Severity.WARNING, "SS501", 1)]
     assert "finally tasks" in out.diagnostics[0].message and "timeout" in (out.diagnostics[0].hint or "")
     validate(out.documents, tmp_path)
+
+
+def _readable_by(user: int, groups: set[int], mode: int, owner: int, group: int | None) -> bool:
+    """Whether a process of `user` (in `groups`) may read a file of that owner, group and mode."""
+    if user == 0:
+        return True
+    if user == owner:
+        return bool(mode & 0o400)
+    if group is not None and group in groups:
+        return bool(mode & 0o040)
+    return bool(mode & 0o004)
+
+
+@pytest.mark.parametrize(("run_as_user", "run_as_group", "fs_group", "mode"), [
+    (None, None, None, 0o400),  # the image's user, root by default: owner-only, as ssh wants
+    (0, None, None, 0o400),
+    (1000, None, 1000, 0o440),  # a user's own group, as images set it
+    (1000, 2000, 2000, 0o440),
+])
+def test_secret_files_are_readable_by_the_tasks_user(run_as_user: int | None, run_as_group: int | None,
+                                                     fs_group: int | None, mode: int, tmp_path: Path) -> None:
+    """The kubelet writes secret files as root, group-owned by the pod's `fsGroup` when it has one. A
+    task that runs as non-root (ci-go's rootless BuildKit, `runAsUser: 1000`) gets an fsGroup and its
+    secret files 0440, so its user, whose group that is, can read them; a root task keeps 0400."""
+    security = None if run_as_user is None else ir.SecurityContext(run_as_user=run_as_user, run_as_group=run_as_group)
+    t = task("push", 'test -s /home/user/.docker/config.json\n', security=security,
+             secret_files=(ir.SecretFile(ir.SecretRef("docker-config", "config.json"), "/home/user/.docker/config.json"),))
+    doc = compile_ok(pipeline(t), tmp_path)
+    leaf = template(doc, "push")
+    assert leaf.get("securityContext") == (None if fs_group is None else {"fsGroup": fs_group})
+    assert leaf["volumes"] == [{"name": "secret-docker-config",
+                                "secret": {"secretName": "docker-config", "defaultMode": mode}}]
+    user = run_as_user or 0
+    groups = {run_as_group if run_as_group is not None else user} | ({fs_group} if fs_group is not None else set())
+    assert _readable_by(user, groups, mode, owner=0, group=fs_group)
+    assert not _readable_by(4242, {4242}, mode, owner=0, group=fs_group)  # nobody else
+
+
+def test_one_secret_in_root_and_non_root_tasks_gets_each_its_mode(tmp_path: Path) -> None:
+    secret = ir.SecretFile(ir.SecretRef("docker-config", "config.json"), "/cfg/config.json")
+    rootful = task("a", 'test -s /cfg/config.json\n', secret_files=(secret,))
+    rootless = task("b", 'test -s /cfg/config.json\n', secret_files=(secret,),
+                    security=ir.SecurityContext(run_as_user=1000, run_as_group=1000))
+    doc = compile_ok(pipeline(rootful, rootless), tmp_path)
+    assert [v["secret"]["defaultMode"] for v in template(doc, "a")["volumes"]] == [0o400]
+    assert [v["secret"]["defaultMode"] for v in template(doc, "b")["volumes"]] == [0o440]
+    assert template(doc, "b")["securityContext"] == {"fsGroup": 1000}

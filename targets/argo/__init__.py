@@ -16,7 +16,8 @@ Mapping (details in each module):
 - pipeline results -> outputs of `main` (results.py).
 - pipeline timeout -> `spec.activeDeadlineSeconds` (finally tasks run after it: a warning).
 - artifacts -> one `volumeClaimTemplates` claim, a `subPath` per artifact; caches -> existing
-  PVCs `<pipeline>-cache-<cache>`; secret files -> `secret` volumes.
+  PVCs `<pipeline>-cache-<cache>`; secret files -> a template's `secret` volumes (0400; 0440 and
+  the pod's `fsGroup` for a non-root user).
 """
 
 from __future__ import annotations
@@ -139,7 +140,6 @@ def _artifacts_claim(p: ir.Pipeline) -> Json:
 
 
 def _volumes(ctx: Context) -> list[Json]:
-    """Secret volumes, then cache PVCs (which the platform team creates once, outside the run)."""
-    secrets = [kubernetes.secret_volume(v, s) for s, v in ctx.secret_volumes.items()]
-    caches = [kubernetes.cache_volume(v, ctx.pipeline, c) for c, v in ctx.cache_volumes.items()]
-    return secrets + caches
+    """Cache PVCs, which the platform team creates once, outside the run (secret volumes are the
+    templates' own: their mode depends on the task's user, templates.py)."""
+    return [kubernetes.cache_volume(v, ctx.pipeline, c) for c, v in ctx.cache_volumes.items()]

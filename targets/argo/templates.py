@@ -27,13 +27,35 @@ def leaf(ctx: Context, task: ir.Task, *, exported: bool = True) -> Json:
         out["retryStrategy"] = _retry(task.retry)
     if task.timeout_s is not None:
         out["activeDeadlineSeconds"] = task.timeout_s
-    if task.results:
-        # The directory exists before the command runs, for `script` and `container` alike, and
-        # even on a read-only root filesystem.
-        out["volumes"] = [{"name": RESULTS_VOLUME, "emptyDir": {}}]
+    group = _secret_group(task)
+    if group is not None:
+        out["securityContext"] = {"fsGroup": group}
+    volumes = _volumes(ctx, task, group)
+    if volumes:
+        out["volumes"] = volumes
     out["script" if task.script is not None else "container"] = _main(ctx, task)
     if task.sidecars:
         out["sidecars"] = [_sidecar(ctx, s) for s in task.sidecars]
+    return out
+
+
+def _secret_group(task: ir.Task) -> int | None:
+    """The pod's `fsGroup` for a task with secret files that runs as a non-root user: the kubelet
+    makes secret files root's, and group-owned by the fsGroup, which it also gives every container
+    as a supplementary group; without one, a `runAsUser: 1000` task cannot read its 0400 files.
+    Only then: an fsGroup also makes the kubelet chown the pod's other volumes (caches)."""
+    return kubernetes.fs_group(task.security) if task.secret_files else None
+
+
+def _volumes(ctx: Context, task: ir.Task, group: int | None) -> list[Json]:
+    """The pod's own volumes. The results directory exists before the command runs, for `script` and
+    `container` alike, and even on a read-only root filesystem. Secret volumes are per template, so
+    each task gets the mode its user needs: 0400 for root (ssh refuses a key others can read), 0440
+    with the fsGroup for a non-root user."""
+    out: list[Json] = [{"name": RESULTS_VOLUME, "emptyDir": {}}] if task.results else []
+    mode = kubernetes.SECRET_MODE if group is None else kubernetes.SECRET_MODE_GROUP
+    secrets = dict.fromkeys(f.secret.secret for f in task.secret_files)
+    out += [kubernetes.secret_volume(ctx.secret_volumes[s], s, mode) for s in secrets]
     return out
 
 
