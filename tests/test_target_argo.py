@@ -1187,8 +1187,8 @@ def test_secret_files_are_readable_by_the_tasks_user(run_as_user: int | None, ru
     task that runs as non-root (ci-go's rootless BuildKit, `runAsUser: 1000`) gets an fsGroup and its
     secret files 0440, so its user, whose group that is, can read them; a root task keeps 0400."""
     security = None if run_as_user is None else ir.SecurityContext(run_as_user=run_as_user, run_as_group=run_as_group)
-    t = task("push", 'test -s /home/user/.docker/config.json\n', security=security,
-             secret_files=(ir.SecretFile(ir.SecretRef("docker-config", "config.json"), "/home/user/.docker/config.json"),))
+    config = ir.SecretFile(ir.SecretRef("docker-config", "config.json"), "/home/user/.docker/config.json")
+    t = task("push", 'test -s /home/user/.docker/config.json\n', security=security, secret_files=(config,))
     doc = compile_ok(pipeline(t), tmp_path)
     leaf = template(doc, "push")
     assert leaf.get("securityContext") == (None if fs_group is None else {"fsGroup": fs_group})
