@@ -14,9 +14,10 @@ from ir_builders import deps
 
 import schema_check
 import validators
-from shipspec.compiler import ir, rules
+from shipspec.compiler import ir, rules, scripts
 from shipspec.compiler.diagnostics import Severity, Span
 from shipspec.targets import argo, yamlout
+from shipspec.targets.argo import syntax
 from shipspec.targets.base import EmitOptions, Emitted
 
 Json = dict[str, Any]
@@ -1209,3 +1210,41 @@ def test_one_secret_in_root_and_non_root_tasks_gets_each_its_mode(tmp_path: Path
     assert [v["secret"]["defaultMode"] for v in template(doc, "a")["volumes"]] == [0o400]
     assert [v["secret"]["defaultMode"] for v in template(doc, "b")["volumes"]] == [0o440]
     assert template(doc, "b")["securityContext"] == {"fsGroup": 1000}
+
+
+def _anchored(name: str, script: str, line: int, col: int, **fields: Any) -> ir.Task:
+    """A task whose `run` block starts at `line`:`col` of spec.yaml, each script line one spec line
+    (a `|` block without references), anchored as lowering anchors it."""
+    anchors, offset = [], 0
+    for i, text_line in enumerate(script.split("\n")):
+        anchors.append(ir.ScriptAnchor(offset, Span("spec.yaml", line + i, col, line + i, col)))
+        offset += len(text_line) + 1
+    return task(name, script, script_anchors=tuple(anchors), script_comments=tuple(scripts.comments(script)),
+                **fields)
+
+
+def test_argo_syntax_in_a_script_is_reported_where_it_is() -> None:
+    """Each tag Argo would substitute or reject is reported at its own line and column in the spec,
+    not at the task's name."""
+    script = 'echo start\necho "{{workflow.name}}"\nx=1; echo "{{=1+1}}"\n'
+    out = emit(pipeline(_anchored("t", script, line=20, col=9)))
+    found = [(d.rule.code, d.span.line, d.span.col, d.span.end_col) for d in out.diagnostics]
+    assert found == [("SS501", 21, 15, 15 + len("{{workflow.name}}")), ("SS501", 22, 20, 20 + len("{{=1+1}}"))]
+    assert "'{{workflow.name}}' names the Argo variable 'workflow'" in out.diagnostics[0].message
+
+
+def test_argo_syntax_in_a_shell_comment_is_defused(tmp_path: Path) -> None:
+    """A comment never runs, so Argo syntax in it is no error: its `{{` becomes `{ {`, which Argo
+    neither substitutes nor rejects, and the shell never reads. Braces in code are untouched."""
+    script = ('# deploys {{workflow.name}}, see {{=1}} and {{\necho "{{.Id}}" # {{inputs.parameters.x}}\n'
+              "cat <<EOF\n# {{ .Values.b }}\nEOF\n")
+    source = template(compile_ok(pipeline(_anchored("t", script, line=5, col=7)), tmp_path), "t")["script"]["source"]
+    assert source == ('set -e\n# deploys { {workflow.name}}, see { {=1}} and { {\n'
+                      'echo "{{.Id}}" # { {inputs.parameters.x}}\ncat <<EOF\n# {{ .Values.b }}\nEOF\n')
+    assert syntax.unsafe_brace(source) is None
+
+
+def test_argo_syntax_in_code_after_a_comment_is_still_reported() -> None:
+    script = "# {{workflow.name}}\necho '{{workflow.uid}}'\n"
+    out = emit(pipeline(_anchored("t", script, line=5, col=7)))
+    assert [(d.span.line, d.span.col) for d in out.diagnostics] == [(6, 13)]

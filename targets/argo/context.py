@@ -49,11 +49,27 @@ class Context:
         """User text as Argo must receive it; reports what Argo would rewrite."""
         why = syntax.unsafe_brace(text)
         if why:
-            self.unsupported(
-                span, "a literal '{{'", f"{why}, and Argo has no escape for it",
-                "build the text at run time, e.g. in sh: o='{'; echo \"${o}{workflow.name}}\"",
-            )
+            self._brace(span, why)
         return text
+
+    def script(self, task: ir.Task, script: str) -> str:
+        """A task's script as Argo must receive it. Argo syntax in a shell comment is no error: the
+        comment never runs, so its `{{` is written `{ {` (syntax.defuse_braces), which Argo neither
+        substitutes nor rejects and which changes nothing for the shell. Anywhere else each tag Argo
+        would rewrite is reported at its own place in the spec (`Task.script_span`)."""
+        text, inserted = syntax.defuse_braces(script, task.in_script_comment)
+        for start, end, why in syntax.unsafe_braces(text):
+            first, last = syntax.original_offset(start, inserted), syntax.original_offset(end, inserted)
+            line_end = script.find("\n", first)
+            length = min(last, line_end if line_end != -1 else last) - first
+            self._brace(task.script_span(first, length), why)
+        return text
+
+    def _brace(self, span: Span, why: str) -> None:
+        self.unsupported(
+            span, "a literal '{{'", f"{why}, and Argo has no escape for it",
+            "build the text at run time, e.g. in sh: o='{'; echo \"${o}{workflow.name}}\"",
+        )
 
 
 def build(pipeline: ir.Pipeline) -> Context:

@@ -99,7 +99,7 @@ def _main(ctx: Context, task: ir.Task) -> Json:
     out: Json = {"image": ctx.literal(task.image, task.span)}
     if task.script is not None:
         out["command"] = ["sh"]  # Argo appends the script's path
-        out["source"] = _errexit(ctx.literal(task.script, task.span))
+        out["source"] = _errexit(ctx.script(task, task.script))
     else:
         if task.command:
             out["command"] = [template_text(ctx, t) for t in task.command]
