@@ -118,6 +118,12 @@ STATUS = '{{=workflow.status == "Succeeded" ? "Succeeded" : "Failed"}}'
 WHEN_STATUS = "(workflow.status == 'Succeeded' ? 'Succeeded' : 'Failed')"
 """The same inside a `when` expression tag."""
 
+
+def collected(task: str, result: str) -> str:
+    """A matrix task's result as its collector computes it (dag.py `_collector`)."""
+    return f"sprig.toRawJson(map(fromJSON(tasks.{task}.outputs.parameters['shipspec-instances']), #.{result}))"
+
+
 _TERNARY = re.compile(r'\{\{=workflow\.status == "(\w+)" \? "(\w+)" : "(\w+)"\}\}')
 
 
@@ -487,9 +493,10 @@ def test_matrix_array_param_and_fan_in(tmp_path: Path) -> None:
     p = pipeline(build, push, params=(ir.Param("platforms", ir.ParamType.ARRAY, ("linux/amd64", "linux/arm64")),))
     doc = compile_ok(p, tmp_path)
     assert doc["spec"]["arguments"]["parameters"] == [{"name": "platforms", "value": '["linux/amd64","linux/arm64"]'}]
-    assert dag_task(doc, "build")["withParam"] == "{{workflow.parameters.platforms}}"
-    assert arguments(dag_task(doc, "build")) == {"matrix_platform": "{{item}}"}
-    # Argo aggregates a withParam task's output parameter as a JSON list
+    inner = dag_task(doc, "build", "build-matrix")
+    assert inner["withParam"] == "{{workflow.parameters.platforms}}"
+    assert arguments(inner) == {"matrix_platform": "{{item}}"}
+    # the collector's output is the JSON list of the instances' strings
     assert arguments(dag_task(doc, "push")) == {"tasks_build_digest": "{{tasks.build.outputs.parameters.digest}}"}
 
 
@@ -512,14 +519,20 @@ def test_max_parallel_wraps_the_matrix_in_a_dag_with_parallelism(tmp_path: Path)
                  env=(env_of(result_ref("test", "report", as_list=True)),))
     doc = compile_ok(pipeline(checkout, t, after), tmp_path)
     call = dag_task(doc, "test")
-    assert call == {"name": "test", "template": "test-matrix", "depends": "checkout",
+    assert call == {"name": "test", "template": "test-results", "depends": "checkout",
                     "arguments": {"parameters": [{"name": "tasks_checkout_commit",
                                                   "value": "{{tasks.checkout.outputs.parameters.commit}}"}]}}
+    collector = template(doc, "test-results")
+    assert collector["inputs"] == {"parameters": [{"name": "tasks_checkout_commit"}]}
+    assert collector["dag"]["tasks"] == [{"name": "test", "template": "test-matrix", "arguments": {"parameters": [
+        {"name": "tasks_checkout_commit", "value": "{{inputs.parameters.tasks_checkout_commit}}"}]}}]
+    assert "parallelism" not in collector
     wrapper = template(doc, "test-matrix")
     assert wrapper["parallelism"] == 2
     assert wrapper["inputs"] == {"parameters": [{"name": "tasks_checkout_commit"}]}
     assert wrapper["outputs"] == {"parameters": [
-        {"name": "report", "valueFrom": {"parameter": "{{tasks.test.outputs.parameters.report}}", "default": ""}}]}
+        {"name": "shipspec-instances",
+         "valueFrom": {"parameter": "{{tasks.test.outputs.parameters}}", "default": "[]"}}]}
     inner = wrapper["dag"]["tasks"]
     assert inner == [{
         "name": "test", "template": "test",
@@ -563,12 +576,12 @@ def test_finally_with_status_and_results(tmp_path: Path) -> None:
     }
     assert call["when"] == f"{{{{={WHEN_STATUS} == 'Failed'}}}}"
     assert dag_task(doc, "cleanup", "exit-handler")["when"] == f"{{{{={WHEN_STATUS} != 'Succeeded'}}}}"
-    # a plain task exports its own output; a matrix task is wrapped so the list is exported
+    # a plain task exports its own output; a matrix task's collector exports the list
     assert template(doc, "build")["outputs"]["parameters"][0]["globalName"] == "build_tag"
-    assert dag_task(doc, "scan")["template"] == "scan-matrix"
-    wrapper_out = template(doc, "scan-matrix")["outputs"]["parameters"]
-    assert wrapper_out == [{"name": "digest", "globalName": "scan_digest", "valueFrom": {
-        "parameter": "{{tasks.scan.outputs.parameters.digest}}", "default": ""}}]
+    assert dag_task(doc, "scan")["template"] == "scan-results"
+    outputs = template(doc, "scan-results")["outputs"]["parameters"]
+    assert outputs == [{"name": "digest", "globalName": "scan_digest", "valueFrom": {
+        "expression": collected("scan", "digest"), "default": ""}}]
     assert "globalName" not in template(doc, "scan")["outputs"]["parameters"][0]
     assert "parallelism" not in template(doc, "scan-matrix")
 
@@ -893,7 +906,8 @@ def test_a_skipped_producer_yields_empty_results(tmp_path: Path) -> None:
                for o in t.get("outputs", {}).get("parameters", [])}
     assert outputs == {
         ("tag", "tag"): {"path": "/tmp/shipspec/results/tag", "default": ""},
-        ("scan-matrix", "digest"): {"parameter": "{{tasks.scan.outputs.parameters.digest}}", "default": ""},
+        ("scan-results", "digest"): {"expression": collected("scan", "digest"), "default": ""},
+        ("scan-matrix", "shipspec-instances"): {"parameter": "{{tasks.scan.outputs.parameters}}", "default": "[]"},
         ("scan", "digest"): {"path": "/tmp/shipspec/results/digest", "default": ""},
     }
 
@@ -1248,3 +1262,66 @@ def test_argo_syntax_in_code_after_a_comment_is_still_reported() -> None:
     script = "# {{workflow.name}}\necho '{{workflow.uid}}'\n"
     out = emit(pipeline(_anchored("t", script, line=5, col=7)))
     assert [(d.span.line, d.span.col) for d in out.diagnostics] == [(6, 13)]
+
+
+def _argo_loop_aggregate(values: list[str], result: str) -> tuple[str, str]:
+    """What Argo puts in scope for a loop task's output `r` once its instances succeeded with these
+    values (workflow/controller/operator.go `processAggregateNodeOutputs`): `tasks.t.outputs.parameters`,
+    a JSON list of each instance's outputs as a map of strings, and `tasks.t.outputs.parameters.r`,
+    which `aggregatedJSONValueList` builds by parsing every value as JSON and, when all of them are
+    objects or lists, nesting the parsed values (re-encoded by Go: keys sorted, no spaces), else
+    listing the strings. Go's encoder writes `<`, `>`, `&` as `\\u003c`…"""
+    def go_json(value: Any) -> str:
+        text = json.dumps(value, separators=(",", ":"), ensure_ascii=False, sort_keys=True)
+        return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+    parsed: list[Any] = []
+    for value in values:
+        try:
+            parsed.append(json.loads(value))
+        except ValueError:
+            break
+    nested = len(parsed) == len(values) and all(isinstance(v, list | dict) for v in parsed)
+    return go_json([{result: v} for v in values]), go_json(parsed if nested else values)
+
+
+def _collector_value(expression: str, instances: str, result: str) -> str:
+    """The collector's `valueFrom.expression`, `sprig.toRawJson(map(fromJSON(X), #.r))`, as Argo
+    evaluates it (expr-lang's `fromJSON` and `map`, sprig's `toRawJson`: compact, no HTML escaping)."""
+    match = re.fullmatch(r"sprig\.toRawJson\(map\(fromJSON\((.+)\), #(?:\.(\w+)|\['([^']+)'\])\)\)", expression)
+    assert match, expression
+    assert match.group(2) or match.group(3) == result
+    return json.dumps([item[result] for item in json.loads(instances)], separators=(",", ":"), ensure_ascii=False)
+
+
+@pytest.mark.parametrize("values", [
+    ["a", "b"], ['["x"]', '{"k": 1}'], ['{"b":1,"a":2}', "[ 1 ]"], ["1", "true"], ["<&>", "é"], [],
+])
+def test_matrix_fan_in_is_a_list_of_the_strings(values: list[str], tmp_path: Path) -> None:
+    """A later task reading a matrix result gets the JSON list of the instances' strings, as on Tekton.
+    Argo's `{{tasks.t.outputs.parameters.r}}` is not that: values that all parse as JSON objects or
+    lists come back nested, re-encoded. Its `tasks.t.outputs.parameters` holds the exact strings, but
+    as maps, and an expression cannot read it (util/expand drops a key that is the parent of another,
+    `…parameters.r`). So the matrix runs in a DAG template (`t-matrix`) whose output is that list of
+    maps (a `parameter` reference reads the flat scope), inside another (`t-results`) whose output
+    is the list of strings, computed by an expression from the inner DAG task's plain output."""
+    build = task("build", writes("digest"), results=(ir.Result("digest"),), env=(env_of(ir.MatrixRef("v")),),
+                 matrix=ir.Matrix((ir.MatrixAxis("v", ("a", "b")),)))
+    push = task("push", 'echo "$SHIPSPEC_TASK_BUILD_DIGEST"\n', depends=deps("build"),
+                env=(env_of(result_ref("build", "digest", as_list=True)),))
+    doc = compile_ok(pipeline(build, push), tmp_path)
+    assert dag_task(doc, "build")["template"] == "build-results"
+    assert arguments(dag_task(doc, "push")) == {"tasks_build_digest": "{{tasks.build.outputs.parameters.digest}}"}
+    collector = template(doc, "build-results")
+    assert collector["dag"]["tasks"] == [{"name": "build", "template": "build-matrix"}]
+    [output] = collector["outputs"]["parameters"]
+    assert output["name"] == "digest" and output["valueFrom"]["default"] == ""
+    instances = template(doc, "build-matrix")
+    assert instances["outputs"]["parameters"] == [{"name": "shipspec-instances", "valueFrom": {
+        "parameter": "{{tasks.build.outputs.parameters}}", "default": "[]"}}]
+    assert instances["dag"]["tasks"][0]["withItems"] == ["a", "b"]
+    maps, aggregated = _argo_loop_aggregate(values, "digest")
+    got = _collector_value(output["valueFrom"]["expression"], maps, "digest")
+    assert got == json.dumps(values, separators=(",", ":"), ensure_ascii=False)
+    if values and all(v.startswith(("[", "{")) for v in values):
+        assert json.loads(aggregated) != values  # what reading Argo's aggregate directly gave

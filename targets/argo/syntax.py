@@ -38,6 +38,15 @@ def task_output(task: str, result: str) -> str:
     return tag(f"tasks.{task}.outputs.parameters.{result}")
 
 
+def task_outputs(task: str) -> str:
+    """A loop task's outputs: a JSON list of one map of output strings per instance."""
+    return tag(f"tasks.{task}.outputs.parameters")
+
+
+INSTANCES = "shipspec-instances"
+"""The matrix wrapper's output that holds `task_outputs` (a name no result can clash with there)."""
+
+
 def global_output(name: str) -> str:
     """A main task's exported result in the exit handler, as a DAG task's argument: an expression
     tag, not `{{workflow.outputs.parameters.<name>}}`: a task that was skipped, or did not run or
@@ -137,6 +146,14 @@ def expr_param(name: str) -> str:
 
 def expr_task_result(task: str, result: str) -> str:
     return expr_member(expr_member("tasks", task) + ".outputs.parameters", result)
+
+
+def expr_collected(task: str, result: str) -> str:
+    """The JSON list of one result's strings, from the wrapper's list of the instances' outputs:
+    expr-lang's `fromJSON` and `map`, then sprig's `toRawJson`, compact and without the HTML escaping
+    (`\u003c`) of Argo's `toJson` (docs/variables.md, "Expression")."""
+    instances = expr_task_result(task, INSTANCES)
+    return f"sprig.toRawJson(map(fromJSON({instances}), {expr_member('#', result)}))"
 
 
 def expr_input_param(name: str) -> str:
