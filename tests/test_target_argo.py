@@ -586,16 +586,21 @@ def test_finally_with_status_and_results(tmp_path: Path) -> None:
     assert "parallelism" not in template(doc, "scan-matrix")
 
 
-def test_artifacts_share_one_claim_by_subpath(tmp_path: Path) -> None:
+def test_artifacts_volume_shares_one_claim_by_subpath(tmp_path: Path) -> None:
+    """`kubernetes: {artifacts: volume}`: one claim per run (size, class and access mode from the spec,
+    kubernetes.run_claim_spec), a subPath per artifact; no artifact repository needed."""
     src = task("checkout", 'git clone https://example.com/x /src\n', produces=(ir.ArtifactOut("source", "/src"),))
     use = task("build", 'ls /work\n', depends=deps("checkout"),
                consumes=(ir.ArtifactIn("source", "checkout", "/work"),))
-    doc = compile_ok(pipeline(src, use, storage_size="5Gi", storage_class="fast"), tmp_path)
+    doc = compile_ok(pipeline(src, use, artifact_store=ir.ArtifactStore.VOLUME, storage_size="5Gi",
+                              storage_class="fast", storage_access_mode="ReadWriteMany"), tmp_path)
     assert doc["spec"]["volumeClaimTemplates"] == [{
         "metadata": {"name": "shipspec-artifacts"},
-        "spec": {"accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": "5Gi"}},
+        "spec": {"accessModes": ["ReadWriteMany"], "resources": {"requests": {"storage": "5Gi"}},
                  "storageClassName": "fast"},
     }]
+    assert "outputs" not in template(doc, "checkout") and "inputs" not in template(doc, "build")
+    assert "arguments" not in dag_task(doc, "build")
     assert template(doc, "checkout")["script"]["volumeMounts"] == [
         {"name": "shipspec-artifacts", "mountPath": "/src", "subPath": "source"}]
     assert template(doc, "build")["script"]["volumeMounts"] == [
@@ -654,14 +659,16 @@ def test_checkout_build_deploy_with_every_spec_field(tmp_path: Path) -> None:
     p = pipeline(checkout, build, finally_tasks=(cleanup,), params=(ir.Param("repo", ir.ParamType.STRING, None),),
                  service_account="ci-bot", host_network=True, labels=(("app", "demo"),))
     doc = compile_ok(p, tmp_path)
-    assert list(doc["spec"]) == ["entrypoint", "arguments", "serviceAccountName", "hostNetwork",
-                                 "volumeClaimTemplates", "onExit", "templates"]
+    assert list(doc["spec"]) == ["entrypoint", "arguments", "serviceAccountName", "hostNetwork", "onExit",
+                                 "templates"]
     assert doc["spec"]["serviceAccountName"] == "ci-bot" and doc["spec"]["hostNetwork"] is True
-    assert [v["name"] for v in template(doc, "checkout")["volumes"]] == ["shipspec-results", "secret-git-ssh"]
+    assert [v["name"] for v in template(doc, "checkout")["volumes"]] == [
+        "shipspec-results", "artifact-source", "secret-git-ssh"]
     assert [v["name"] for v in template(doc, "build")["volumes"]] == ["secret-docker-config"]
     assert [t["name"] for t in doc["spec"]["templates"]] == ["main", "exit-handler", "checkout", "build", "cleanup"]
-    assert [m["name"] for m in template(doc, "build")["script"]["volumeMounts"]] == [
-        "shipspec-artifacts", "secret-docker-config"]
+    assert [m["name"] for m in template(doc, "build")["script"]["volumeMounts"]] == ["secret-docker-config"]
+    assert list(template(doc, "build")["inputs"]) == ["parameters", "artifacts"]
+    assert list(template(doc, "checkout")["outputs"]) == ["parameters", "artifacts"]
     assert arguments(dag_task(doc, "cleanup", "exit-handler")) == {
         "tasks_checkout_tag": "{{=workflow.outputs?.parameters?.checkout_tag ?? ''}}"}
 
@@ -1325,3 +1332,135 @@ def test_matrix_fan_in_is_a_list_of_the_strings(values: list[str], tmp_path: Pat
     assert got == json.dumps(values, separators=(",", ":"), ensure_ascii=False)
     if values and all(v.startswith(("[", "{")) for v in values):
         assert json.loads(aggregated) != values  # what reading Argo's aggregate directly gave
+
+
+# --- artifacts through Argo's artifact repository ------------------------------------------------
+
+
+def _source_pipeline(*more: ir.Task, producer_when: ir.Condition | None = None, **fields: Any) -> ir.Pipeline:
+    src = task("checkout", 'git clone https://example.com/x /src/app\n', produces=(ir.ArtifactOut("source", "/src"),),
+               when=producer_when)
+    use = task("build", 'ls /work\n', depends=deps("checkout"),
+               consumes=(ir.ArtifactIn("source", "checkout", "/work"),))
+    params = (ir.Param("go", ir.ParamType.BOOL, True),) if producer_when else ()
+    return pipeline(src, use, *more, params=params, **fields)
+
+
+def _argo_artifact_arguments(arguments_: list[Json], scope: dict[str, Json]) -> list[Json]:
+    """The artifacts a DAG task passes once Argo resolved them (workflow/controller/dag.go
+    `resolveDependencyReferences`): `from` is looked up in the task's scope, where a skipped producer
+    put none of its artifacts; an `optional` one that is not found is dropped, any other is an error."""
+    out = []
+    for art in arguments_:
+        tag = art["from"].removeprefix("{{").removesuffix("}}")
+        if tag in scope:
+            out.append({"name": art["name"], **scope[tag]})
+        else:
+            assert art.get("optional"), f"Argo fails the task: Unable to resolve {tag}"
+    return out
+
+
+def _argo_inputs_ok(inputs: list[Json], supplied: list[Json]) -> None:
+    """workflow/common/util.go `ProcessArgs`: an input artifact that is not optional must be supplied."""
+    names = {a["name"] for a in supplied}
+    for art in inputs:
+        assert art.get("optional") or art["name"] in names, f"inputs.artifacts.{art['name']} was not supplied"
+
+
+def test_artifacts_pass_through_the_artifact_repository(tmp_path: Path) -> None:
+    """By default each task hands its files to Argo (`outputs.artifacts`, uploaded to the cluster's
+    artifact repository by the wait container) and receives them as `inputs.artifacts`, so tasks need
+    no shared volume and may run on any node. The produced path is an emptyDir: it exists, empty and
+    writable, before the task runs, as the per-run volume's subPath did."""
+    doc = compile_ok(_source_pipeline(), tmp_path)
+    assert "volumeClaimTemplates" not in doc["spec"]
+    checkout = template(doc, "checkout")
+    assert checkout["outputs"] == {"artifacts": [{"name": "source", "path": "/src"}]}
+    assert checkout["volumes"] == [{"name": "artifact-source", "emptyDir": {}}]
+    assert checkout["script"]["volumeMounts"] == [{"name": "artifact-source", "mountPath": "/src"}]
+    build = template(doc, "build")
+    assert build["inputs"] == {"artifacts": [{"name": "source", "path": "/work"}]}
+    assert "volumeMounts" not in build["script"]  # Argo mounts its own input-artifacts volume there
+    assert dag_task(doc, "build")["arguments"] == {
+        "artifacts": [{"name": "source", "from": "{{tasks.checkout.outputs.artifacts.source}}"}]}
+
+
+def test_a_consumer_of_a_skipped_producer_still_runs(tmp_path: Path) -> None:
+    """A producer skipped by its `when` stores no artifact. The consumer's argument and input are
+    `optional`, so Argo drops the unresolved argument instead of failing the consumer (dag.go
+    `resolveDependencyReferences`, util.go `ProcessArgs`). Argo then mounts nothing at the path
+    (workflowpod.go `addInputArtifactsVolumes`: "skip volume mount", by design since
+    argo-workflows#1503), where the spec promises an empty directory: a warning says so."""
+    go = param_ref("go", ir.ParamType.BOOL)
+    out = emit(_source_pipeline(producer_when=eq(go, True)))
+    doc = out.documents[0]
+    call = dag_task(doc, "build")
+    assert call["arguments"]["artifacts"] == [
+        {"name": "source", "from": "{{tasks.checkout.outputs.artifacts.source}}", "optional": True}]
+    inputs = template(doc, "build")["inputs"]["artifacts"]
+    assert inputs == [{"name": "source", "path": "/work", "optional": True}]
+    for scope in ({}, {"tasks.checkout.outputs.artifacts.source": {"s3": {"key": "x"}}}):
+        _argo_inputs_ok(inputs, _argo_artifact_arguments(call["arguments"]["artifacts"], scope))
+    assert [(d.severity, d.rule.code) for d in out.diagnostics] == [(Severity.WARNING, "SS501")]
+    assert "when 'checkout' is skipped, 'build' runs without /work" in out.diagnostics[0].message
+    assert "artifacts: volume" in (out.diagnostics[0].hint or "")
+    validate(out.documents, tmp_path)
+
+
+def test_an_unconditional_producer_makes_the_artifact_required(tmp_path: Path) -> None:
+    """Without a `when` the producer ran whenever the consumer runs: a missing artifact is Argo's error."""
+    doc = compile_ok(_source_pipeline(), tmp_path)
+    with pytest.raises(AssertionError, match="Unable to resolve"):
+        _argo_artifact_arguments(dag_task(doc, "build")["arguments"]["artifacts"], {})
+
+
+def test_finally_tasks_read_artifacts_through_global_outputs(tmp_path: Path) -> None:
+    """Main tasks are out of scope in the exit handler: the producer exports the artifact with
+    `globalName` (set as soon as its pod is done, operator.go `addOutputsToGlobalScope`) and the
+    finally task reads `{{workflow.outputs.artifacts.<name>}}`, as Argo's examples/global-outputs.yaml
+    does. Optional: when the producer was skipped or never ran there is nothing to read."""
+    report = task("report", 'ls /report\n', is_finally=True, consumes=(ir.ArtifactIn("source", "checkout", "/report"),))
+    out = emit(_source_pipeline(finally_tasks=(report,)))
+    doc = out.documents[0]
+    assert template(doc, "checkout")["outputs"]["artifacts"] == [
+        {"name": "source", "path": "/src", "globalName": "source"}]
+    call = dag_task(doc, "report", "exit-handler")
+    assert call["arguments"]["artifacts"] == [
+        {"name": "source", "from": "{{workflow.outputs.artifacts.source}}", "optional": True}]
+    assert template(doc, "report")["inputs"]["artifacts"] == [{"name": "source", "path": "/report", "optional": True}]
+    assert dag_task(doc, "build")["arguments"]["artifacts"][0]["from"] == "{{tasks.checkout.outputs.artifacts.source}}"
+    assert [d.message for d in out.diagnostics] == [
+        "when 'checkout' is skipped or does not run, 'report' runs without /report: Argo mounts nothing for an "
+        "artifact that was not stored"]
+    validate(out.documents, tmp_path)
+
+
+def test_a_matrix_consumer_receives_the_artifact_through_its_wrappers(tmp_path: Path) -> None:
+    """`tasks.*` is not in scope inside a wrapper DAG: the wrappers take the artifact as an input and
+    hand it on (`{{inputs.artifacts.<name>}}`), optional where the producer may be skipped."""
+    v = ir.MatrixRef("v")
+    tests = task("test", writes("report"), env=(env_of(v),), depends=deps("checkout"), results=(ir.Result("report"),),
+                 consumes=(ir.ArtifactIn("source", "checkout", "/work"),),
+                 matrix=ir.Matrix((ir.MatrixAxis("v", ("a", "b")),), max_parallel=1))
+    doc = compile_ok(_source_pipeline(tests), tmp_path)
+    source = [{"name": "source", "from": "{{tasks.checkout.outputs.artifacts.source}}"}]
+    passed = [{"name": "source", "from": "{{inputs.artifacts.source}}"}]
+    assert dag_task(doc, "test")["arguments"]["artifacts"] == source
+    for wrapper in ("test-results", "test-matrix"):
+        assert template(doc, wrapper)["inputs"]["artifacts"] == [{"name": "source"}]
+        assert template(doc, wrapper)["dag"]["tasks"][0]["arguments"]["artifacts"] == passed
+    assert template(doc, "test")["inputs"]["artifacts"] == [{"name": "source", "path": "/work"}]
+
+
+def test_a_matrix_producer_of_an_artifact_is_unsupported_with_the_repository() -> None:
+    """Argo aggregates a loop's parameters and results, never its instances' artifacts (argo-workflows
+    #934, #9061: `tasks.<loop>.outputs.artifacts` does not exist); its map-reduce workaround needs
+    keys of a known repository type. The per-run volume can: the instances share its directory."""
+    t = task("build", 'echo "$SHIPSPEC_MATRIX_V" > "/out/$SHIPSPEC_MATRIX_V"\n', env=(env_of(ir.MatrixRef("v")),),
+             produces=(ir.ArtifactOut("binaries", "/out", span(14)),),
+             matrix=ir.Matrix((ir.MatrixAxis("v", ("a", "b")),)))
+    out = emit(pipeline(t))
+    assert [(d.rule.code, d.span.line) for d in out.diagnostics if d.severity is Severity.ERROR] == [("SS501", 14)]
+    assert "an artifact of a matrix task is not supported on argo" in out.diagnostics[0].message
+    assert "kubernetes: {artifacts: volume}" in (out.diagnostics[0].hint or "")
+    assert emit(pipeline(t, artifact_store=ir.ArtifactStore.VOLUME)).diagnostics == []

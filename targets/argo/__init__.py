@@ -9,13 +9,17 @@ Mapping (details in each module):
   is escaped for the kubelet's `$(VAR)` expansion.
 - results -> files in an emptyDir at /tmp/shipspec/results read by `outputs.parameters` (one trailing
   newline removed; `""` when the task was skipped).
-- matrix -> `withItems`/`withParam`; `max_parallel` -> a wrapper DAG template with `parallelism`.
+- matrix -> `withItems`/`withParam`; `max_parallel` -> a wrapper DAG template with `parallelism`;
+  results read later -> a collector DAG template around the wrapper whose outputs are the JSON
+  lists of the instances' strings (dag.py).
 - finally -> `spec.onExit: exit-handler`, a DAG; their result reads use global outputs (an expression
   tag, "" when the producer exported none); the status is Argo's `workflow.status` with Error
   folded into Failed.
 - pipeline results -> outputs of `main` (results.py).
 - pipeline timeout -> `spec.activeDeadlineSeconds` (finally tasks run after it: a warning).
-- artifacts -> one `volumeClaimTemplates` claim, a `subPath` per artifact; caches -> existing
+- artifacts -> Argo's artifact passing through the cluster's artifact repository (`outputs.artifacts`,
+  `inputs.artifacts`, `from:` on the DAG task); with `kubernetes: {artifacts: volume}` one
+  `volumeClaimTemplates` claim, a `subPath` per artifact (artifacts.py); caches -> existing
   PVCs `<pipeline>-cache-<cache>`; secret files -> a template's `secret` volumes (0400; 0440 and
   the pod's `fsGroup` for a non-root user).
 """
@@ -28,7 +32,7 @@ from typing import Any
 from ...compiler import diagnostics, ir, rules
 from .. import kubernetes
 from ..base import Document, EmitOptions, Emitted
-from . import dag, syntax
+from . import artifacts, dag, syntax
 from .context import ARTIFACTS_VOLUME, ENTRYPOINT, EXIT_HANDLER, Context, build
 
 NAME = "argo"
@@ -49,6 +53,7 @@ def emit(pipeline: ir.Pipeline, options: EmitOptions) -> Emitted:
         ctx.unsupported(pipeline.span, f"the Argo kind '{kind}'", f"the backend writes {', '.join(KINDS)}",
                         "choose one of those kinds")
         return Emitted([], diagnostics.sort_unique(ctx.diagnostics))
+    artifacts.check(ctx)
     doc: Document = {"apiVersion": API_VERSION, "kind": kind, "metadata": _metadata(ctx, kind), "spec": _spec(ctx)}
     return Emitted([doc], diagnostics.sort_unique(ctx.diagnostics))
 
@@ -83,7 +88,7 @@ def _spec(ctx: Context) -> Json:
         out["serviceAccountName"] = p.service_account
     if p.host_network:
         out["hostNetwork"] = True
-    if p.uses_artifacts:
+    if p.uses_artifacts and not artifacts.repository(ctx):
         out["volumeClaimTemplates"] = [_artifacts_claim(p)]
     volumes = _volumes(ctx)
     if volumes:

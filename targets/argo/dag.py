@@ -7,7 +7,7 @@ import itertools
 from typing import Any
 
 from ...compiler import ir
-from . import syntax, templates
+from . import artifacts, syntax, templates
 from .conditions import when as when_text
 from .context import ENTRYPOINT, EXIT_HANDLER, Context, Scope, input_name, task_refs
 from .results import pipeline_outputs
@@ -57,9 +57,9 @@ def _dag_task(ctx: Context, task: ir.Task, scope: Scope) -> Json:
     depends = _depends(ctx, task, scope)
     if depends:
         out["depends"] = depends
-    refs = _wrapper_inputs(task) if wrapped else task_refs(task)
-    if refs:
-        out["arguments"] = _arguments(ctx, task, refs, scope)
+    arguments = _arguments(ctx, task, _wrapper_inputs(task) if wrapped else task_refs(task), scope)
+    if arguments:
+        out["arguments"] = arguments
     if task.when and not (wrapped and _when_per_item(task)):
         out["when"] = when_text(task.when, lambda r: expression_value(ctx, r, task, scope))
     if task.matrix and not wrapped:
@@ -78,8 +78,14 @@ def _depends(ctx: Context, task: ir.Task, scope: Scope) -> str:
 
 
 def _arguments(ctx: Context, task: ir.Task, refs: tuple[ir.Ref, ...], scope: Scope) -> Json:
-    params = [{"name": input_name(r), "value": caller_value(ctx, r, task, scope)} for r in refs]
-    return {"parameters": params}
+    """The parameters that carry `refs`, and the artifacts the task consumes (artifacts.py)."""
+    out: Json = {}
+    if refs:
+        out["parameters"] = [{"name": input_name(r), "value": caller_value(ctx, r, task, scope)} for r in refs]
+    files = artifacts.arguments(ctx, task, scope)
+    if files:
+        out["artifacts"] = files
+    return out
 
 
 # --- matrix -------------------------------------------------------------------------------------
@@ -125,16 +131,17 @@ def _wrapper(ctx: Context, task: ir.Task, matrix: ir.Matrix) -> Json:
     """A DAG template that runs the instances of a matrix task: `parallelism` caps them (Argo has no
     cap per DAG task), and its output is Argo's list of every instance's outputs, for the collector."""
     out: Json = {"name": ctx.wrapper_names[task.name]}
-    inputs = _wrapper_inputs(task)
+    inputs = _wrapper_template_inputs(ctx, task)
     if inputs:
-        out["inputs"] = {"parameters": [{"name": input_name(r)} for r in inputs]}
+        out["inputs"] = inputs
     if task.results:
         out["outputs"] = {"parameters": [_instances(task)]}
     if matrix.max_parallel is not None:
         out["parallelism"] = matrix.max_parallel
     inner: Json = {"name": task.name, "template": ctx.leaf_names[task.name]}
-    if task_refs(task):
-        inner["arguments"] = _arguments(ctx, task, task_refs(task), Scope.WRAPPED)
+    arguments = _arguments(ctx, task, task_refs(task), Scope.WRAPPED)
+    if arguments:
+        inner["arguments"] = arguments
     if task.when and _when_per_item(task):
         inner["when"] = when_text(task.when, lambda r: expression_value(ctx, r, task, Scope.WRAPPED))
     inner.update(_loop(ctx, matrix))
@@ -163,15 +170,27 @@ def _collector(ctx: Context, task: ir.Task) -> Json:
     aggregate is the wrapper's plain output. `default: ""` when the matrix task was skipped, as a
     skipped plain task yields (templates.py)."""
     out: Json = {"name": ctx.collector_names[task.name]}
-    inputs = _wrapper_inputs(task)
+    inputs = _wrapper_template_inputs(ctx, task)
     if inputs:
-        out["inputs"] = {"parameters": [{"name": input_name(r)} for r in inputs]}
+        out["inputs"] = inputs
     out["outputs"] = {"parameters": [_collected(ctx, task, r) for r in task.results]}
     call: Json = {"name": task.name, "template": ctx.wrapper_names[task.name]}
-    if inputs:
-        call["arguments"] = {"parameters": [{"name": input_name(r), "value": syntax.input_param(input_name(r))}
-                                            for r in inputs]}
+    arguments = _arguments(ctx, task, _wrapper_inputs(task), Scope.WRAPPED)
+    if arguments:
+        call["arguments"] = arguments
     out["dag"] = {"tasks": [call]}
+    return out
+
+
+def _wrapper_template_inputs(ctx: Context, task: ir.Task) -> Json:
+    """A wrapper's inputs: the results its inner task reads, and the artifacts it consumes."""
+    out: Json = {}
+    refs = _wrapper_inputs(task)
+    if refs:
+        out["parameters"] = [{"name": input_name(r)} for r in refs]
+    files = artifacts.wrapper_inputs(ctx, task)
+    if files:
+        out["artifacts"] = files
     return out
 
 

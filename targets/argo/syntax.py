@@ -43,6 +43,19 @@ def task_outputs(task: str) -> str:
     return tag(f"tasks.{task}.outputs.parameters")
 
 
+def task_artifact(task: str, artifact: str) -> str:
+    return tag(f"tasks.{task}.outputs.artifacts.{artifact}")
+
+
+def global_artifact(name: str) -> str:
+    """An artifact a main task exported (`globalName`), in the exit handler."""
+    return tag(f"workflow.outputs.artifacts.{name}")
+
+
+def input_artifact(name: str) -> str:
+    return tag(f"inputs.artifacts.{name}")
+
+
 INSTANCES = "shipspec-instances"
 """The matrix wrapper's output that holds `task_outputs` (a name no result can clash with there)."""
 

@@ -8,8 +8,8 @@ from typing import Any
 from ...compiler import ir
 from ...compiler.diagnostics import Span
 from .. import kubernetes
-from . import syntax
-from .context import ARTIFACTS_VOLUME, RESULTS_VOLUME, Context, input_name, task_refs
+from . import artifacts, syntax
+from .context import RESULTS_VOLUME, Context, input_name, task_refs
 
 Json = dict[str, Any]
 
@@ -18,11 +18,21 @@ def leaf(ctx: Context, task: ir.Task, *, exported: bool = True) -> Json:
     """The template a task's pod runs. `exported`: results a finally task reads get a
     `globalName` here (a matrix wrapper exports the aggregated list instead)."""
     out: Json = {"name": ctx.leaf_names[task.name]}
+    inputs: Json = {}
     refs = task_refs(task)
     if refs:
-        out["inputs"] = {"parameters": [{"name": input_name(r)} for r in refs]}
+        inputs["parameters"] = [{"name": input_name(r)} for r in refs]
+    if task.consumes and artifacts.repository(ctx):
+        inputs["artifacts"] = artifacts.template_inputs(ctx, task)
+    if inputs:
+        out["inputs"] = inputs
+    outputs: Json = {}
     if task.results:
-        out["outputs"] = {"parameters": [_output(ctx, task, r, exported) for r in task.results]}
+        outputs["parameters"] = [_output(ctx, task, r, exported) for r in task.results]
+    if task.produces and artifacts.repository(ctx):
+        outputs["artifacts"] = artifacts.template_outputs(ctx, task)
+    if outputs:
+        out["outputs"] = outputs
     if task.retry:
         out["retryStrategy"] = _retry(task.retry)
     if task.timeout_s is not None:
@@ -53,6 +63,7 @@ def _volumes(ctx: Context, task: ir.Task, group: int | None) -> list[Json]:
     each task gets the mode its user needs: 0400 for root (ssh refuses a key others can read), 0440
     with the fsGroup for a non-root user."""
     out: list[Json] = [{"name": RESULTS_VOLUME, "emptyDir": {}}] if task.results else []
+    out += artifacts.volumes(ctx, task)
     mode = kubernetes.SECRET_MODE if group is None else kubernetes.SECRET_MODE_GROUP
     secrets = dict.fromkeys(f.secret.secret for f in task.secret_files)
     out += [kubernetes.secret_volume(ctx.secret_volumes[s], s, mode) for s in secrets]
@@ -170,10 +181,9 @@ def _mount(name: str, path: str, sub_path: str | None = None, read_only: bool = 
 
 
 def _mounts(ctx: Context, task: ir.Task) -> list[Json]:
-    """Results dir, artifacts (one subPath of the run's volume each), caches, secret files."""
+    """Results dir, artifacts (artifacts.py), caches, secret files."""
     mounts = [_mount(RESULTS_VOLUME, ir.RESULTS_DIR)] if task.results else []
-    mounts += [_mount(ARTIFACTS_VOLUME, _path(ctx, a.path, a.span), a.name) for a in task.produces]
-    mounts += [_mount(ARTIFACTS_VOLUME, _path(ctx, a.path, a.span), a.name) for a in task.consumes]
+    mounts += artifacts.mounts(ctx, task)
     mounts += [_mount(ctx.cache_volumes[c.cache], _path(ctx, c.path, c.span)) for c in task.caches]
     mounts += [
         _mount(ctx.secret_volumes[f.secret.secret], _path(ctx, f.path, f.span), f.secret.key, read_only=True)
