@@ -163,8 +163,10 @@ def expr_task_result(task: str, result: str) -> str:
 
 def expr_collected(task: str, result: str) -> str:
     """The JSON list of one result's strings, from the wrapper's list of the instances' outputs:
-    expr-lang's `fromJSON` and `map`, then sprig's `toRawJson`, compact and without the HTML escaping
-    (`\u003c`) of Argo's `toJson` (docs/variables.md, "Expression")."""
+    expr-lang's `fromJSON` (as Argo's e2e test steps-when-expr-filter.yaml uses it) and `map`, then
+    sprig's `toRawJson` (sprig v3 GenericFuncMap, which Argo binds as `sprig`), compact and without
+    the HTML escaping (`\u003c`) of Argo's `toJson` (docs/variables.md, "Expression"). Go's encoder
+    writes invalid UTF-8 as U+FFFD."""
     instances = expr_task_result(task, INSTANCES)
     return f"sprig.toRawJson(map(fromJSON({instances}), {expr_member('#', result)}))"
 
