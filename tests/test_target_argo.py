@@ -14,9 +14,10 @@ from ir_builders import deps
 
 import schema_check
 import validators
-from shipspec.compiler import ir, rules
+from shipspec.compiler import ir, rules, scripts
 from shipspec.compiler.diagnostics import Severity, Span
 from shipspec.targets import argo, yamlout
+from shipspec.targets.argo import syntax
 from shipspec.targets.base import EmitOptions, Emitted
 
 Json = dict[str, Any]
@@ -116,6 +117,12 @@ STATUS = '{{=workflow.status == "Succeeded" ? "Succeeded" : "Failed"}}'
 """`pipeline.status` as the Argo backend writes it in a value."""
 WHEN_STATUS = "(workflow.status == 'Succeeded' ? 'Succeeded' : 'Failed')"
 """The same inside a `when` expression tag."""
+
+
+def collected(task: str, result: str) -> str:
+    """A matrix task's result as its collector computes it (dag.py `_collector`)."""
+    return f"sprig.toRawJson(map(fromJSON(tasks.{task}.outputs.parameters['shipspec-instances']), #.{result}))"
+
 
 _TERNARY = re.compile(r'\{\{=workflow\.status == "(\w+)" \? "(\w+)" : "(\w+)"\}\}')
 
@@ -485,10 +492,11 @@ def test_matrix_array_param_and_fan_in(tmp_path: Path) -> None:
     push = task("push", 'echo "$SHIPSPEC_TASK_BUILD_DIGEST"\n', env=(env_of(digests),), depends=deps("build"))
     p = pipeline(build, push, params=(ir.Param("platforms", ir.ParamType.ARRAY, ("linux/amd64", "linux/arm64")),))
     doc = compile_ok(p, tmp_path)
-    assert doc["spec"]["arguments"]["parameters"] == [{"name": "platforms", "value": '["linux/amd64", "linux/arm64"]'}]
-    assert dag_task(doc, "build")["withParam"] == "{{workflow.parameters.platforms}}"
-    assert arguments(dag_task(doc, "build")) == {"matrix_platform": "{{item}}"}
-    # Argo aggregates a withParam task's output parameter as a JSON list
+    assert doc["spec"]["arguments"]["parameters"] == [{"name": "platforms", "value": '["linux/amd64","linux/arm64"]'}]
+    inner = dag_task(doc, "build", "build-matrix")
+    assert inner["withParam"] == "{{workflow.parameters.platforms}}"
+    assert arguments(inner) == {"matrix_platform": "{{item}}"}
+    # the collector's output is the JSON list of the instances' strings
     assert arguments(dag_task(doc, "push")) == {"tasks_build_digest": "{{tasks.build.outputs.parameters.digest}}"}
 
 
@@ -511,14 +519,20 @@ def test_max_parallel_wraps_the_matrix_in_a_dag_with_parallelism(tmp_path: Path)
                  env=(env_of(result_ref("test", "report", as_list=True)),))
     doc = compile_ok(pipeline(checkout, t, after), tmp_path)
     call = dag_task(doc, "test")
-    assert call == {"name": "test", "template": "test-matrix", "depends": "checkout",
+    assert call == {"name": "test", "template": "test-results", "depends": "checkout",
                     "arguments": {"parameters": [{"name": "tasks_checkout_commit",
                                                   "value": "{{tasks.checkout.outputs.parameters.commit}}"}]}}
+    collector = template(doc, "test-results")
+    assert collector["inputs"] == {"parameters": [{"name": "tasks_checkout_commit"}]}
+    assert collector["dag"]["tasks"] == [{"name": "test", "template": "test-matrix", "arguments": {"parameters": [
+        {"name": "tasks_checkout_commit", "value": "{{inputs.parameters.tasks_checkout_commit}}"}]}}]
+    assert "parallelism" not in collector
     wrapper = template(doc, "test-matrix")
     assert wrapper["parallelism"] == 2
     assert wrapper["inputs"] == {"parameters": [{"name": "tasks_checkout_commit"}]}
     assert wrapper["outputs"] == {"parameters": [
-        {"name": "report", "valueFrom": {"parameter": "{{tasks.test.outputs.parameters.report}}", "default": ""}}]}
+        {"name": "shipspec-instances",
+         "valueFrom": {"parameter": "{{tasks.test.outputs.parameters}}", "default": "[]"}}]}
     inner = wrapper["dag"]["tasks"]
     assert inner == [{
         "name": "test", "template": "test",
@@ -562,26 +576,31 @@ def test_finally_with_status_and_results(tmp_path: Path) -> None:
     }
     assert call["when"] == f"{{{{={WHEN_STATUS} == 'Failed'}}}}"
     assert dag_task(doc, "cleanup", "exit-handler")["when"] == f"{{{{={WHEN_STATUS} != 'Succeeded'}}}}"
-    # a plain task exports its own output; a matrix task is wrapped so the list is exported
+    # a plain task exports its own output; a matrix task's collector exports the list
     assert template(doc, "build")["outputs"]["parameters"][0]["globalName"] == "build_tag"
-    assert dag_task(doc, "scan")["template"] == "scan-matrix"
-    wrapper_out = template(doc, "scan-matrix")["outputs"]["parameters"]
-    assert wrapper_out == [{"name": "digest", "globalName": "scan_digest", "valueFrom": {
-        "parameter": "{{tasks.scan.outputs.parameters.digest}}", "default": ""}}]
+    assert dag_task(doc, "scan")["template"] == "scan-results"
+    outputs = template(doc, "scan-results")["outputs"]["parameters"]
+    assert outputs == [{"name": "digest", "globalName": "scan_digest", "valueFrom": {
+        "expression": collected("scan", "digest"), "default": ""}}]
     assert "globalName" not in template(doc, "scan")["outputs"]["parameters"][0]
     assert "parallelism" not in template(doc, "scan-matrix")
 
 
-def test_artifacts_share_one_claim_by_subpath(tmp_path: Path) -> None:
+def test_artifacts_volume_shares_one_claim_by_subpath(tmp_path: Path) -> None:
+    """`kubernetes: {artifacts: volume}`: one claim per run (size, class and access mode from the spec,
+    kubernetes.run_claim_spec), a subPath per artifact; no artifact repository needed."""
     src = task("checkout", 'git clone https://example.com/x /src\n', produces=(ir.ArtifactOut("source", "/src"),))
     use = task("build", 'ls /work\n', depends=deps("checkout"),
                consumes=(ir.ArtifactIn("source", "checkout", "/work"),))
-    doc = compile_ok(pipeline(src, use, storage_size="5Gi", storage_class="fast"), tmp_path)
+    doc = compile_ok(pipeline(src, use, artifact_store=ir.ArtifactStore.VOLUME, storage_size="5Gi",
+                              storage_class="fast", storage_access_mode="ReadWriteMany"), tmp_path)
     assert doc["spec"]["volumeClaimTemplates"] == [{
         "metadata": {"name": "shipspec-artifacts"},
-        "spec": {"accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": "5Gi"}},
+        "spec": {"accessModes": ["ReadWriteMany"], "resources": {"requests": {"storage": "5Gi"}},
                  "storageClassName": "fast"},
     }]
+    assert "outputs" not in template(doc, "checkout") and "inputs" not in template(doc, "build")
+    assert "arguments" not in dag_task(doc, "build")
     assert template(doc, "checkout")["script"]["volumeMounts"] == [
         {"name": "shipspec-artifacts", "mountPath": "/src", "subPath": "source"}]
     assert template(doc, "build")["script"]["volumeMounts"] == [
@@ -595,8 +614,10 @@ def test_secret_files_and_secret_env(tmp_path: Path) -> None:
              secret_files=(ir.SecretFile(docker, "/kaniko/.docker/config.json"),
                            ir.SecretFile(ir.SecretRef("docker-config", "ca.pem"), "/certs/ca.pem")))
     doc = compile_ok(pipeline(t), tmp_path)
-    assert doc["spec"]["volumes"] == [
+    assert "volumes" not in doc["spec"]  # a secret volume is the task's own, with the mode its user needs
+    assert template(doc, "push")["volumes"] == [
         {"name": "secret-docker-config", "secret": {"secretName": "docker-config", "defaultMode": 0o400}}]
+    assert "securityContext" not in template(doc, "push")  # root: no fsGroup
     script = template(doc, "push")["script"]
     assert script["env"] == [{"name": "TOKEN", "valueFrom": {"secretKeyRef": {"name": "registry", "key": "token"}}}]
     assert script["volumeMounts"] == [
@@ -638,13 +659,16 @@ def test_checkout_build_deploy_with_every_spec_field(tmp_path: Path) -> None:
     p = pipeline(checkout, build, finally_tasks=(cleanup,), params=(ir.Param("repo", ir.ParamType.STRING, None),),
                  service_account="ci-bot", host_network=True, labels=(("app", "demo"),))
     doc = compile_ok(p, tmp_path)
-    assert list(doc["spec"]) == ["entrypoint", "arguments", "serviceAccountName", "hostNetwork",
-                                 "volumeClaimTemplates", "volumes", "onExit", "templates"]
+    assert list(doc["spec"]) == ["entrypoint", "arguments", "serviceAccountName", "hostNetwork", "onExit",
+                                 "templates"]
     assert doc["spec"]["serviceAccountName"] == "ci-bot" and doc["spec"]["hostNetwork"] is True
-    assert [v["name"] for v in doc["spec"]["volumes"]] == ["secret-git-ssh", "secret-docker-config"]
+    assert [v["name"] for v in template(doc, "checkout")["volumes"]] == [
+        "shipspec-results", "artifact-source", "secret-git-ssh"]
+    assert [v["name"] for v in template(doc, "build")["volumes"]] == ["secret-docker-config"]
     assert [t["name"] for t in doc["spec"]["templates"]] == ["main", "exit-handler", "checkout", "build", "cleanup"]
-    assert [m["name"] for m in template(doc, "build")["script"]["volumeMounts"]] == [
-        "shipspec-artifacts", "secret-docker-config"]
+    assert [m["name"] for m in template(doc, "build")["script"]["volumeMounts"]] == ["secret-docker-config"]
+    assert list(template(doc, "build")["inputs"]) == ["parameters", "artifacts"]
+    assert list(template(doc, "checkout")["outputs"]) == ["parameters", "artifacts"]
     assert arguments(dag_task(doc, "cleanup", "exit-handler")) == {
         "tasks_checkout_tag": "{{=workflow.outputs?.parameters?.checkout_tag ?? ''}}"}
 
@@ -654,7 +678,7 @@ def test_retries_with_backoff_and_timeout(tmp_path: Path) -> None:
     doc = compile_ok(pipeline(task("flaky", retry=retry, timeout_s=90), task("once", retry=ir.Retry(1))), tmp_path)
     flaky = template(doc, "flaky")
     assert flaky["retryStrategy"] == {"limit": 3, "retryPolicy": "Always",
-                                      "backoff": {"duration": "10s", "factor": 2, "maxDuration": "1h30m"}}
+                                      "backoff": {"duration": "10s", "factor": 2, "cap": "1h30m"}}
     assert flaky["activeDeadlineSeconds"] == 90
     assert template(doc, "once")["retryStrategy"] == {"limit": 1, "retryPolicy": "Always"}
 
@@ -889,7 +913,8 @@ def test_a_skipped_producer_yields_empty_results(tmp_path: Path) -> None:
                for o in t.get("outputs", {}).get("parameters", [])}
     assert outputs == {
         ("tag", "tag"): {"path": "/tmp/shipspec/results/tag", "default": ""},
-        ("scan-matrix", "digest"): {"parameter": "{{tasks.scan.outputs.parameters.digest}}", "default": ""},
+        ("scan-results", "digest"): {"expression": collected("scan", "digest"), "default": ""},
+        ("scan-matrix", "shipspec-instances"): {"parameter": "{{tasks.scan.outputs.parameters}}", "default": "[]"},
         ("scan", "digest"): {"path": "/tmp/shipspec/results/digest", "default": ""},
     }
 
@@ -1076,3 +1101,366 @@ def test_when_on_run_sha_is_unsupported() -> None:
     out = emit(pipeline(task("t", when=eq(sha, "abc"))))
     assert [(d.rule.code, d.span.line) for d in out.diagnostics] == [("SS501", 12)]
     assert "run.sha is not supported on argo" in out.diagnostics[0].message
+
+
+# --- run-time fixes (issue 7) --------------------------------------------------------------------
+
+
+def test_array_param_default_is_compact_json(tmp_path: Path) -> None:
+    """`["a","b"]`, as the GitHub and Tekton backends write a list: the same text on every engine
+    (non-ASCII stays as it is: Argo passes UTF-8 through)."""
+    p = pipeline(task("t"), params=(ir.Param("platforms", ir.ParamType.ARRAY, ("linux/amd64", "é")),))
+    doc = compile_ok(p, tmp_path)
+    assert doc["spec"]["arguments"]["parameters"] == [{"name": "platforms", "value": '["linux/amd64","é"]'}]
+
+
+def _argo_retry_delays(backoff: Json, limit: int, attempt_s: int) -> list[int]:
+    """The waits Argo's controller takes before each retry, every attempt failing after `attempt_s`
+    (workflow/controller/operator.go `processNodeRetries`): the n-th retry waits
+    `duration * factor^(n-1)`, lowered to `cap`; `maxDuration` is a budget from the first attempt's
+    start, and a retry whose wait would end past it is not made at all."""
+    seconds = {"10s": 10, "2m": 120}
+    delays: list[int] = []
+    now = 0
+    for n in range(1, limit + 1):
+        now += attempt_s
+        wait = seconds[backoff["duration"]] * backoff.get("factor", 1) ** (n - 1)
+        if "cap" in backoff:
+            wait = min(wait, seconds[backoff["cap"]])
+        if "maxDuration" in backoff and now + wait > seconds[backoff["maxDuration"]]:
+            break
+        delays.append(wait)
+        now += wait
+    return delays
+
+
+def test_backoff_max_duration_caps_each_delay(tmp_path: Path) -> None:
+    """The spec's `maxDuration` caps each delay: Argo's `cap` (v3.7+, in the vendored v4.1 schema and
+    hera's Backoff). Argo's own `maxDuration` is a total budget from the first attempt's start (and the
+    retry pods' deadline), so 5 promised retries of a 30 s task would become 2."""
+    retry = ir.Retry(5, ir.Backoff(duration_s=10, factor=2, max_duration_s=120))
+    backoff = template(compile_ok(pipeline(task("flaky", retry=retry)), tmp_path), "flaky")["retryStrategy"]["backoff"]
+    assert backoff == {"duration": "10s", "factor": 2, "cap": "2m"}
+    assert _argo_retry_delays(backoff, 5, attempt_s=30) == [10, 20, 40, 80, 120]
+    assert len(_argo_retry_delays({**{k: v for k, v in backoff.items() if k != "cap"}, "maxDuration": "2m"},
+                                  5, attempt_s=30)) == 2
+
+
+def _argo_saved_parameter(value_from: Json, written: str | None) -> str:
+    """What Argo's executor stores for an output parameter read from a file (workflow/executor/
+    executor.go `SaveParameters`): the file's text, or `valueFrom.default` when there is no file (an
+    error without one, which fails the task); then one trailing newline is removed."""
+    if written is None:
+        assert "default" in value_from, "Argo fails the task: the file does not exist"
+        written = value_from["default"]
+    return written.removesuffix("\n")
+
+
+def test_a_result_the_task_never_wrote_is_the_empty_string(tmp_path: Path) -> None:
+    """The meaning every engine gives a result the script did not write: "". On Argo, `default: ""`
+    on the output: the executor uses it when the file is missing, where it would otherwise fail the
+    task that ran fine; a consumer of a skipped producer reads the same default."""
+    doc = compile_ok(pipeline(task("t", 'echo "no result written"\n', results=(ir.Result("r"),))), tmp_path)
+    value_from = template(doc, "t")["outputs"]["parameters"][0]["valueFrom"]
+    assert value_from == {"path": "/tmp/shipspec/results/r", "default": ""}
+    assert _argo_saved_parameter(value_from, None) == ""
+    assert _argo_saved_parameter(value_from, "v1\n") == "v1"
+
+
+def test_pipeline_timeout_is_the_workflow_deadline(tmp_path: Path) -> None:
+    """`spec.activeDeadlineSeconds`: from the workflow's start, Argo fails what is still running or
+    pending when it passes (operator.go `getWorkflowDeadline`, exec_control.go), so the run ends Failed."""
+    doc = compile_ok(pipeline(task("t"), timeout_s=3600), tmp_path)
+    assert doc["spec"]["activeDeadlineSeconds"] == 3600
+    assert "activeDeadlineSeconds" not in compile_ok(pipeline(task("t")), tmp_path)["spec"]
+
+
+def test_pipeline_timeout_does_not_bound_finally_tasks_on_argo(tmp_path: Path) -> None:
+    """The spec's timeout covers finally tasks; Argo's deadline does not: the exit handler still runs
+    after it has passed and its pods are exempt from it (workflowpod.go "ignore the workflow deadline
+    for exit handler", exec_control.go). Said as a warning, not dropped silently."""
+    out = emit(pipeline(task("t"), finally_tasks=(task("notify", is_finally=True),), timeout_s=600))
+    assert out.documents[0]["spec"]["activeDeadlineSeconds"] == 600
+    assert [(d.severity, d.rule.code, d.span.line) for d in out.diagnostics] == [(Severity.WARNING, "SS501", 1)]
+    assert "finally tasks" in out.diagnostics[0].message and "timeout" in (out.diagnostics[0].hint or "")
+    validate(out.documents, tmp_path)
+
+
+def _readable_by(user: int, groups: set[int], mode: int, owner: int, group: int | None) -> bool:
+    """Whether a process of `user` (in `groups`) may read a file of that owner, group and mode."""
+    if user == 0:
+        return True
+    if user == owner:
+        return bool(mode & 0o400)
+    if group is not None and group in groups:
+        return bool(mode & 0o040)
+    return bool(mode & 0o004)
+
+
+@pytest.mark.parametrize(("run_as_user", "run_as_group", "fs_group", "mode"), [
+    (None, None, None, 0o400),  # the image's user, root by default: owner-only, as ssh wants
+    (0, None, None, 0o400),
+    (1000, None, 1000, 0o440),  # a user's own group, as images set it
+    (1000, 2000, 2000, 0o440),
+])
+def test_secret_files_are_readable_by_the_tasks_user(run_as_user: int | None, run_as_group: int | None,
+                                                     fs_group: int | None, mode: int, tmp_path: Path) -> None:
+    """The kubelet writes secret files as root, group-owned by the pod's `fsGroup` when it has one. A
+    task that runs as non-root (ci-go's rootless BuildKit, `runAsUser: 1000`) gets an fsGroup and its
+    secret files 0440, so its user, whose group that is, can read them; a root task keeps 0400."""
+    security = None if run_as_user is None else ir.SecurityContext(run_as_user=run_as_user, run_as_group=run_as_group)
+    config = ir.SecretFile(ir.SecretRef("docker-config", "config.json"), "/home/user/.docker/config.json")
+    t = task("push", 'test -s /home/user/.docker/config.json\n', security=security, secret_files=(config,))
+    doc = compile_ok(pipeline(t), tmp_path)
+    leaf = template(doc, "push")
+    assert leaf.get("securityContext") == (None if fs_group is None else {"fsGroup": fs_group})
+    assert leaf["volumes"] == [{"name": "secret-docker-config",
+                                "secret": {"secretName": "docker-config", "defaultMode": mode}}]
+    user = run_as_user or 0
+    groups = {run_as_group if run_as_group is not None else user} | ({fs_group} if fs_group is not None else set())
+    assert _readable_by(user, groups, mode, owner=0, group=fs_group)
+    assert not _readable_by(4242, {4242}, mode, owner=0, group=fs_group)  # nobody else
+
+
+def test_one_secret_in_root_and_non_root_tasks_gets_each_its_mode(tmp_path: Path) -> None:
+    secret = ir.SecretFile(ir.SecretRef("docker-config", "config.json"), "/cfg/config.json")
+    rootful = task("a", 'test -s /cfg/config.json\n', secret_files=(secret,))
+    rootless = task("b", 'test -s /cfg/config.json\n', secret_files=(secret,),
+                    security=ir.SecurityContext(run_as_user=1000, run_as_group=1000))
+    doc = compile_ok(pipeline(rootful, rootless), tmp_path)
+    assert [v["secret"]["defaultMode"] for v in template(doc, "a")["volumes"]] == [0o400]
+    assert [v["secret"]["defaultMode"] for v in template(doc, "b")["volumes"]] == [0o440]
+    assert template(doc, "b")["securityContext"] == {"fsGroup": 1000}
+
+
+def _anchored(name: str, script: str, line: int, col: int, **fields: Any) -> ir.Task:
+    """A task whose `run` block starts at `line`:`col` of spec.yaml, each script line one spec line
+    (a `|` block without references), anchored as lowering anchors it."""
+    anchors, offset = [], 0
+    for i, text_line in enumerate(script.split("\n")):
+        anchors.append(ir.ScriptAnchor(offset, Span("spec.yaml", line + i, col, line + i, col)))
+        offset += len(text_line) + 1
+    return task(name, script, script_anchors=tuple(anchors), script_comments=tuple(scripts.comments(script)),
+                **fields)
+
+
+def test_argo_syntax_in_a_script_is_reported_where_it_is() -> None:
+    """Each tag Argo would substitute or reject is reported at its own line and column in the spec,
+    not at the task's name."""
+    script = 'echo start\necho "{{workflow.name}}"\nx=1; echo "{{=1+1}}"\n'
+    out = emit(pipeline(_anchored("t", script, line=20, col=9)))
+    found = [(d.rule.code, d.span.line, d.span.col, d.span.end_col) for d in out.diagnostics]
+    assert found == [("SS501", 21, 15, 15 + len("{{workflow.name}}")), ("SS501", 22, 20, 20 + len("{{=1+1}}"))]
+    assert "'{{workflow.name}}' names the Argo variable 'workflow'" in out.diagnostics[0].message
+
+
+def test_argo_syntax_in_a_shell_comment_is_defused(tmp_path: Path) -> None:
+    """A comment never runs, so Argo syntax in it is no error: its `{{` becomes `{ {`, which Argo
+    neither substitutes nor rejects, and the shell never reads. Braces in code are untouched."""
+    script = ('# deploys {{workflow.name}}, see {{=1}} and {{\necho "{{.Id}}" # {{inputs.parameters.x}}\n'
+              "cat <<EOF\n# {{ .Values.b }}\nEOF\n")
+    source = template(compile_ok(pipeline(_anchored("t", script, line=5, col=7)), tmp_path), "t")["script"]["source"]
+    assert source == ('set -e\n# deploys { {workflow.name}}, see { {=1}} and { {\n'
+                      'echo "{{.Id}}" # { {inputs.parameters.x}}\ncat <<EOF\n# {{ .Values.b }}\nEOF\n')
+    assert syntax.unsafe_brace(source) is None
+
+
+def test_argo_syntax_in_code_after_a_comment_is_still_reported() -> None:
+    script = "# {{workflow.name}}\necho '{{workflow.uid}}'\n"
+    out = emit(pipeline(_anchored("t", script, line=5, col=7)))
+    assert [(d.span.line, d.span.col) for d in out.diagnostics] == [(6, 13)]
+
+
+def _argo_loop_aggregate(values: list[str], result: str) -> tuple[str, str]:
+    """What Argo puts in scope for a loop task's output `r` once its instances succeeded with these
+    values (workflow/controller/operator.go `processAggregateNodeOutputs`): `tasks.t.outputs.parameters`,
+    a JSON list of each instance's outputs as a map of strings, and `tasks.t.outputs.parameters.r`,
+    which `aggregatedJSONValueList` builds by parsing every value as JSON and, when all of them are
+    objects or lists, nesting the parsed values (re-encoded by Go: keys sorted, no spaces), else
+    listing the strings. Go's encoder writes `<`, `>`, `&` as `\\u003c`…"""
+    def go_json(value: Any) -> str:
+        text = json.dumps(value, separators=(",", ":"), ensure_ascii=False, sort_keys=True)
+        return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+    parsed: list[Any] = []
+    for value in values:
+        try:
+            parsed.append(json.loads(value))
+        except ValueError:
+            break
+    nested = len(parsed) == len(values) and all(isinstance(v, list | dict) for v in parsed)
+    return go_json([{result: v} for v in values]), go_json(parsed if nested else values)
+
+
+def _collector_value(expression: str, instances: str, result: str) -> str:
+    """The collector's `valueFrom.expression`, `sprig.toRawJson(map(fromJSON(X), #.r))`, as Argo
+    evaluates it (expr-lang's `fromJSON` and `map`, sprig's `toRawJson`: compact, no HTML escaping)."""
+    match = re.fullmatch(r"sprig\.toRawJson\(map\(fromJSON\((.+)\), #(?:\.(\w+)|\['([^']+)'\])\)\)", expression)
+    assert match, expression
+    assert match.group(2) or match.group(3) == result
+    return json.dumps([item[result] for item in json.loads(instances)], separators=(",", ":"), ensure_ascii=False)
+
+
+@pytest.mark.parametrize("values", [
+    ["a", "b"], ['["x"]', '{"k": 1}'], ['{"b":1,"a":2}', "[ 1 ]"], ["1", "true"], ["<&>", "é"], [],
+])
+def test_matrix_fan_in_is_a_list_of_the_strings(values: list[str], tmp_path: Path) -> None:
+    """A later task reading a matrix result gets the JSON list of the instances' strings, as on Tekton.
+    Argo's `{{tasks.t.outputs.parameters.r}}` is not that: values that all parse as JSON objects or
+    lists come back nested, re-encoded. Its `tasks.t.outputs.parameters` holds the exact strings, but
+    as maps, and an expression cannot read it (util/expand drops a key that is the parent of another,
+    `…parameters.r`). So the matrix runs in a DAG template (`t-matrix`) whose output is that list of
+    maps (a `parameter` reference reads the flat scope), inside another (`t-results`) whose output
+    is the list of strings, computed by an expression from the inner DAG task's plain output."""
+    build = task("build", writes("digest"), results=(ir.Result("digest"),), env=(env_of(ir.MatrixRef("v")),),
+                 matrix=ir.Matrix((ir.MatrixAxis("v", ("a", "b")),)))
+    push = task("push", 'echo "$SHIPSPEC_TASK_BUILD_DIGEST"\n', depends=deps("build"),
+                env=(env_of(result_ref("build", "digest", as_list=True)),))
+    doc = compile_ok(pipeline(build, push), tmp_path)
+    assert dag_task(doc, "build")["template"] == "build-results"
+    assert arguments(dag_task(doc, "push")) == {"tasks_build_digest": "{{tasks.build.outputs.parameters.digest}}"}
+    collector = template(doc, "build-results")
+    assert collector["dag"]["tasks"] == [{"name": "build", "template": "build-matrix"}]
+    [output] = collector["outputs"]["parameters"]
+    assert output["name"] == "digest" and output["valueFrom"]["default"] == ""
+    instances = template(doc, "build-matrix")
+    assert instances["outputs"]["parameters"] == [{"name": "shipspec-instances", "valueFrom": {
+        "parameter": "{{tasks.build.outputs.parameters}}", "default": "[]"}}]
+    assert instances["dag"]["tasks"][0]["withItems"] == ["a", "b"]
+    maps, aggregated = _argo_loop_aggregate(values, "digest")
+    got = _collector_value(output["valueFrom"]["expression"], maps, "digest")
+    assert got == json.dumps(values, separators=(",", ":"), ensure_ascii=False)
+    if values and all(v.startswith(("[", "{")) for v in values):
+        assert json.loads(aggregated) != values  # what reading Argo's aggregate directly gave
+
+
+# --- artifacts through Argo's artifact repository ------------------------------------------------
+
+
+def _source_pipeline(*more: ir.Task, producer_when: ir.Condition | None = None, **fields: Any) -> ir.Pipeline:
+    src = task("checkout", 'git clone https://example.com/x /src/app\n', produces=(ir.ArtifactOut("source", "/src"),),
+               when=producer_when)
+    use = task("build", 'ls /work\n', depends=deps("checkout"),
+               consumes=(ir.ArtifactIn("source", "checkout", "/work"),))
+    params = (ir.Param("go", ir.ParamType.BOOL, True),) if producer_when else ()
+    return pipeline(src, use, *more, params=params, **fields)
+
+
+def _argo_artifact_arguments(arguments_: list[Json], scope: dict[str, Json]) -> list[Json]:
+    """The artifacts a DAG task passes once Argo resolved them (workflow/controller/dag.go
+    `resolveDependencyReferences`): `from` is looked up in the task's scope, where a skipped producer
+    put none of its artifacts; an `optional` one that is not found is dropped, any other is an error."""
+    out = []
+    for art in arguments_:
+        tag = art["from"].removeprefix("{{").removesuffix("}}")
+        if tag in scope:
+            out.append({"name": art["name"], **scope[tag]})
+        else:
+            assert art.get("optional"), f"Argo fails the task: Unable to resolve {tag}"
+    return out
+
+
+def _argo_inputs_ok(inputs: list[Json], supplied: list[Json]) -> None:
+    """workflow/common/util.go `ProcessArgs`: an input artifact that is not optional must be supplied."""
+    names = {a["name"] for a in supplied}
+    for art in inputs:
+        assert art.get("optional") or art["name"] in names, f"inputs.artifacts.{art['name']} was not supplied"
+
+
+def test_artifacts_pass_through_the_artifact_repository(tmp_path: Path) -> None:
+    """By default each task hands its files to Argo (`outputs.artifacts`, uploaded to the cluster's
+    artifact repository by the wait container) and receives them as `inputs.artifacts`, so tasks need
+    no shared volume and may run on any node. The produced path is an emptyDir: it exists, empty and
+    writable, before the task runs, as the per-run volume's subPath did."""
+    doc = compile_ok(_source_pipeline(), tmp_path)
+    assert "volumeClaimTemplates" not in doc["spec"]
+    checkout = template(doc, "checkout")
+    assert checkout["outputs"] == {"artifacts": [{"name": "source", "path": "/src"}]}
+    assert checkout["volumes"] == [{"name": "artifact-source", "emptyDir": {}}]
+    assert checkout["script"]["volumeMounts"] == [{"name": "artifact-source", "mountPath": "/src"}]
+    build = template(doc, "build")
+    assert build["inputs"] == {"artifacts": [{"name": "source", "path": "/work"}]}
+    assert "volumeMounts" not in build["script"]  # Argo mounts its own input-artifacts volume there
+    assert dag_task(doc, "build")["arguments"] == {
+        "artifacts": [{"name": "source", "from": "{{tasks.checkout.outputs.artifacts.source}}"}]}
+
+
+def test_a_consumer_of_a_skipped_producer_still_runs(tmp_path: Path) -> None:
+    """A producer skipped by its `when` stores no artifact. The consumer's argument and input are
+    `optional`, so Argo drops the unresolved argument instead of failing the consumer (dag.go
+    `resolveDependencyReferences`, util.go `ProcessArgs`). Argo then mounts nothing at the path
+    (workflowpod.go `addInputArtifactsVolumes`: "skip volume mount", by design since
+    argo-workflows#1503), where the spec promises an empty directory: a warning says so."""
+    go = param_ref("go", ir.ParamType.BOOL)
+    out = emit(_source_pipeline(producer_when=eq(go, True)))
+    doc = out.documents[0]
+    call = dag_task(doc, "build")
+    assert call["arguments"]["artifacts"] == [
+        {"name": "source", "from": "{{tasks.checkout.outputs.artifacts.source}}", "optional": True}]
+    inputs = template(doc, "build")["inputs"]["artifacts"]
+    assert inputs == [{"name": "source", "path": "/work", "optional": True}]
+    for scope in ({}, {"tasks.checkout.outputs.artifacts.source": {"s3": {"key": "x"}}}):
+        _argo_inputs_ok(inputs, _argo_artifact_arguments(call["arguments"]["artifacts"], scope))
+    assert [(d.severity, d.rule.code) for d in out.diagnostics] == [(Severity.WARNING, "SS501")]
+    assert "when 'checkout' is skipped, 'build' runs without /work" in out.diagnostics[0].message
+    assert "artifacts: volume" in (out.diagnostics[0].hint or "")
+    validate(out.documents, tmp_path)
+
+
+def test_an_unconditional_producer_makes_the_artifact_required(tmp_path: Path) -> None:
+    """Without a `when` the producer ran whenever the consumer runs: a missing artifact is Argo's error."""
+    doc = compile_ok(_source_pipeline(), tmp_path)
+    with pytest.raises(AssertionError, match="Unable to resolve"):
+        _argo_artifact_arguments(dag_task(doc, "build")["arguments"]["artifacts"], {})
+
+
+def test_finally_tasks_read_artifacts_through_global_outputs(tmp_path: Path) -> None:
+    """Main tasks are out of scope in the exit handler: the producer exports the artifact with
+    `globalName` (set as soon as its pod is done, operator.go `addOutputsToGlobalScope`) and the
+    finally task reads `{{workflow.outputs.artifacts.<name>}}`, as Argo's examples/global-outputs.yaml
+    does. Optional: when the producer was skipped or never ran there is nothing to read."""
+    report = task("report", 'ls /report\n', is_finally=True, consumes=(ir.ArtifactIn("source", "checkout", "/report"),))
+    out = emit(_source_pipeline(finally_tasks=(report,)))
+    doc = out.documents[0]
+    assert template(doc, "checkout")["outputs"]["artifacts"] == [
+        {"name": "source", "path": "/src", "globalName": "source"}]
+    call = dag_task(doc, "report", "exit-handler")
+    assert call["arguments"]["artifacts"] == [
+        {"name": "source", "from": "{{workflow.outputs.artifacts.source}}", "optional": True}]
+    assert template(doc, "report")["inputs"]["artifacts"] == [{"name": "source", "path": "/report", "optional": True}]
+    assert dag_task(doc, "build")["arguments"]["artifacts"][0]["from"] == "{{tasks.checkout.outputs.artifacts.source}}"
+    assert [d.message for d in out.diagnostics] == [
+        "when 'checkout' is skipped or does not run, 'report' runs without /report: Argo mounts nothing for an "
+        "artifact that was not stored"]
+    validate(out.documents, tmp_path)
+
+
+def test_a_matrix_consumer_receives_the_artifact_through_its_wrappers(tmp_path: Path) -> None:
+    """`tasks.*` is not in scope inside a wrapper DAG: the wrappers take the artifact as an input and
+    hand it on (`{{inputs.artifacts.<name>}}`), optional where the producer may be skipped."""
+    v = ir.MatrixRef("v")
+    tests = task("test", writes("report"), env=(env_of(v),), depends=deps("checkout"), results=(ir.Result("report"),),
+                 consumes=(ir.ArtifactIn("source", "checkout", "/work"),),
+                 matrix=ir.Matrix((ir.MatrixAxis("v", ("a", "b")),), max_parallel=1))
+    doc = compile_ok(_source_pipeline(tests), tmp_path)
+    source = [{"name": "source", "from": "{{tasks.checkout.outputs.artifacts.source}}"}]
+    passed = [{"name": "source", "from": "{{inputs.artifacts.source}}"}]
+    assert dag_task(doc, "test")["arguments"]["artifacts"] == source
+    for wrapper in ("test-results", "test-matrix"):
+        assert template(doc, wrapper)["inputs"]["artifacts"] == [{"name": "source"}]
+        assert template(doc, wrapper)["dag"]["tasks"][0]["arguments"]["artifacts"] == passed
+    assert template(doc, "test")["inputs"]["artifacts"] == [{"name": "source", "path": "/work"}]
+
+
+def test_a_matrix_producer_of_an_artifact_is_unsupported_with_the_repository() -> None:
+    """Argo aggregates a loop's parameters and results, never its instances' artifacts (argo-workflows
+    #934, #9061: `tasks.<loop>.outputs.artifacts` does not exist); its map-reduce workaround needs
+    keys of a known repository type. The per-run volume can: the instances share its directory."""
+    t = task("build", 'echo "$SHIPSPEC_MATRIX_V" > "/out/$SHIPSPEC_MATRIX_V"\n', env=(env_of(ir.MatrixRef("v")),),
+             produces=(ir.ArtifactOut("binaries", "/out", span(14)),),
+             matrix=ir.Matrix((ir.MatrixAxis("v", ("a", "b")),)))
+    out = emit(pipeline(t))
+    assert [(d.rule.code, d.span.line) for d in out.diagnostics if d.severity is Severity.ERROR] == [("SS501", 14)]
+    assert "an artifact of a matrix task is not supported on argo" in out.diagnostics[0].message
+    assert "kubernetes: {artifacts: volume}" in (out.diagnostics[0].hint or "")
+    assert emit(pipeline(t, artifact_store=ir.ArtifactStore.VOLUME)).diagnostics == []

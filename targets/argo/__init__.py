@@ -9,13 +9,19 @@ Mapping (details in each module):
   is escaped for the kubelet's `$(VAR)` expansion.
 - results -> files in an emptyDir at /tmp/shipspec/results read by `outputs.parameters` (one trailing
   newline removed; `""` when the task was skipped).
-- matrix -> `withItems`/`withParam`; `max_parallel` -> a wrapper DAG template with `parallelism`.
+- matrix -> `withItems`/`withParam`; `max_parallel` -> a wrapper DAG template with `parallelism`;
+  results read later -> a collector DAG template around the wrapper whose outputs are the JSON
+  lists of the instances' strings (dag.py).
 - finally -> `spec.onExit: exit-handler`, a DAG; their result reads use global outputs (an expression
   tag, "" when the producer exported none); the status is Argo's `workflow.status` with Error
   folded into Failed.
 - pipeline results -> outputs of `main` (results.py).
-- artifacts -> one `volumeClaimTemplates` claim, a `subPath` per artifact; caches -> existing
-  PVCs `<pipeline>-cache-<cache>`; secret files -> `secret` volumes.
+- pipeline timeout -> `spec.activeDeadlineSeconds` (finally tasks run after it: a warning).
+- artifacts -> Argo's artifact passing through the cluster's artifact repository (`outputs.artifacts`,
+  `inputs.artifacts`, `from:` on the DAG task); with `kubernetes: {artifacts: volume}` one
+  `volumeClaimTemplates` claim, a `subPath` per artifact (artifacts.py); caches -> existing
+  PVCs `<pipeline>-cache-<cache>`; secret files -> a template's `secret` volumes (0400; 0440 and
+  the pod's `fsGroup` for a non-root user).
 """
 
 from __future__ import annotations
@@ -26,7 +32,7 @@ from typing import Any
 from ...compiler import diagnostics, ir, rules
 from .. import kubernetes
 from ..base import Document, EmitOptions, Emitted
-from . import dag, syntax
+from . import artifacts, dag, syntax
 from .context import ARTIFACTS_VOLUME, ENTRYPOINT, EXIT_HANDLER, Context, build
 
 NAME = "argo"
@@ -47,6 +53,7 @@ def emit(pipeline: ir.Pipeline, options: EmitOptions) -> Emitted:
         ctx.unsupported(pipeline.span, f"the Argo kind '{kind}'", f"the backend writes {', '.join(KINDS)}",
                         "choose one of those kinds")
         return Emitted([], diagnostics.sort_unique(ctx.diagnostics))
+    artifacts.check(ctx)
     doc: Document = {"apiVersion": API_VERSION, "kind": kind, "metadata": _metadata(ctx, kind), "spec": _spec(ctx)}
     return Emitted([doc], diagnostics.sort_unique(ctx.diagnostics))
 
@@ -81,15 +88,30 @@ def _spec(ctx: Context) -> Json:
         out["serviceAccountName"] = p.service_account
     if p.host_network:
         out["hostNetwork"] = True
-    if p.uses_artifacts:
+    if p.uses_artifacts and not artifacts.repository(ctx):
         out["volumeClaimTemplates"] = [_artifacts_claim(p)]
     volumes = _volumes(ctx)
     if volumes:
         out["volumes"] = volumes
     if p.finally_tasks:
         out["onExit"] = EXIT_HANDLER
+    if p.timeout_s is not None:
+        out["activeDeadlineSeconds"] = _deadline(ctx, p.timeout_s)
     out["templates"] = _templates(ctx)
     return out
+
+
+def _deadline(ctx: Context, seconds: int) -> int:
+    """The pipeline's timeout: Argo fails the workflow's running and pending nodes once
+    `activeDeadlineSeconds` have passed since it started (workflow/controller/operator.go
+    `getWorkflowDeadline`, exec_control.go), so the run ends Failed. The exit handler is exempt: it
+    still runs after the deadline, and its pods get no share of it (workflowpod.go "ignore the workflow
+    deadline for exit handler"), so finally tasks, which the spec's timeout covers, are not bounded."""
+    if ctx.pipeline.finally_tasks:
+        ctx.note(ctx.pipeline.span, "the pipeline timeout does not cover finally tasks on argo: Argo runs the "
+                 "exit handler after spec.activeDeadlineSeconds has passed and does not apply it to its pods",
+                 "give each finally task its own `timeout`")
+    return seconds
 
 
 def _templates(ctx: Context) -> list[Json]:
@@ -111,8 +133,9 @@ def _param(ctx: Context, param: ir.Param) -> Json:
 
 
 def _default_text(value: ir.Scalar | tuple[str, ...]) -> str:
+    """An array param's default is compact JSON, `["a","b"]`, the text the other backends give."""
     if isinstance(value, tuple):
-        return json.dumps(list(value), ensure_ascii=False)
+        return json.dumps(list(value), ensure_ascii=False, separators=(",", ":"))
     return syntax.scalar(value)
 
 
@@ -122,7 +145,6 @@ def _artifacts_claim(p: ir.Pipeline) -> Json:
 
 
 def _volumes(ctx: Context) -> list[Json]:
-    """Secret volumes, then cache PVCs (which the platform team creates once, outside the run)."""
-    secrets = [kubernetes.secret_volume(v, s) for s, v in ctx.secret_volumes.items()]
-    caches = [kubernetes.cache_volume(v, ctx.pipeline, c) for c, v in ctx.cache_volumes.items()]
-    return secrets + caches
+    """Cache PVCs, which the platform team creates once, outside the run (secret volumes are the
+    templates' own: their mode depends on the task's user, templates.py)."""
+    return [kubernetes.cache_volume(v, ctx.pipeline, c) for c, v in ctx.cache_volumes.items()]

@@ -31,7 +31,8 @@ class Scope(enum.Enum):
 class Context:
     pipeline: ir.Pipeline
     leaf_names: dict[str, str]  # task -> its script/container template
-    wrapper_names: dict[str, str]  # matrix task -> the DAG template that caps or collects it
+    wrapper_names: dict[str, str]  # matrix task -> the DAG template that runs its instances (dag.py)
+    collector_names: dict[str, str]  # matrix task with results -> the DAG template that lists them
     global_names: dict[tuple[str, str], str]  # (task, result) a finally task reads -> globalName
     secret_volumes: dict[str, str]  # secret -> volume name
     cache_volumes: dict[str, str]  # cache -> volume name
@@ -49,11 +50,27 @@ class Context:
         """User text as Argo must receive it; reports what Argo would rewrite."""
         why = syntax.unsafe_brace(text)
         if why:
-            self.unsupported(
-                span, "a literal '{{'", f"{why}, and Argo has no escape for it",
-                "build the text at run time, e.g. in sh: o='{'; echo \"${o}{workflow.name}}\"",
-            )
+            self._brace(span, why)
         return text
+
+    def script(self, task: ir.Task, script: str) -> str:
+        """A task's script as Argo must receive it. Argo syntax in a shell comment is no error: the
+        comment never runs, so its `{{` is written `{ {` (syntax.defuse_braces), which Argo neither
+        substitutes nor rejects and which changes nothing for the shell. Anywhere else each tag Argo
+        would rewrite is reported at its own place in the spec (`Task.script_span`)."""
+        text, inserted = syntax.defuse_braces(script, task.in_script_comment)
+        for start, end, why in syntax.unsafe_braces(text):
+            first, last = syntax.original_offset(start, inserted), syntax.original_offset(end, inserted)
+            line_end = script.find("\n", first)
+            length = min(last, line_end if line_end != -1 else last) - first
+            self._brace(task.script_span(first, length), why)
+        return text
+
+    def _brace(self, span: Span, why: str) -> None:
+        self.unsupported(
+            span, "a literal '{{'", f"{why}, and Argo has no escape for it",
+            "build the text at run time, e.g. in sh: o='{'; echo \"${o}{workflow.name}}\"",
+        )
 
 
 def build(pipeline: ir.Pipeline) -> Context:
@@ -62,12 +79,15 @@ def build(pipeline: ir.Pipeline) -> Context:
     global_names = _finally_reads(pipeline)
     leaf_names: dict[str, str] = {}
     wrapper_names: dict[str, str] = {}
+    collector_names: dict[str, str] = {}
     for task in pipeline.all_tasks:
-        if _needs_wrapper(task, global_names):
+        if task.matrix and task.results:
+            collector_names[task.name] = kubernetes.unique(f"{task.name}-results", taken)
+        if task.matrix and (task.results or task.matrix.max_parallel is not None):
             wrapper_names[task.name] = kubernetes.unique(f"{task.name}-matrix", taken)
         leaf_names[task.name] = kubernetes.unique(task.name, taken)
     return Context(
-        pipeline, leaf_names, wrapper_names, global_names,
+        pipeline, leaf_names, wrapper_names, collector_names, global_names,
         _volume_names("secret", (f.secret.secret for t in pipeline.all_tasks for f in t.secret_files)),
         _volume_names("cache", (c.cache for t in pipeline.all_tasks for c in t.caches)),
     )
@@ -82,15 +102,6 @@ def _finally_reads(pipeline: ir.Pipeline) -> dict[tuple[str, str], str]:
             if isinstance(ref, ir.ResultRef):
                 reads.setdefault((ref.task, ref.result), f"{ref.task}_{ref.result}")
     return reads
-
-
-def _needs_wrapper(task: ir.Task, global_names: dict[tuple[str, str], str]) -> bool:
-    """A matrix task runs inside its own DAG template when it has a cap (`parallelism`) or when a
-    finally task reads its results (only a DAG template can export the aggregated list)."""
-    if task.matrix is None:
-        return False
-    read_later = any((task.name, r.name) in global_names for r in task.results)
-    return task.matrix.max_parallel is not None or read_later
 
 
 def _volume_names(prefix: str, names: Iterable[str]) -> dict[str, str]:

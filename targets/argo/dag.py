@@ -7,7 +7,7 @@ import itertools
 from typing import Any
 
 from ...compiler import ir
-from . import syntax, templates
+from . import artifacts, syntax, templates
 from .conditions import when as when_text
 from .context import ENTRYPOINT, EXIT_HANDLER, Context, Scope, input_name, task_refs
 from .results import pipeline_outputs
@@ -17,10 +17,14 @@ Json = dict[str, Any]
 
 
 def task_templates(ctx: Context, task: ir.Task) -> list[Json]:
-    """The templates one task needs: its matrix wrapper, if any, then its own."""
+    """The templates one task needs: for a matrix, its collector and wrapper if it has them, then
+    its own (whose instances export nothing: a finally task reads the collected list)."""
+    out = []
+    if task.matrix and task.name in ctx.collector_names:
+        out.append(_collector(ctx, task))
     if task.matrix and task.name in ctx.wrapper_names:
-        return [_wrapper(ctx, task, task.matrix), templates.leaf(ctx, task, exported=False)]
-    return [templates.leaf(ctx, task)]
+        out.append(_wrapper(ctx, task, task.matrix))
+    return [*out, templates.leaf(ctx, task, exported=task.matrix is None)]
 
 
 def main_template(ctx: Context) -> Json:
@@ -48,13 +52,14 @@ def exit_template(ctx: Context) -> Json:
 def _dag_task(ctx: Context, task: ir.Task, scope: Scope) -> Json:
     """The call of a task from `main` or `exit-handler`."""
     wrapped = task.name in ctx.wrapper_names
-    out: Json = {"name": task.name, "template": (ctx.wrapper_names if wrapped else ctx.leaf_names)[task.name]}
+    called = ctx.collector_names.get(task.name) or ctx.wrapper_names.get(task.name) or ctx.leaf_names[task.name]
+    out: Json = {"name": task.name, "template": called}
     depends = _depends(ctx, task, scope)
     if depends:
         out["depends"] = depends
-    refs = _wrapper_inputs(task) if wrapped else task_refs(task)
-    if refs:
-        out["arguments"] = _arguments(ctx, task, refs, scope)
+    arguments = _arguments(ctx, task, _wrapper_inputs(task) if wrapped else task_refs(task), scope)
+    if arguments:
+        out["arguments"] = arguments
     if task.when and not (wrapped and _when_per_item(task)):
         out["when"] = when_text(task.when, lambda r: expression_value(ctx, r, task, scope))
     if task.matrix and not wrapped:
@@ -73,8 +78,14 @@ def _depends(ctx: Context, task: ir.Task, scope: Scope) -> str:
 
 
 def _arguments(ctx: Context, task: ir.Task, refs: tuple[ir.Ref, ...], scope: Scope) -> Json:
-    params = [{"name": input_name(r), "value": caller_value(ctx, r, task, scope)} for r in refs]
-    return {"parameters": params}
+    """The parameters that carry `refs`, and the artifacts the task consumes (artifacts.py)."""
+    out: Json = {}
+    if refs:
+        out["parameters"] = [{"name": input_name(r), "value": caller_value(ctx, r, task, scope)} for r in refs]
+    files = artifacts.arguments(ctx, task, scope)
+    if files:
+        out["artifacts"] = files
+    return out
 
 
 # --- matrix -------------------------------------------------------------------------------------
@@ -117,19 +128,20 @@ def _wrapper_inputs(task: ir.Task) -> tuple[ir.Ref, ...]:
 
 
 def _wrapper(ctx: Context, task: ir.Task, matrix: ir.Matrix) -> Json:
-    """A DAG template around a matrix task: `parallelism` caps its instances (Argo has no cap per
-    DAG task), and its outputs hold the aggregated JSON lists, exported for the exit handler."""
+    """A DAG template that runs the instances of a matrix task: `parallelism` caps them (Argo has no
+    cap per DAG task), and its output is Argo's list of every instance's outputs, for the collector."""
     out: Json = {"name": ctx.wrapper_names[task.name]}
-    inputs = _wrapper_inputs(task)
+    inputs = _wrapper_template_inputs(ctx, task)
     if inputs:
-        out["inputs"] = {"parameters": [{"name": input_name(r)} for r in inputs]}
+        out["inputs"] = inputs
     if task.results:
-        out["outputs"] = {"parameters": [_collected(ctx, task, r) for r in task.results]}
+        out["outputs"] = {"parameters": [_instances(task)]}
     if matrix.max_parallel is not None:
         out["parallelism"] = matrix.max_parallel
     inner: Json = {"name": task.name, "template": ctx.leaf_names[task.name]}
-    if task_refs(task):
-        inner["arguments"] = _arguments(ctx, task, task_refs(task), Scope.WRAPPED)
+    arguments = _arguments(ctx, task, task_refs(task), Scope.WRAPPED)
+    if arguments:
+        inner["arguments"] = arguments
     if task.when and _when_per_item(task):
         inner["when"] = when_text(task.when, lambda r: expression_value(ctx, r, task, Scope.WRAPPED))
     inner.update(_loop(ctx, matrix))
@@ -137,12 +149,57 @@ def _wrapper(ctx: Context, task: ir.Task, matrix: ir.Matrix) -> Json:
     return out
 
 
+def _instances(task: ir.Task) -> Json:
+    """`tasks.t.outputs.parameters`: what Argo keeps of a loop's instances that succeeded, in order,
+    as a JSON list of maps from output name to its exact string (workflow/controller/operator.go
+    `processAggregateNodeOutputs`); `[]` when the loop had no item. Read by a `parameter` reference,
+    which looks the flat name up (util/template `ResolveVar`). Not the per-name aggregate
+    `tasks.t.outputs.parameters.r`: `aggregatedJSONValueList` nests the values, re-encoded, when every
+    one of them parses as a JSON object or list, so the strings the spec promises are lost."""
+    value: Json = {"parameter": syntax.task_outputs(task.name), "default": "[]"}
+    return {"name": syntax.INSTANCES, "valueFrom": value}
+
+
+def _collector(ctx: Context, task: ir.Task) -> Json:
+    """A DAG template around the wrapper whose outputs are the matrix task's results, each the JSON
+    list of the instances' strings (as Tekton gives them), exported for the exit handler.
+
+    Its own DAG is needed because an expression cannot read the wrapper's loop aggregate where it is
+    made: the expression env is the scope expanded into nested maps, and util/expand drops
+    `tasks.t.outputs.parameters` because `tasks.t.outputs.parameters.r` is also there. One level up the
+    aggregate is the wrapper's plain output. `default: ""` when the matrix task was skipped, as a
+    skipped plain task yields (templates.py)."""
+    out: Json = {"name": ctx.collector_names[task.name]}
+    inputs = _wrapper_template_inputs(ctx, task)
+    if inputs:
+        out["inputs"] = inputs
+    out["outputs"] = {"parameters": [_collected(ctx, task, r) for r in task.results]}
+    call: Json = {"name": task.name, "template": ctx.wrapper_names[task.name]}
+    arguments = _arguments(ctx, task, _wrapper_inputs(task), Scope.WRAPPED)
+    if arguments:
+        call["arguments"] = arguments
+    out["dag"] = {"tasks": [call]}
+    return out
+
+
+def _wrapper_template_inputs(ctx: Context, task: ir.Task) -> Json:
+    """A wrapper's inputs: the results its inner task reads, and the artifacts it consumes."""
+    out: Json = {}
+    refs = _wrapper_inputs(task)
+    if refs:
+        out["parameters"] = [{"name": input_name(r)} for r in refs]
+    files = artifacts.wrapper_inputs(ctx, task)
+    if files:
+        out["artifacts"] = files
+    return out
+
+
 def _collected(ctx: Context, task: ir.Task, result: ir.Result) -> Json:
-    """The aggregated list; `default: ""` when the matrix task was skipped (or every instance was),
-    as a skipped plain task yields (templates.py)."""
-    value: Json = {"parameter": syntax.task_output(task.name, result.name), "default": ""}
+    value: Json = {"expression": syntax.expr_collected(task.name, result.name), "default": ""}
     out: Json = {"name": result.name, "valueFrom": value}
     global_name = ctx.global_names.get((task.name, result.name))
     if global_name:
         out["globalName"] = global_name
+    if result.description:
+        out["description"] = result.description
     return out

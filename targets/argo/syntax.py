@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable, Iterator
 
 # `pipeline.status` in the exit handler. Argo's `workflow.status` is Succeeded, Failed or Error (a
 # pod the cluster could not run); the spec promises Succeeded or Failed, so an expression tag folds
@@ -35,6 +36,28 @@ def workflow_param(name: str) -> str:
 
 def task_output(task: str, result: str) -> str:
     return tag(f"tasks.{task}.outputs.parameters.{result}")
+
+
+def task_outputs(task: str) -> str:
+    """A loop task's outputs: a JSON list of one map of output strings per instance."""
+    return tag(f"tasks.{task}.outputs.parameters")
+
+
+def task_artifact(task: str, artifact: str) -> str:
+    return tag(f"tasks.{task}.outputs.artifacts.{artifact}")
+
+
+def global_artifact(name: str) -> str:
+    """An artifact a main task exported (`globalName`), in the exit handler."""
+    return tag(f"workflow.outputs.artifacts.{name}")
+
+
+def input_artifact(name: str) -> str:
+    return tag(f"inputs.artifacts.{name}")
+
+
+INSTANCES = "shipspec-instances"
+"""The matrix wrapper's output that holds `task_outputs` (a name no result can clash with there)."""
 
 
 def global_output(name: str) -> str:
@@ -138,6 +161,16 @@ def expr_task_result(task: str, result: str) -> str:
     return expr_member(expr_member("tasks", task) + ".outputs.parameters", result)
 
 
+def expr_collected(task: str, result: str) -> str:
+    """The JSON list of one result's strings, from the wrapper's list of the instances' outputs:
+    expr-lang's `fromJSON` (as Argo's e2e test steps-when-expr-filter.yaml uses it) and `map`, then
+    sprig's `toRawJson` (sprig v3 GenericFuncMap, which Argo binds as `sprig`), compact and without
+    the HTML escaping (`\u003c`) of Argo's `toJson` (docs/variables.md, "Expression"). Go's encoder
+    writes invalid UTF-8 as U+FFFD."""
+    instances = expr_task_result(task, INSTANCES)
+    return f"sprig.toRawJson(map(fromJSON({instances}), {expr_member('#', result)}))"
+
+
 def expr_input_param(name: str) -> str:
     return expr_member("inputs.parameters", name)
 
@@ -177,20 +210,56 @@ def unsafe_brace(text: str) -> str | None:
     not parse), (2) it is not an expression (`{{=…}}`), and (3) it does not name one of Argo's
     variables (`{{workflow.name}}`). Go templates such as `{{.Id}}` or `{{ end }}` pass.
     """
+    return next((why for _, _, why in unsafe_braces(text)), None)
+
+
+def unsafe_braces(text: str) -> Iterator[tuple[int, int, str]]:
+    """Every tag of `text` that Argo would substitute or reject (see `unsafe_brace`), as
+    `(start, end, why)`: the tag is `text[start:end]`. Nothing after a `{{` that is never closed."""
     start = text.find("{{")
     while start != -1:
         end = text.find("}}", start + 2)
         if end == -1:
-            return "'{{' without a closing '}}' makes Argo reject the template"
+            yield start, start + 2, "'{{' without a closing '}}' makes Argo reject the template"
+            return
         body = text[start + 2 : end]
-        for candidate in (body.strip(), body[body.rfind("{{") + 2 :].strip() if "{{" in body else ""):
-            if candidate.startswith("="):
-                return f"'{{{{{body}}}}}' is an Argo expression"
-            root = _IDENT.match(candidate)
-            if root and root.group() in _ARGO_ROOTS:
-                return f"'{{{{{body}}}}}' names the Argo variable '{root.group()}'"
+        inner = body.rfind("{{")
+        candidates = [(start, body.strip())] + ([(start + 2 + inner, body[inner + 2 :].strip())] if inner >= 0 else [])
+        for at, candidate in candidates:
+            why = _argo_tag(candidate, body)
+            if why:
+                yield at, end + 2, why
+                break
         start = text.find("{{", end + 2)
+
+
+def _argo_tag(candidate: str, body: str) -> str | None:
+    if candidate.startswith("="):
+        return f"'{{{{{body}}}}}' is an Argo expression"
+    root = _IDENT.match(candidate)
+    if root and root.group() in _ARGO_ROOTS:
+        return f"'{{{{{body}}}}}' names the Argo variable '{root.group()}'"
     return None
+
+
+def defuse_braces(text: str, inert: Callable[[int], bool]) -> tuple[str, list[int]]:
+    """`text` with each `{{` that starts where `inert` says the text never runs (a shell comment)
+    written `{ {`: Argo then sees no tag there, so it neither substitutes nor rejects anything, and
+    the comment means the same to its reader. Also the offsets (in the result) of the inserted
+    spaces, to map a position back (`original_offset`)."""
+    out: list[str] = []
+    inserted: list[int] = []
+    for i, ch in enumerate(text):
+        out.append(ch)
+        if ch == "{" and text.startswith("{", i + 1) and inert(i):
+            inserted.append(i + 1 + len(inserted))
+            out.append(" ")
+    return "".join(out), inserted
+
+
+def original_offset(offset: int, inserted: list[int]) -> int:
+    """An offset of `defuse_braces`' result as an offset of the text it was given."""
+    return offset - sum(1 for at in inserted if at < offset)
 
 
 # --- values -------------------------------------------------------------------------------------

@@ -8,8 +8,8 @@ from typing import Any
 from ...compiler import ir
 from ...compiler.diagnostics import Span
 from .. import kubernetes
-from . import syntax
-from .context import ARTIFACTS_VOLUME, RESULTS_VOLUME, Context, input_name, task_refs
+from . import artifacts, syntax
+from .context import RESULTS_VOLUME, Context, input_name, task_refs
 
 Json = dict[str, Any]
 
@@ -18,22 +18,55 @@ def leaf(ctx: Context, task: ir.Task, *, exported: bool = True) -> Json:
     """The template a task's pod runs. `exported`: results a finally task reads get a
     `globalName` here (a matrix wrapper exports the aggregated list instead)."""
     out: Json = {"name": ctx.leaf_names[task.name]}
+    inputs: Json = {}
     refs = task_refs(task)
     if refs:
-        out["inputs"] = {"parameters": [{"name": input_name(r)} for r in refs]}
+        inputs["parameters"] = [{"name": input_name(r)} for r in refs]
+    if task.consumes and artifacts.repository(ctx):
+        inputs["artifacts"] = artifacts.template_inputs(ctx, task)
+    if inputs:
+        out["inputs"] = inputs
+    outputs: Json = {}
     if task.results:
-        out["outputs"] = {"parameters": [_output(ctx, task, r, exported) for r in task.results]}
+        outputs["parameters"] = [_output(ctx, task, r, exported) for r in task.results]
+    if task.produces and artifacts.repository(ctx):
+        outputs["artifacts"] = artifacts.template_outputs(ctx, task)
+    if outputs:
+        out["outputs"] = outputs
     if task.retry:
         out["retryStrategy"] = _retry(task.retry)
     if task.timeout_s is not None:
         out["activeDeadlineSeconds"] = task.timeout_s
-    if task.results:
-        # The directory exists before the command runs, for `script` and `container` alike, and
-        # even on a read-only root filesystem.
-        out["volumes"] = [{"name": RESULTS_VOLUME, "emptyDir": {}}]
+    group = _secret_group(task)
+    if group is not None:
+        out["securityContext"] = {"fsGroup": group}
+    volumes = _volumes(ctx, task, group)
+    if volumes:
+        out["volumes"] = volumes
     out["script" if task.script is not None else "container"] = _main(ctx, task)
     if task.sidecars:
         out["sidecars"] = [_sidecar(ctx, s) for s in task.sidecars]
+    return out
+
+
+def _secret_group(task: ir.Task) -> int | None:
+    """The pod's `fsGroup` for a task with secret files that runs as a non-root user: the kubelet
+    makes secret files root's, and group-owned by the fsGroup, which it also gives every container
+    as a supplementary group; without one, a `runAsUser: 1000` task cannot read its 0400 files.
+    Only then: an fsGroup also makes the kubelet chown the pod's other volumes (caches)."""
+    return kubernetes.fs_group(task.security) if task.secret_files else None
+
+
+def _volumes(ctx: Context, task: ir.Task, group: int | None) -> list[Json]:
+    """The pod's own volumes. The results directory exists before the command runs, for `script` and
+    `container` alike, and even on a read-only root filesystem. Secret volumes are per template, so
+    each task gets the mode its user needs: 0400 for root (ssh refuses a key others can read), 0440
+    with the fsGroup for a non-root user."""
+    out: list[Json] = [{"name": RESULTS_VOLUME, "emptyDir": {}}] if task.results else []
+    out += artifacts.volumes(ctx, task)
+    mode = kubernetes.SECRET_MODE if group is None else kubernetes.SECRET_MODE_GROUP
+    secrets = dict.fromkeys(f.secret.secret for f in task.secret_files)
+    out += [kubernetes.secret_volume(ctx.secret_volumes[s], s, mode) for s in secrets]
     return out
 
 
@@ -42,7 +75,9 @@ def _output(ctx: Context, task: ir.Task, result: ir.Result, exported: bool) -> J
     (workflow/executor/executor.go `SaveParameters`: `strings.TrimSuffix(…, "\\n")`), the rule on
     every engine. `default: ""` is what a consumer reads when the task was skipped by its `when`
     (Argo's controller puts a skipped node's declared defaults in scope; without one, v4 fails the
-    consumer), as on GitHub; Argo also uses it when a task that ran did not write the file."""
+    consumer), as on GitHub. It is also the value of a result the task never wrote, the meaning chosen
+    for every engine: the executor stores the default when the file is missing, where it would
+    otherwise fail a task that ran fine (`SaveParameters` again)."""
     out: Json = {"name": result.name, "valueFrom": {"path": f"{ir.RESULTS_DIR}/{result.name}", "default": ""}}
     global_name = ctx.global_names.get((task.name, result.name))
     if exported and global_name:
@@ -53,14 +88,20 @@ def _output(ctx: Context, task: ir.Task, result: ir.Result, exported: bool) -> J
 
 
 def _retry(retry: ir.Retry) -> Json:
-    """Retry on failures and on errors (`Always`), like the other engines' retries."""
+    """Retry on failures and on errors (`Always`), like the other engines' retries.
+
+    The n-th retry waits `duration * factor^(n-1)` (workflow/controller/operator.go
+    `processNodeRetries`). The spec's `maxDuration` caps each of those waits: that is Argo's `cap`
+    (v3.7+, argo-workflows#13782). Argo's own `maxDuration` means something else, a budget from the
+    first attempt's start after which no retry is made and which becomes the retry pods' deadline,
+    so mapping the name would silently turn five promised retries into fewer."""
     out: Json = {"limit": retry.limit, "retryPolicy": "Always"}
     if retry.backoff:
         backoff: Json = {"duration": kubernetes.go_duration(retry.backoff.duration_s)}
         if retry.backoff.factor is not None:
             backoff["factor"] = retry.backoff.factor
         if retry.backoff.max_duration_s is not None:
-            backoff["maxDuration"] = kubernetes.go_duration(retry.backoff.max_duration_s)
+            backoff["cap"] = kubernetes.go_duration(retry.backoff.max_duration_s)
         out["backoff"] = backoff
     return out
 
@@ -69,7 +110,7 @@ def _main(ctx: Context, task: ir.Task) -> Json:
     out: Json = {"image": ctx.literal(task.image, task.span)}
     if task.script is not None:
         out["command"] = ["sh"]  # Argo appends the script's path
-        out["source"] = _errexit(ctx.literal(task.script, task.span))
+        out["source"] = _errexit(ctx.script(task, task.script))
     else:
         if task.command:
             out["command"] = [template_text(ctx, t) for t in task.command]
@@ -140,10 +181,9 @@ def _mount(name: str, path: str, sub_path: str | None = None, read_only: bool = 
 
 
 def _mounts(ctx: Context, task: ir.Task) -> list[Json]:
-    """Results dir, artifacts (one subPath of the run's volume each), caches, secret files."""
+    """Results dir, artifacts (artifacts.py), caches, secret files."""
     mounts = [_mount(RESULTS_VOLUME, ir.RESULTS_DIR)] if task.results else []
-    mounts += [_mount(ARTIFACTS_VOLUME, _path(ctx, a.path, a.span), a.name) for a in task.produces]
-    mounts += [_mount(ARTIFACTS_VOLUME, _path(ctx, a.path, a.span), a.name) for a in task.consumes]
+    mounts += artifacts.mounts(ctx, task)
     mounts += [_mount(ctx.cache_volumes[c.cache], _path(ctx, c.path, c.span)) for c in task.caches]
     mounts += [
         _mount(ctx.secret_volumes[f.secret.secret], _path(ctx, f.path, f.span), f.secret.key, read_only=True)
