@@ -372,6 +372,7 @@ class Task:
     retry: Retry | None = None
     matrix: Matrix | None = None
     runs_on: str | None = None  # GitHub runner label; None: the pipeline's
+    runs_on_span: Span | None = None
     is_finally: bool = False
     span: Span = UNKNOWN_SPAN
     image_span: Span = UNKNOWN_SPAN
@@ -431,6 +432,7 @@ class Pipeline:
     timeout_s: int | None = None  # the whole run, finally tasks included; None: no limit asked for
     timeout_span: Span = UNKNOWN_SPAN
     runs_on: str = DEFAULT_RUNS_ON  # GitHub
+    runs_on_span: Span | None = None  # None: the default runner, not written in the spec
     span: Span = UNKNOWN_SPAN
 
     @property

@@ -46,6 +46,7 @@ def lower(model: spec.Spec, doc: Document, source: str) -> tuple[ir.Pipeline, li
         timeout_s=ctx.seconds(body.timeout, root / "timeout"),
         timeout_span=(root / "timeout").span,
         runs_on=(body.github.runs_on if body.github and body.github.runs_on else ir.DEFAULT_RUNS_ON),
+        runs_on_span=(root / "github" / "runsOn").span if body.github and body.github.runs_on else None,
         span=Site(doc, ("metadata", "name")).span,
     )
     return pipeline, scope.diagnostics + list(placement.expressions_out_of_place(doc))

@@ -46,6 +46,7 @@ def task(ctx: Context, t: spec.Task, site: Site, is_finally: bool) -> ir.Task:
         retry=limits.retry(ctx, t.retries, site / "retries"),
         matrix=matrix(ctx, t.matrix, site / "matrix"),
         runs_on=t.github.runs_on if t.github else None,
+        runs_on_span=(site / "github" / "runsOn").span if t.github and t.github.runs_on else None,
         is_finally=is_finally,
         span=(site / "name").span,
         image_span=(site / "image").span,

@@ -107,7 +107,7 @@ def _retry(retry: ir.Retry) -> Json:
 
 
 def _main(ctx: Context, task: ir.Task) -> Json:
-    out: Json = {"image": ctx.literal(task.image, task.span)}
+    out: Json = {"image": ctx.literal(task.image, task.image_span)}
     if task.script is not None:
         out["command"] = ["sh"]  # Argo appends the script's path
         out["source"] = _errexit(ctx.script(task, task.script))

@@ -105,8 +105,9 @@ def _check_task(t: ir.Task, p: ir.Pipeline) -> list[Diagnostic]:
         found.append(_unsupported(t.span, f"a job container on runner {runner!r}",
                                   "GitHub runs job and service containers on Linux runners only",
                                   "choose a Linux runner label"))
-    elif runner.lower() in _NO_DOCKER:  # the IR keeps no span of the runsOn value: the task's
-        found.append(_unsupported(t.span, f"a task on runner {runner!r}",
+    elif runner.lower() in _NO_DOCKER:
+        span = (t.runs_on_span if t.runs_on else p.runs_on_span) or t.span
+        found.append(_unsupported(span, f"a task on runner {runner!r}",
                                   f"{runner} runs the job itself in an unprivileged container and has no Docker, "
                                   "and every task runs in a container (a job container, service containers, "
                                   "or `docker run`)",

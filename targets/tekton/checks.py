@@ -99,7 +99,7 @@ def _step_literals(task: ir.Task) -> Iterator[tuple[str, Span, str]]:
     """Literal text in the taskSpec: image, workingDir, command, args, env, paths, sidecars (the run
     script is checked by place, each `$(…)` at its own position)."""
     where = f"task '{task.name}'"
-    yield task.image, task.span, f"the image of {where}"
+    yield task.image, task.image_span, f"the image of {where}"
     if task.working_dir:
         yield task.working_dir, task.span, f"the workingDir of {where}"
     yield from _path_literals(task, where)
