@@ -908,7 +908,7 @@ _LITERAL_CASES: dict[str, dict[str, Any]] = {
     "working_dir": {"working_dir": "/src/$(context.taskRun.name)"},
     "sidecar": {"sidecars": (ir.Sidecar("s", "redis:7.4", args=("echo $(params.token)",)),)},
     # Tekton substitutes the image, and the mount paths of workspaces and volumes, too
-    "image": {"image": "registry.example.com/app:$(params.tag)", "span": at(40)},
+    "image": {"image": "registry.example.com/app:$(params.tag)", "image_span": at(40)},
     "sidecar_image": {"sidecars": (ir.Sidecar("s", "redis:$(params.tag)", span=at(41)),)},
     "produces": {"produces": (ir.ArtifactOut("out", "/out/$(context.taskRun.name)", span=at(42)),)},
     "consumes": {"consumes": (ir.ArtifactIn("src", "other", "/src/$(params.dir)", span=at(43)),)},
