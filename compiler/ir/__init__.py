@@ -1,0 +1,63 @@
+"""The target-neutral intermediate representation: plain frozen dataclasses, built by `lowering`.
+
+Backends read only this package (and `diagnostics`), always as `ir.Name`. Every node keeps the
+span of the spec text it came from, so a backend can report what its engine cannot express at the
+user's line. Edges between tasks name the task: names are unique (checked before lowering ends).
+
+- `values`: params, references (`~{ … }`), templates, and the env var that carries each reference;
+- `conditions`: `when`, in negation normal form;
+- `tasks`: a task and its parts;
+- `pipeline`: the whole pipeline and its engine settings.
+"""
+
+from .conditions import All, Any, Compare, CompareOp, Condition, Literal, Operand, condition_refs
+from .pipeline import DEFAULT_RUNS_ON, ArtifactStore, Pipeline, PipelineResult
+from .tasks import (
+    RESULTS_DIR,
+    RESULTS_ENV,
+    SIDECAR_HOST_KUBERNETES,
+    ArtifactIn,
+    ArtifactOut,
+    Backoff,
+    Cache,
+    CacheMount,
+    Dependency,
+    EnvVar,
+    Matrix,
+    MatrixAxis,
+    Resources,
+    Result,
+    Retry,
+    ScriptAnchor,
+    SecretFile,
+    SecretRef,
+    SecurityContext,
+    Sidecar,
+    Task,
+)
+from .values import (
+    MatrixRef,
+    Param,
+    ParamRef,
+    ParamType,
+    Ref,
+    ResultRef,
+    RunField,
+    RunRef,
+    Scalar,
+    StatusRef,
+    Template,
+    env_name,
+    literal,
+    ref_text,
+    upper_snake,
+)
+
+__all__ = [
+    "DEFAULT_RUNS_ON", "RESULTS_DIR", "RESULTS_ENV", "SIDECAR_HOST_KUBERNETES",
+    "All", "Any", "ArtifactIn", "ArtifactOut", "ArtifactStore", "Backoff", "Cache", "CacheMount", "Compare",
+    "CompareOp", "Condition", "Dependency", "EnvVar", "Literal", "Matrix", "MatrixAxis", "MatrixRef", "Operand",
+    "Param", "ParamRef", "ParamType", "Pipeline", "PipelineResult", "Ref", "Resources", "Result", "ResultRef",
+    "Retry", "RunField", "RunRef", "Scalar", "ScriptAnchor", "SecretFile", "SecretRef", "SecurityContext",
+    "Sidecar", "StatusRef", "Task", "Template", "condition_refs", "env_name", "literal", "ref_text", "upper_snake",
+]

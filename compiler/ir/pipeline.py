@@ -1,0 +1,67 @@
+"""The pipeline: its tasks, params, results, caches, and the settings of each kind of engine."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+from ..diagnostics import UNKNOWN_SPAN, Span
+from .tasks import Cache, Task
+from .values import Param, Template
+
+DEFAULT_RUNS_ON = "ubuntu-24.04"
+
+
+class ArtifactStore(enum.Enum):
+    """How a Kubernetes engine moves artifacts between tasks (GitHub: always upload/download-artifact)."""
+
+    REPOSITORY = "repository"  # the engine's artifact repository (Argo); Tekton has none and uses VOLUME
+    VOLUME = "volume"  # one per-run volume, a sub-directory per artifact
+
+
+@dataclass(frozen=True, slots=True)
+class PipelineResult:
+    name: str
+    value: Template
+    description: str | None = None
+    span: Span = UNKNOWN_SPAN
+
+
+@dataclass(frozen=True, slots=True)
+class Pipeline:
+    name: str
+    source: str  # the spec's path as given, relative: for the generated-file header
+    namespace: str | None = None
+    labels: tuple[tuple[str, str], ...] = ()
+    annotations: tuple[tuple[str, str], ...] = ()
+    description: str | None = None
+    params: tuple[Param, ...] = ()
+    tasks: tuple[Task, ...] = ()
+    finally_tasks: tuple[Task, ...] = ()
+    results: tuple[PipelineResult, ...] = ()
+    caches: tuple[Cache, ...] = ()
+    service_account: str | None = None  # Kubernetes engines
+    host_network: bool = False  # Kubernetes engines
+    artifact_store: ArtifactStore = ArtifactStore.REPOSITORY  # Kubernetes engines
+    storage_size: str = "1Gi"  # the per-run volume that carries artifacts between tasks
+    storage_class: str | None = None
+    storage_access_mode: str = "ReadWriteOnce"  # or "ReadWriteMany"
+    timeout_s: int | None = None  # the whole run, finally tasks included; None: no limit asked for
+    timeout_span: Span = UNKNOWN_SPAN
+    runs_on: str = DEFAULT_RUNS_ON  # GitHub
+    runs_on_span: Span | None = None  # None: the default runner, not written in the spec
+    span: Span = UNKNOWN_SPAN
+
+    @property
+    def all_tasks(self) -> tuple[Task, ...]:
+        return self.tasks + self.finally_tasks
+
+    def task(self, name: str) -> Task:
+        return next(t for t in self.all_tasks if t.name == name)
+
+    def param(self, name: str) -> Param:
+        return next(p for p in self.params if p.name == name)
+
+    @property
+    def uses_artifacts(self) -> bool:
+        return any(t.produces for t in self.all_tasks)

@@ -1,0 +1,230 @@
+"""One task and its parts: env, results, artifacts, mounts, sidecars, limits, matrix."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..diagnostics import UNKNOWN_SPAN, Span
+from .conditions import Condition
+from .values import ParamRef, Scalar, Template, upper_snake
+
+RESULTS_DIR = "/tmp/shipspec/results"
+"""Where a task's script writes result `x`, as the file `$SHIPSPEC_RESULTS/x` (Tekton: /tekton/results)."""
+
+RESULTS_ENV = "SHIPSPEC_RESULTS"
+
+
+@dataclass(frozen=True, slots=True)
+class SecretRef:
+    """A key of a secret, by reference only. GitHub maps it to the secret `github_name`."""
+
+    secret: str
+    key: str
+    span: Span = field(default=UNKNOWN_SPAN, compare=False)
+
+    @property
+    def github_name(self) -> str:
+        return upper_snake(f"{self.secret}_{self.key}")
+
+
+@dataclass(frozen=True, slots=True)
+class EnvVar:
+    name: str
+    value: Template | SecretRef
+    span: Span = UNKNOWN_SPAN
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    name: str
+    description: str | None = None
+    span: Span = UNKNOWN_SPAN
+
+
+@dataclass(frozen=True, slots=True)
+class ArtifactOut:
+    """Files under `path` that later tasks receive under the artifact's name."""
+
+    name: str
+    path: str
+    span: Span = UNKNOWN_SPAN
+
+
+@dataclass(frozen=True, slots=True)
+class ArtifactIn:
+    name: str
+    producer: str  # the task that produces it (an implied dependency)
+    path: str
+    span: Span = UNKNOWN_SPAN
+
+
+@dataclass(frozen=True, slots=True)
+class Cache:
+    """A named cache kept between runs: the PVC `<pipeline>-cache-<name>` on Kubernetes engines
+    (created once by the platform team), actions/cache on GitHub (saved each run, newest restored)."""
+
+    name: str
+    span: Span = UNKNOWN_SPAN
+
+
+@dataclass(frozen=True, slots=True)
+class CacheMount:
+    cache: str
+    path: str
+    span: Span = UNKNOWN_SPAN
+
+
+@dataclass(frozen=True, slots=True)
+class SecretFile:
+    """One key of a secret as a file at `path` (mounted on Kubernetes, written from env on GitHub)."""
+
+    secret: SecretRef
+    path: str
+    span: Span = UNKNOWN_SPAN
+
+
+@dataclass(frozen=True, slots=True)
+class Sidecar:
+    name: str
+    image: str
+    command: tuple[str, ...] = ()
+    args: tuple[str, ...] = ()
+    env: tuple[EnvVar, ...] = ()
+    privileged: bool = False
+    span: Span = UNKNOWN_SPAN
+    image_span: Span = UNKNOWN_SPAN
+
+    @property
+    def host_env(self) -> str:
+        """The env var a backend sets on the task to the host name that reaches this sidecar:
+        `localhost` on Kubernetes (one pod), the service's name on GitHub. Scripts read it for
+        `~{ sidecars.NAME.host }`."""
+        return f"SHIPSPEC_SIDECAR_{upper_snake(self.name)}_HOST"
+
+
+SIDECAR_HOST_KUBERNETES = "localhost"
+
+
+@dataclass(frozen=True, slots=True)
+class SecurityContext:
+    """The pod's security context on Kubernetes engines; GitHub runs jobs as the runner sets them."""
+
+    run_as_user: int | None = None
+    run_as_group: int | None = None
+    seccomp: str | None = None  # "RuntimeDefault" | "Unconfined"
+    span: Span = UNKNOWN_SPAN
+
+
+@dataclass(frozen=True, slots=True)
+class Resources:
+    """Kubernetes quantities; GitHub chooses machines by `runs_on` instead."""
+
+    requests: tuple[tuple[str, str], ...] = ()  # (("cpu", "500m"), ("memory", "1Gi"))
+    limits: tuple[tuple[str, str], ...] = ()
+    span: Span = UNKNOWN_SPAN
+
+
+@dataclass(frozen=True, slots=True)
+class Backoff:
+    duration_s: int
+    factor: int | None = None
+    max_duration_s: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Retry:
+    limit: int
+    backoff: Backoff | None = None
+    span: Span = UNKNOWN_SPAN
+
+
+@dataclass(frozen=True, slots=True)
+class MatrixAxis:
+    """One axis: literal values, or an array param's value."""
+
+    name: str
+    values: tuple[Scalar, ...] | ParamRef
+    span: Span = UNKNOWN_SPAN
+
+
+@dataclass(frozen=True, slots=True)
+class Matrix:
+    axes: tuple[MatrixAxis, ...]
+    max_parallel: int | None = None
+    span: Span = UNKNOWN_SPAN
+
+
+@dataclass(frozen=True, slots=True)
+class Dependency:
+    task: str
+    explicit: bool  # written in `depends`, or implied by a result or artifact it uses
+    span: Span = UNKNOWN_SPAN
+
+
+@dataclass(frozen=True, slots=True)
+class ScriptAnchor:
+    """Offset `offset` of a task's rewritten script is the character at `span` in the spec; the text
+    after it, up to the next anchor, is on the same line with no rewrite in between."""
+
+    offset: int
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Task:
+    """One unit of work: a pod on Kubernetes engines, a job on GitHub.
+
+    Exactly one of `script` and `command` is set. `script` is shell text in which every
+    reference has already been replaced by `"${NAME}"` of an env var in `env`: no value is
+    ever spliced into it.
+    """
+
+    name: str
+    image: str
+    script: str | None = None
+    command: tuple[Template, ...] = ()
+    args: tuple[Template, ...] = ()
+    env: tuple[EnvVar, ...] = ()
+    working_dir: str | None = None
+    depends: tuple[Dependency, ...] = ()
+    when: Condition | None = None
+    results: tuple[Result, ...] = ()
+    produces: tuple[ArtifactOut, ...] = ()
+    consumes: tuple[ArtifactIn, ...] = ()
+    caches: tuple[CacheMount, ...] = ()
+    secret_files: tuple[SecretFile, ...] = ()
+    sidecars: tuple[Sidecar, ...] = ()
+    security: SecurityContext | None = None
+    resources: Resources | None = None
+    timeout_s: int | None = None
+    retry: Retry | None = None
+    matrix: Matrix | None = None
+    runs_on: str | None = None  # GitHub runner label; None: the pipeline's
+    runs_on_span: Span | None = None
+    is_finally: bool = False
+    span: Span = UNKNOWN_SPAN
+    image_span: Span = UNKNOWN_SPAN
+    script_anchors: tuple[ScriptAnchor, ...] = ()
+    """Where the text of `script` came from: sorted by offset, one at the script's start, at each line
+    start and after each rewritten reference, so `script_span` can point at any part of it."""
+    script_comments: tuple[tuple[int, int], ...] = ()
+    """[start, end) offsets of the shell comments in `script` (text the shell never runs)."""
+
+    def script_span(self, start: int, length: int) -> Span:
+        """The spec position of `script[start:start + length]`; the task's span when unknown."""
+        anchor = None
+        for candidate in self.script_anchors:
+            if candidate.offset > start:
+                break
+            anchor = candidate
+        if anchor is None:
+            return self.span
+        return anchor.span.at_offset(start - anchor.offset, length)
+
+    def in_script_comment(self, offset: int) -> bool:
+        return any(a <= offset < b for a, b in self.script_comments)
+
+    @property
+    def depends_on(self) -> tuple[str, ...]:
+        """Names of the tasks this one waits for, in declaration order, without repeats."""
+        return tuple(dict.fromkeys(d.task for d in self.depends))
