@@ -108,7 +108,7 @@ def _deadline(ctx: Context, seconds: int) -> int:
     still runs after the deadline, and its pods get no share of it (workflowpod.go "ignore the workflow
     deadline for exit handler"), so finally tasks, which the spec's timeout covers, are not bounded."""
     if ctx.pipeline.finally_tasks:
-        ctx.note(ctx.pipeline.span, "the pipeline timeout does not cover finally tasks on argo: Argo runs the "
+        ctx.note(ctx.pipeline.timeout_span, "the pipeline timeout does not cover finally tasks on argo: Argo runs the "
                  "exit handler after spec.activeDeadlineSeconds has passed and does not apply it to its pods",
                  "give each finally task its own `timeout`")
     return seconds
