@@ -219,8 +219,8 @@ class PipelineSpec(Model):
     tasks: list[Task] = Field(min_length=1)
     finally_: list[Task] = Field([], alias="finally")
     results: list[PipelineResult] = []
-    timeout: Duration | None = Field(None, description="A limit on the whole run (finally tasks included); "
-                                     "none by default.")
+    timeout: Duration | None = Field(None, description="A limit on the main tasks of a run; finally tasks "
+                                     "still run after it, each within its own timeout. None by default.")
     caches: list[Cache] = []
     kubernetes: PipelineKubernetes | None = None
     github: GitHubRunner | None = None

@@ -1002,5 +1002,5 @@ def test_the_pipeline_timeout_caps_every_job_with_a_warning() -> None:
     p = pipeline(task("quick", timeout_s=600), task("slow"), task("report", is_finally=True), timeout_s=2700)
     doc, diagnostics = emit(p)
     assert {name: job.get("timeout-minutes") for name, job in doc["jobs"].items()} == \
-        {"quick": 10, "slow": 45, "report": 45}
+        {"quick": 10, "slow": 45, "report": None}  # finally jobs run after it, within their own
     assert len(diagnostics) == 1 and diagnostics[0].startswith("SS501 a pipeline timeout is not fully supported")

@@ -1085,3 +1085,10 @@ def assert_valid_path(docs: list[Doc], tmp_path: Path) -> Path:
     path = tmp_path / "big.yaml"
     path.write_text(yamlout.dump(docs, "spec.yaml", "tekton"), encoding="utf-8")
     return path
+
+
+def test_finally_tasks_run_after_the_pipeline_timeout(tmp_path: Path) -> None:
+    """`timeouts.pipeline` would cancel finally TaskRuns too, and finally tasks run after
+    `timeouts.tasks` only when `timeouts.finally` is set: the spec's timeout bounds the main tasks."""
+    p = pipeline(task("long"), finally_tasks=(task("notify", is_finally=True),), timeout_s=5400)
+    assert valid_run(p, tmp_path)["spec"]["timeouts"] == {"pipeline": "0", "tasks": "1h30m", "finally": "0"}

@@ -46,7 +46,7 @@ class Pipeline:
     storage_size: str = "1Gi"  # the per-run volume that carries artifacts between tasks
     storage_class: str | None = None
     storage_access_mode: str = "ReadWriteOnce"  # or "ReadWriteMany"
-    timeout_s: int | None = None  # the whole run, finally tasks included; None: no limit asked for
+    timeout_s: int | None = None  # the main tasks; finally tasks run after it. None: no limit asked for
     timeout_span: Span = UNKNOWN_SPAN
     runs_on: str = DEFAULT_RUNS_ON  # GitHub
     runs_on_span: Span | None = None  # None: the default runner, not written in the spec

@@ -96,22 +96,16 @@ def _spec(ctx: Context) -> Json:
     if p.finally_tasks:
         out["onExit"] = EXIT_HANDLER
     if p.timeout_s is not None:
-        out["activeDeadlineSeconds"] = _deadline(ctx, p.timeout_s)
+        out["activeDeadlineSeconds"] = p.timeout_s  # see _DEADLINE
     out["templates"] = _templates(ctx)
     return out
 
 
-def _deadline(ctx: Context, seconds: int) -> int:
-    """The pipeline's timeout: Argo fails the workflow's running and pending nodes once
-    `activeDeadlineSeconds` have passed since it started (workflow/controller/operator.go
-    `getWorkflowDeadline`, exec_control.go), so the run ends Failed. The exit handler is exempt: it
-    still runs after the deadline, and its pods get no share of it (workflowpod.go "ignore the workflow
-    deadline for exit handler"), so finally tasks, which the spec's timeout covers, are not bounded."""
-    if ctx.pipeline.finally_tasks:
-        ctx.note(ctx.pipeline.timeout_span, "the pipeline timeout does not cover finally tasks on argo: Argo runs the "
-                 "exit handler after spec.activeDeadlineSeconds has passed and does not apply it to its pods",
-                 "give each finally task its own `timeout`")
-    return seconds
+_DEADLINE = """The pipeline's timeout is `spec.activeDeadlineSeconds`: once it has passed since the
+workflow started, Argo fails what is still running or pending (workflow/controller/operator.go
+`getWorkflowDeadline`, exec_control.go). The exit handler still runs after it and its pods are exempt
+from it (workflowpod.go "ignore the workflow deadline for exit handler"): finally tasks run after the
+timeout, each within its own, which is what the spec's timeout means."""
 
 
 def _templates(ctx: Context) -> list[Json]:

@@ -176,9 +176,10 @@ def _job(task: ir.Task, p: ir.Pipeline, ctx: JobContext) -> dict[str, Any]:
 
 
 def job_timeout(task: ir.Task, p: ir.Pipeline) -> int | None:
-    """The job's limit in seconds: its own, capped by the pipeline's. GitHub has no limit on a whole
-    run (checks.py warns), so the pipeline's timeout bounds each job instead."""
-    limits = [s for s in (task.timeout_s, p.timeout_s) if s]
+    """The job's limit in seconds: its own, and for a main job at most the pipeline's. GitHub has no
+    limit on a whole run (checks.py warns), so the pipeline's timeout bounds each main job instead;
+    finally jobs run after it within their own, as on Argo and Tekton."""
+    limits = [s for s in (task.timeout_s, None if task.is_finally else p.timeout_s) if s]
     return min(limits) if limits else None
 
 

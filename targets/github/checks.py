@@ -55,13 +55,13 @@ def check(p: ir.Pipeline) -> list[Diagnostic]:
 
 def _check_pipeline_timeout(p: ir.Pipeline) -> list[Diagnostic]:
     """GitHub limits jobs (`timeout-minutes`), never a whole run: the pipeline's timeout caps each
-    job instead, which bounds the run only when its jobs run side by side."""
+    main job instead, which bounds the main tasks only when their jobs run side by side."""
     if p.timeout_s is None:
         return []
     minutes = math.ceil(p.timeout_s / 60)
     return [warning(rules.UNSUPPORTED_ON_TARGET, p.timeout_span,
                     f"a pipeline timeout is not fully supported on github: a workflow run has no time limit of "
-                    f"its own, so each job gets at most {minutes} minutes (its `timeout-minutes`), and jobs "
+                    f"its own, so each main job gets at most {minutes} minutes (its `timeout-minutes`), and jobs "
                     "that run one after another may take longer in total",
                     "give the long tasks their own `timeout`, or accept the per-job limit")]
 

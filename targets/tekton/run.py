@@ -24,6 +24,17 @@ from . import syntax
 Doc = dict[str, Any]
 
 
+def _timeouts(p: ir.Pipeline) -> Doc:
+    """The spec's timeout bounds the main tasks; finally tasks still run after it, each within its own
+    timeout. Tekton's `timeouts.pipeline` would cancel finally TaskRuns too, and after `timeouts.tasks`
+    finally tasks run only when `timeouts.finally` is set; "0" is none, and `tasks` or `finally` may be
+    "0" only with `pipeline` "0" (pipelineruns.md, "Configuring a failure timeout")."""
+    limit = kubernetes.go_duration(p.timeout_s or 0)
+    if not p.finally_tasks:
+        return {"pipeline": limit}
+    return {"pipeline": syntax.NO_TIMEOUT, "tasks": limit, "finally": syntax.NO_TIMEOUT}
+
+
 def pipeline_run_document(p: ir.Pipeline, given: tuple[tuple[str, str], ...], diags: list[Diagnostic]) -> Doc:
     """A run of the Pipeline by name, with the param values `given` (checked against the spec)."""
     metadata: Doc = {"generateName": f"{p.name}-run-"}
@@ -32,8 +43,8 @@ def pipeline_run_document(p: ir.Pipeline, given: tuple[tuple[str, str], ...], di
     spec: Doc = {"pipelineRef": {"name": p.name}}
     if params := _params(p, dict(given), diags):
         spec["params"] = params
-    if p.timeout_s is not None:  # the whole run, finally included (pipelineruns.md, "Configuring a failure timeout")
-        spec["timeouts"] = {"pipeline": kubernetes.go_duration(p.timeout_s)}
+    if p.timeout_s is not None:
+        spec["timeouts"] = _timeouts(p)
     template: Doc = {}
     if p.host_network:
         template["podTemplate"] = {"hostNetwork": True}

@@ -15,6 +15,8 @@ RESULTS_DIR = "/tekton/results"
 """`$(results.x.path)` is `/tekton/results/x`, so `$SHIPSPEC_RESULTS/x` is that file."""
 
 ARTIFACTS_WORKSPACE = "artifacts"
+NO_TIMEOUT = "0"
+"""A Tekton timeout of 0 means none (pipelineruns.md, "Configuring a failure timeout")."""
 JSON_RESULT = "json"
 """The step result in which a list step leaves its JSON text."""
 STATUS_RESULT = "status"
