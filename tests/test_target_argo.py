@@ -1463,3 +1463,19 @@ def test_a_matrix_producer_of_an_artifact_is_unsupported_with_the_repository() -
     assert "an artifact of a matrix task is not supported on argo" in out.diagnostics[0].message
     assert "kubernetes: {artifacts: volume}" in (out.diagnostics[0].hint or "")
     assert emit(pipeline(t, artifact_store=ir.ArtifactStore.VOLUME)).diagnostics == []
+
+
+def test_a_pod_moving_repository_artifacts_runs_as_the_tasks_user(tmp_path: Path) -> None:
+    """Argo's init and wait containers unpack and pack artifacts as the pod's user (else argoexec's
+    8737, and untar does not chown): the task's runAsUser, or root, so the files are the task's own."""
+    src = task("checkout", "git clone https://example.com/x /src\n", produces=(ir.ArtifactOut("source", "/src"),))
+    build = task("build", "git -C /src describe\n", depends=deps("checkout"),
+                 consumes=(ir.ArtifactIn("source", "checkout", "/src"),),
+                 security=ir.SecurityContext(run_as_user=1000, run_as_group=3000))
+    plain = task("plain")
+    doc = compile_ok(pipeline(src, build, plain), tmp_path)
+    assert template(doc, "checkout")["securityContext"] == {"runAsUser": 0}
+    assert template(doc, "build")["securityContext"] == {"runAsUser": 1000, "runAsGroup": 3000}
+    assert "securityContext" not in template(doc, "plain")
+    on_volume = compile_ok(pipeline(src, build, artifact_store=ir.ArtifactStore.VOLUME), tmp_path)
+    assert "securityContext" not in template(on_volume, "checkout")

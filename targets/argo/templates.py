@@ -38,14 +38,33 @@ def leaf(ctx: Context, task: ir.Task, *, exported: bool = True) -> Json:
     if task.timeout_s is not None:
         out["activeDeadlineSeconds"] = task.timeout_s
     group = _secret_group(task)
-    if group is not None:
-        out["securityContext"] = {"fsGroup": group}
+    if pod := _pod_security(ctx, task, group):
+        out["securityContext"] = pod
     volumes = _volumes(ctx, task, group)
     if volumes:
         out["volumes"] = volumes
     out["script" if task.script is not None else "container"] = _main(ctx, task)
     if task.sidecars:
         out["sidecars"] = [_sidecar(ctx, s) for s in task.sidecars]
+    return out
+
+
+def _pod_security(ctx: Context, task: ir.Task, group: int | None) -> Json:
+    """The pod's security context: the secret files' fsGroup, and for a task that moves artifacts
+    through the repository, the task's own user for the whole pod. Argo's init container unpacks
+    inputs and its wait container packs outputs; both run as the pod's user, else as the argoexec
+    image's USER 8737 (Dockerfile), and unpacking does not chown (workflow/executor/executor.go
+    `untar`). Without this a root task receives files owned by 8737, which `git` refuses ("dubious
+    ownership"), and the wait container cannot pack files only their owner may read. The task's
+    user is its `runAsUser`, else root, the user the spec's tasks run as unless they name one."""
+    out: Json = {}
+    if (task.consumes or task.produces) and artifacts.repository(ctx):
+        security = task.security or ir.SecurityContext()
+        out["runAsUser"] = security.run_as_user if security.run_as_user is not None else 0
+        if security.run_as_group is not None:
+            out["runAsGroup"] = security.run_as_group
+    if group is not None:
+        out["fsGroup"] = group
     return out
 
 
