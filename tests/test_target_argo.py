@@ -148,8 +148,18 @@ def kubelet_expand(text: str, env: dict[str, str]) -> str:
 
 
 def argo_substitute(text: str, values: dict[str, str]) -> str:
-    """Argo's simple tags `{{name}}` replaced by their values (every tag must be known)."""
+    """Argo's simple tags `{{name}}`, and the `$`-doubling tags of `kubelet_safe`, replaced by
+    their values (every tag must be known)."""
+    text = _KUBELET_SAFE.sub(lambda m: values[m.group(1)].replace("$", "$$"), text)
     return re.sub(r"\{\{([^=}][^}]*)\}\}", lambda m: values[m.group(1)], text)
+
+
+_KUBELET_SAFE = re.compile(r"\{\{=sprig\.replace\('\$', '\$\$', (inputs\.parameters\.[A-Za-z0-9_]+)\)\}\}")
+
+
+def kubelet_safe(name: str) -> str:
+    """The env/args form of input `name`: its value with each `$` doubled (syntax.kubelet_safe_input)."""
+    return "{{=sprig.replace('$', '$$', inputs.parameters." + name + ")}}"
 
 
 def argo_status(text: str, workflow_status: str) -> str:
@@ -384,7 +394,7 @@ def test_script_env_results_depends(tmp_path: Path) -> None:
     assert script["source"] == "set -e\n" + writes("commit")  # the user's script under errexit
     assert script["env"] == [
         {"name": "SHIPSPEC_RESULTS", "value": "/tmp/shipspec/results"},
-        {"name": "SHIPSPEC_PARAM_REPO_URL", "value": "{{inputs.parameters.params_repo_url}}"},
+        {"name": "SHIPSPEC_PARAM_REPO_URL", "value": kubelet_safe("params_repo_url")},
     ]
     assert script["volumeMounts"] == [{"name": "shipspec-results", "mountPath": "/tmp/shipspec/results"}]
     assert checkout["volumes"] == [{"name": "shipspec-results", "emptyDir": {}}]
@@ -401,8 +411,8 @@ def test_script_env_results_depends(tmp_path: Path) -> None:
         "tasks_checkout_commit": "{{tasks.checkout.outputs.parameters.commit}}",
     }
     env = template(doc, "build")["script"]["env"]
-    assert env == [{"name": "IMAGE", "value": "registry/app:{{inputs.parameters.params_container_tag}}-"
-                    "{{inputs.parameters.tasks_checkout_commit}}"}]
+    assert env == [{"name": "IMAGE", "value": "registry/app:" + kubelet_safe("params_container_tag") + "-"
+                    + kubelet_safe("tasks_checkout_commit")}]
 
 
 def test_metadata_labels_description_namespace(tmp_path: Path) -> None:
@@ -693,7 +703,7 @@ def test_command_task_is_a_container_with_inputs(tmp_path: Path) -> None:
     t = template(doc, "pack")
     assert "script" not in t
     assert t["container"]["command"] == ["pack"]
-    assert t["container"]["args"][1] == "registry/app:{{inputs.parameters.params_tag}}"
+    assert t["container"]["args"][1] == "registry/app:" + kubelet_safe("params_tag")
     assert t["container"]["env"] == [{"name": "SHIPSPEC_RESULTS", "value": "/tmp/shipspec/results"}]
     assert t["volumes"] == [{"name": "shipspec-results", "emptyDir": {}}]
 
@@ -845,7 +855,7 @@ def test_template_kind_name_over_argo_limit() -> None:
 
 def test_literal_dollars_reach_the_container_unchanged(tmp_path: Path) -> None:
     """The kubelet expands `$(VAR)` and turns `$$` into `$` in env values, command and args, after
-    Argo has substituted its tags: literal text is escaped, the substituted values are not."""
+    Argo has substituted its tags: literal text is escaped, and so are the substituted values."""
     price = param_ref("price")
     t = task("t", None, command=(text("echo"),), args=(text("$$HOME"), text("$(FOO)"), text("$HOME")),
              env=(ir.EnvVar("FOO", text("x")), ir.EnvVar("COST", text("cost $$5")),
@@ -855,10 +865,11 @@ def test_literal_dollars_reach_the_container_unchanged(tmp_path: Path) -> None:
     doc = compile_ok(pipeline(t, params=(ir.Param("price", ir.ParamType.STRING, "(FOO)"),)), tmp_path)
     main, sidecar = template(doc, "t")["container"], template(doc, "t")["sidecars"][0]
     assert main["args"] == ["$$$HOME", "$$(FOO)", "$HOME"]
-    assert env_values(main) == {"FOO": "x", "COST": "cost $$$5", "TAIL": "a$${{inputs.parameters.params_price}}$$(FOO)",
+    assert env_values(main) == {"FOO": "x", "COST": "cost $$$5",
+                                "TAIL": "a$$" + kubelet_safe("params_price") + "$$(FOO)",
                                 "SHIPSPEC_SIDECAR_DB_HOST": "localhost"}
     assert sidecar["args"] == ["--requirepass", "pa$$$$(FOO)"]
-    assert env_values(sidecar) == {"FOO": "x", "Y": "$$$${{inputs.parameters.params_price}}"}
+    assert env_values(sidecar) == {"FOO": "x", "Y": "$$$$" + kubelet_safe("params_price")}
 
     def seen(emitted: str) -> str:
         substituted = argo_substitute(emitted, {"inputs.parameters.params_price": "(FOO)"})
@@ -869,14 +880,16 @@ def test_literal_dollars_reach_the_container_unchanged(tmp_path: Path) -> None:
     assert {k: seen(v) for k, v in env_values(sidecar).items()} == {"FOO": "x", "Y": "$$(FOO)"}
     assert [seen(a) for a in main["args"]] == ["$$HOME", "$(FOO)", "$HOME"]
     assert [seen(a) for a in sidecar["args"]] == ["--requirepass", "pa$$(FOO)"]
+    dollars = {"inputs.parameters.params_price": "pa$$word $(FOO)"}
+    assert kubelet_expand(argo_substitute(env_values(main)["TAIL"], dollars), {"FOO": "x"}) == "a$pa$$word $(FOO)$(FOO)"
 
 
 def test_argo_tags_are_not_escaped(tmp_path: Path) -> None:
-    """Only literal text is escaped: the `{{…}}` a value arrives through stays as Argo reads it."""
+    """Literal text is escaped for the kubelet; a value arrives through a tag that doubles its `$`."""
     t = task("t", None, command=(text("echo"),), args=(text(param_ref("p")), text("$", ir.RunRef(ir.RunField.ID))))
     doc = compile_ok(pipeline(t, params=(ir.Param("p", ir.ParamType.STRING, "v"),)), tmp_path)
     assert template(doc, "t")["container"]["args"] == [
-        "{{inputs.parameters.params_p}}", "$${{inputs.parameters.run_id}}"]
+        kubelet_safe("params_p"), "$$" + kubelet_safe("run_id")]
 
 
 def test_pipeline_status_is_succeeded_or_failed(tmp_path: Path) -> None:

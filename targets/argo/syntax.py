@@ -171,6 +171,16 @@ def expr_collected(task: str, result: str) -> str:
     return f"sprig.toRawJson(map(fromJSON({instances}), {expr_member('#', result)}))"
 
 
+def kubelet_safe_input(name: str) -> str:
+    """An input's value for a container's env, command or args, with each `$` doubled: the kubelet
+    expands `$(VAR)` and turns `$$` into `$` in those fields after Argo has put the value in (the
+    Kubernetes API's EnvVar and Container docs), so a value `pa$$word` would arrive as `pa$word`
+    and `$(TOKEN)` as another env var's value. Doubled, it arrives as it was, as on GitHub.
+    sprig's `replace old new src` (Argo binds sprig in expressions: docs/variables.md)."""
+    dollar = expr_literal("$")
+    return expression_tag(f"sprig.replace({dollar}, {expr_literal('$$')}, {expr_input_param(name)})")
+
+
 def expr_input_param(name: str) -> str:
     return expr_member("inputs.parameters", name)
 

@@ -162,8 +162,8 @@ def _errexit(script: str) -> str:
 
 def template_text(ctx: Context, template: ir.Template) -> str:
     """An env value, command or args item. Inside a template every reference is one of its inputs;
-    literal text is escaped for the kubelet, which expands `$(VAR)` and turns `$$` into `$` after
-    Argo has substituted the `{{…}}` tags (those are left as they are)."""
+    the kubelet expands `$(VAR)` and turns `$$` into `$` after Argo has substituted the tags, so
+    literal text is escaped for it and so is each value (`syntax.kubelet_safe_input`)."""
     parts = template.parts
     out = []
     for i, part in enumerate(parts):
@@ -171,7 +171,7 @@ def template_text(ctx: Context, template: ir.Template) -> str:
             follows = i + 1 < len(parts) and not isinstance(parts[i + 1], str)
             out.append(_kubelet_literal(ctx, part, template.span, value_follows=follows))
         else:
-            out.append(syntax.input_param(input_name(part)))
+            out.append(syntax.kubelet_safe_input(input_name(part)))
     return "".join(out)
 
 
