@@ -149,8 +149,36 @@ class TaskKubernetes(Model):
     security_context: SecurityContext | None = None
 
 
-class GitHubRunner(Model):
+GitHubScope = Literal["actions", "attestations", "checks", "contents", "deployments", "discussions", "id-token",
+                      "issues", "models", "packages", "pages", "pull-requests", "repository-projects",
+                      "security-events", "statuses"]
+"""The GITHUB_TOKEN's permission scopes (GitHub's workflow schema, `permissions-mapping`)."""
+Permissions = Annotated[
+    dict[GitHubScope, Literal["read", "write", "none"]],
+    Field(description="GitHub only: what the job's GITHUB_TOKEN may do, e.g. {contents: read, packages: write}; "
+          "nothing unless granted."),
+]
+
+
+class GitHubPipeline(Model):
+    """GitHub Actions settings for every job of the pipeline."""
+
     runs_on: str | None = None
+    permissions: Permissions = {}
+
+
+class Environment(Model):
+    name: Annotated[str, Field(min_length=1)]
+    url: str | None = None
+
+
+class GitHubTask(Model):
+    """GitHub Actions settings of one task's job."""
+
+    runs_on: str | None = None
+    permissions: Permissions = {}
+    environment: Annotated[str, Field(min_length=1)] | Environment | None = Field(
+        None, description="A deployment environment: its protection rules (reviewers, wait timers) gate the job.")
 
 
 class Task(Model):
@@ -175,7 +203,7 @@ class Task(Model):
     retries: Annotated[int, Field(ge=0)] | Retries | None = None
     matrix: Matrix | None = None
     kubernetes: TaskKubernetes | None = None
-    github: GitHubRunner | None = None
+    github: GitHubTask | None = None
 
 
 class PipelineResult(Model):
@@ -223,7 +251,7 @@ class PipelineSpec(Model):
                                      "still run after it, each within its own timeout. None by default.")
     caches: list[Cache] = []
     kubernetes: PipelineKubernetes | None = None
-    github: GitHubRunner | None = None
+    github: GitHubPipeline | None = None
 
 
 class Spec(Model):

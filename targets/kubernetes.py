@@ -10,7 +10,8 @@ import hashlib
 import re
 from typing import Any
 
-from ..compiler import ir
+from ..compiler import ir, rules
+from ..compiler.diagnostics import Diagnostic, error
 
 Json = dict[str, Any]
 
@@ -122,3 +123,15 @@ def go_duration(seconds: int) -> str:
     minutes, secs = divmod(rest, 60)
     text = (f"{hours}h" if hours else "") + (f"{minutes}m" if minutes else "") + (f"{secs}s" if secs else "")
     return text or "0s"
+
+
+def environment_gates(p: ir.Pipeline, target: str) -> list[Diagnostic]:
+    """A deployment environment is a gate (reviewers, wait timers) that only GitHub enforces; running
+    the task ungated on a Kubernetes engine would skip an approval the spec asks for: an error."""
+    return [error(rules.UNSUPPORTED_ON_TARGET, t.environment.span,
+                  f"the deployment environment '{t.environment.name}' of task '{t.name}' is not supported on "
+                  f"{target}: it has no deployment protection, so the task would run without the approval "
+                  "the environment stands for",
+                  "gate the run another way for this target (e.g. an approval in your GitOps tool), or drop "
+                  "`github.environment`")
+            for t in p.all_tasks if t.environment is not None]

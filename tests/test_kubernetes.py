@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from shipspec.compiler import ir
+from shipspec.compiler.diagnostics import Span
 from shipspec.targets import kubernetes
 
 
@@ -29,3 +30,11 @@ def test_resources_and_security_context() -> None:
     assert list(kubernetes.resources(r)) == ["requests", "limits"]
     assert kubernetes.security_context(ir.SecurityContext(1000, None, "Unconfined")) == {
         "runAsUser": 1000, "seccompProfile": {"type": "Unconfined"}}
+
+
+def test_a_deployment_environment_is_refused_on_kubernetes_engines() -> None:
+    at = Span("spec.yaml", 9, 7, 9, 12)
+    gated = ir.Task("deploy", "alpine:3.20", script="true", environment=ir.Environment("production", span=at))
+    p = ir.Pipeline("p", "spec.yaml", tasks=(gated, ir.Task("build", "alpine:3.20", script="true")))
+    (d,) = kubernetes.environment_gates(p, "argo")
+    assert (d.span, d.rule.code) == (at, "SS501") and "'production'" in d.message and "argo" in d.message

@@ -749,7 +749,7 @@ def test_ss501_param_named_like_the_artifact_prefix_input() -> None:
 
 
 def test_ss501_secret_names() -> None:
-    _only(pipeline(task("a", env=(ir.EnvVar("T", ir.SecretRef("github", "token")),))), "'GITHUB_TOKEN'")
+    _only(pipeline(task("a", env=(ir.EnvVar("T", ir.SecretRef("github", "api")),))), "'GITHUB_API'")
     files = (ir.SecretFile(ir.SecretRef("1password", "key"), "/k"),)
     _only(pipeline(task("a", secret_files=files)), "'1PASSWORD_KEY'")
 
@@ -1004,3 +1004,37 @@ def test_the_pipeline_timeout_caps_every_job_with_a_warning() -> None:
     assert {name: job.get("timeout-minutes") for name, job in doc["jobs"].items()} == \
         {"quick": 10, "slow": 45, "report": None}  # finally jobs run after it, within their own
     assert len(diagnostics) == 1 and diagnostics[0].startswith("SS501 a pipeline timeout is not fully supported")
+
+
+def test_the_platform_token_is_the_secret_github_token() -> None:
+    """`{secret: github, key: token}` is the job's own GITHUB_TOKEN: usable, and never declared as a
+    workflow_call secret (every workflow has it; none may declare it)."""
+    token = ir.EnvVar("GH_TOKEN", ir.SecretRef("github", "token"))
+    other = ir.EnvVar("NPM_TOKEN", ir.SecretRef("npm", "token"))
+    doc = workflow(pipeline(task("push", env=(token, other))))
+    assert doc["jobs"]["push"]["steps"][-2]["env"] == {
+        "GH_TOKEN": "${{ secrets.GITHUB_TOKEN }}", "NPM_TOKEN": "${{ secrets.NPM_TOKEN }}"}
+    assert doc["on"]["workflow_call"]["secrets"] == {"NPM_TOKEN": {"required": True}}
+
+
+def test_permissions_are_granted_per_pipeline_and_task_and_no_more() -> None:
+    p = pipeline(task("build", permissions=(("packages", "write"), ("actions", "read"))),
+                 task("lint"), task("report", is_finally=True, permissions=(("pull-requests", "write"),)),
+                 permissions=(("contents", "read"),))
+    jobs = workflow(p)["jobs"]
+    assert jobs["build"]["permissions"] == {"actions": "write", "contents": "read", "packages": "write"}
+    assert jobs["lint"]["permissions"] == {"actions": "write", "contents": "read"}
+    assert jobs["report"]["permissions"] == {"contents": "read", "pull-requests": "write"}
+    assert "permissions" not in workflow(pipeline(task("t", is_finally=True)))["jobs"]["t"]
+
+
+def test_id_token_is_write_or_none() -> None:
+    _only(pipeline(task("sign", permissions=(("id-token", "read"),))), "`id-token: read`")
+    workflow(pipeline(task("sign", permissions=(("id-token", "write"),))))
+
+
+def test_a_deployment_environment_gates_the_job() -> None:
+    jobs = workflow(pipeline(task("deploy", environment=ir.Environment("production", "https://example.com")),
+                             task("stage", environment=ir.Environment("staging"))))["jobs"]
+    assert jobs["deploy"]["environment"] == {"name": "production", "url": "https://example.com"}
+    assert jobs["stage"]["environment"] == "staging"

@@ -6,7 +6,7 @@ import enum
 from dataclasses import dataclass
 
 from ..diagnostics import UNKNOWN_SPAN, Span
-from .tasks import Cache, Task
+from .tasks import Cache, Permissions, Task
 from .values import Param, Template
 
 DEFAULT_RUNS_ON = "ubuntu-24.04"
@@ -50,6 +50,8 @@ class Pipeline:
     timeout_span: Span = UNKNOWN_SPAN
     runs_on: str = DEFAULT_RUNS_ON  # GitHub
     runs_on_span: Span | None = None  # None: the default runner, not written in the spec
+    permissions: Permissions = ()  # GitHub: every job's token
+    permissions_span: Span = UNKNOWN_SPAN
     span: Span = UNKNOWN_SPAN
 
     @property

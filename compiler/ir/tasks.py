@@ -155,6 +155,19 @@ class Matrix:
 
 
 @dataclass(frozen=True, slots=True)
+class Environment:
+    """A deployment environment (GitHub): its protection rules gate the task."""
+
+    name: str
+    url: str | None = None
+    span: Span = UNKNOWN_SPAN
+
+
+Permissions = tuple[tuple[str, str], ...]
+"""GitHub token scopes and their level, as written: (("contents", "read"), ("packages", "write"))."""
+
+
+@dataclass(frozen=True, slots=True)
 class Dependency:
     task: str
     explicit: bool  # written in `depends`, or implied by a result or artifact it uses
@@ -201,6 +214,9 @@ class Task:
     matrix: Matrix | None = None
     runs_on: str | None = None  # GitHub runner label; None: the pipeline's
     runs_on_span: Span | None = None
+    permissions: Permissions = ()  # GitHub: the job's token, on top of the pipeline's
+    permissions_span: Span = UNKNOWN_SPAN
+    environment: Environment | None = None
     is_finally: bool = False
     span: Span = UNKNOWN_SPAN
     image_span: Span = UNKNOWN_SPAN

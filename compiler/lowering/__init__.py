@@ -47,6 +47,8 @@ def lower(model: spec.Spec, doc: Document, source: str) -> tuple[ir.Pipeline, li
         timeout_span=(root / "timeout").span,
         runs_on=(body.github.runs_on if body.github and body.github.runs_on else ir.DEFAULT_RUNS_ON),
         runs_on_span=(root / "github" / "runsOn").span if body.github and body.github.runs_on else None,
+        permissions=tuple(body.github.permissions.items()) if body.github else (),
+        permissions_span=(root / "github" / "permissions").span,
         span=Site(doc, ("metadata", "name")).span,
     )
     return pipeline, scope.diagnostics + list(placement.expressions_out_of_place(doc))

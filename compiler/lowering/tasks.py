@@ -47,6 +47,9 @@ def task(ctx: Context, t: spec.Task, site: Site, is_finally: bool) -> ir.Task:
         matrix=matrix(ctx, t.matrix, site / "matrix"),
         runs_on=t.github.runs_on if t.github else None,
         runs_on_span=(site / "github" / "runsOn").span if t.github and t.github.runs_on else None,
+        permissions=tuple(t.github.permissions.items()) if t.github else (),
+        permissions_span=(site / "github" / "permissions").span,
+        environment=_environment(t.github.environment if t.github else None, site / "github" / "environment"),
         is_finally=is_finally,
         span=(site / "name").span,
         image_span=(site / "image").span,
@@ -151,6 +154,14 @@ def _literal_env(name: str, value: spec.EnvValue, site: Site) -> ir.EnvVar:
     if isinstance(value, spec.SecretKeyRef):
         return ir.EnvVar(name, ir.SecretRef(value.secret, value.key, site.span), site.key_span)
     return ir.EnvVar(name, ir.literal(as_written(value, site), site.span), site.key_span)
+
+
+def _environment(env: str | spec.Environment | None, site: Site) -> ir.Environment | None:
+    if env is None:
+        return None
+    if isinstance(env, str):
+        return ir.Environment(env, None, site.span)
+    return ir.Environment(env.name, env.url, site.span)
 
 
 def _security(s: spec.SecurityContext | None, site: Site) -> ir.SecurityContext | None:

@@ -54,6 +54,7 @@ def emit(pipeline: ir.Pipeline, options: EmitOptions) -> Emitted:
                         "choose one of those kinds")
         return Emitted([], diagnostics.sort_unique(ctx.diagnostics))
     artifacts.check(ctx)
+    ctx.diagnostics += kubernetes.environment_gates(pipeline, NAME)
     doc: Document = {"apiVersion": API_VERSION, "kind": kind, "metadata": _metadata(ctx, kind), "spec": _spec(ctx)}
     return Emitted([doc], diagnostics.sort_unique(ctx.diagnostics))
 

@@ -5,9 +5,11 @@ Design choices (each follows from how GitHub differs from a Kubernetes engine):
   with the pipeline results as its outputs and the secrets it reads declared). Array params are
   string inputs holding JSON, read with `fromJSON` where a list is needed (a matrix axis).
 - `permissions: {}` for the workflow: the artifact and cache actions authenticate with the
-  runner's own ACTIONS_RUNTIME_TOKEN for the current run. Each main job's token has `actions:
-  write` only, for its last step, which cancels the run after a failure (failfast.py); a caller
-  of the workflow (`workflow_call`) must grant the calling job `actions: write`.
+  runner's own ACTIONS_RUNTIME_TOKEN for the current run. Each job's token has what the spec's
+  `github.permissions` grant (pipeline and task), and a main job `actions: write` for its last
+  step, which cancels the run after a failure (failfast.py, permissions.py); a caller of the
+  workflow (`workflow_call`) must grant the calling job as much. The platform token is the secret
+  `{secret: github, key: token}` (GITHUB_TOKEN), which a called workflow gets without declaring it.
 - Skips: a job with `needs` gets `!cancelled() && !failure()`: it runs after its upstream
   succeeded or was skipped by its condition (as on Argo and Tekton), not after a failure anywhere
   upstream (`failure()` looks at every ancestor). Finally jobs need every main job and run
@@ -53,12 +55,15 @@ from typing import Any
 from ...compiler import ir
 from ..base import Document, EmitOptions, Emitted
 from . import expr as gx
-from . import failfast
+from . import permissions
 from .checks import check, check_size
 from .layout import on_host
 from .steps import ARTIFACT_PREFIX_INPUT, JobContext, steps
 
 NAME = "github"
+
+PLATFORM_TOKEN = "GITHUB_TOKEN"
+"""The job's own token, `{secret: github, key: token}` in a spec (its scopes: `github.permissions`)."""
 
 _INPUT_TYPES = {ir.ParamType.STRING: "string", ir.ParamType.BOOL: "boolean",
                 ir.ParamType.INT: "number", ir.ParamType.ARRAY: "string"}
@@ -134,13 +139,14 @@ def _output(r: ir.PipelineResult, pipeline: str) -> dict[str, Any]:
 
 
 def _secrets(p: ir.Pipeline) -> list[str]:
-    """GitHub names of every secret read, sorted: a reusable workflow must declare them."""
+    """GitHub names of every secret read, sorted: a reusable workflow must declare them, except the
+    platform token, which every workflow has and none may declare."""
     names = {f.secret.github_name for t in p.all_tasks for f in t.secret_files}
     for t in p.all_tasks:
         for env in (*t.env, *(e for s in t.sidecars for e in s.env)):
             if isinstance(env.value, ir.SecretRef):
                 names.add(env.value.github_name)
-    return sorted(names)
+    return sorted(names - {PLATFORM_TOKEN})
 
 
 # --- jobs ---------------------------------------------------------------------------------------
@@ -155,8 +161,10 @@ def _job(task: ir.Task, p: ir.Pipeline, ctx: JobContext) -> dict[str, Any]:
     if condition:
         job["if"] = condition
     job["runs-on"] = gx.escape(task.runs_on or p.runs_on)
-    if not task.is_finally:  # its last step cancels the run after a failure (failfast.py)
-        job["permissions"] = dict(failfast.PERMISSIONS)
+    if task.environment is not None:
+        job["environment"] = permissions.environment(task.environment)
+    if granted := permissions.job_permissions(task, p):
+        job["permissions"] = granted
     if timeout := job_timeout(task, p):
         job["timeout-minutes"] = math.ceil(timeout / 60)
     if task.matrix:

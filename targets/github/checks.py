@@ -50,7 +50,18 @@ def check(p: ir.Pipeline) -> list[Diagnostic]:
     for t in p.all_tasks:
         found += _check_task(t, p)
     found += _check_pipeline_timeout(p)
+    found += _check_permissions(p.permissions, p.permissions_span)
+    for t in p.all_tasks:
+        found += _check_permissions(t.permissions, t.permissions_span)
     return found
+
+
+def _check_permissions(granted: ir.Permissions, span: Span) -> list[Diagnostic]:
+    """`id-token` is write or none: the runner hands out an OIDC token or it does not."""
+    return [_unsupported(span, "the permission `id-token: read`",
+                         "GitHub's id-token permission is `write` (the job may request an OIDC token) or `none`",
+                         "write `id-token: write`")
+            for scope, level in granted if scope == "id-token" and level == "read"]
 
 
 def _check_pipeline_timeout(p: ir.Pipeline) -> list[Diagnostic]:
@@ -221,11 +232,15 @@ def _check_secrets(t: ir.Task) -> list[Diagnostic]:
         e.value for e in (*t.env, *(e for s in t.sidecars for e in s.env)) if isinstance(e.value, ir.SecretRef)]
     return [_unsupported(r.span, f"the secret name {r.github_name!r}",
                          "GitHub secret names hold letters, digits and '_', start with no digit "
-                         "and not with GITHUB_", "rename the secret or its key")
+                         "and not with GITHUB_", "rename the secret or its key (the job's own token is "
+                         "{secret: github, key: token})")
             for r in refs if not _valid_secret(r.github_name)]
 
 
 def _valid_secret(name: str) -> bool:
+    """GitHub's rules for secret names; GITHUB_TOKEN is the job's own token (`secrets.GITHUB_TOKEN`)."""
+    if name == "GITHUB_TOKEN":
+        return True
     return bool(name) and not name[0].isdigit() and not name.upper().startswith("GITHUB_")
 
 

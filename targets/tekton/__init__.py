@@ -42,6 +42,7 @@ from __future__ import annotations
 
 from ...compiler import ir
 from ...compiler.diagnostics import Diagnostic
+from .. import kubernetes
 from ..base import EmitOptions, Emitted
 from . import checks
 from .pipeline import pipeline_document
@@ -56,6 +57,7 @@ def emit(pipeline: ir.Pipeline, options: EmitOptions) -> Emitted:
     """The Pipeline, alone in its file; with `options.tekton_run` a PipelineRun of it in a file of
     its own (companion `tekton-run`). Diagnostics for what Tekton cannot express."""
     diags: list[Diagnostic] = [*checks.names(pipeline), *checks.literal_text(pipeline),
+                               *kubernetes.environment_gates(pipeline, NAME),
                                *checks.finally_results(pipeline),
                                *checks.pipeline_timeout(pipeline, with_run=options.tekton_run)]
     documents = [pipeline_document(pipeline, diags)]

@@ -1,0 +1,33 @@
+"""The GITHUB_TOKEN of each job: nothing unless granted (least privilege).
+
+The workflow says `permissions: {}`; a job's own `permissions` replaces it whole, so each job gets
+exactly the union of what the pipeline grants every job and what its task asks for, plus, on a main
+job, the `actions: write` its last step needs to stop the run after a failure (failfast.py).
+A grant keeps the level written, except that `actions` on a main job is at least `write`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ...compiler import ir
+from . import failfast
+
+_ORDER = {"none": 0, "read": 1, "write": 2}
+
+
+def job_permissions(task: ir.Task, p: ir.Pipeline) -> dict[str, Any] | None:
+    """The job's `permissions`, in scope order; None when it needs none (the workflow's `{}` holds)."""
+    granted: dict[str, Any] = dict(p.permissions)
+    granted.update(task.permissions)
+    if not task.is_finally:
+        for scope, level in failfast.PERMISSIONS.items():
+            if _ORDER[str(granted.get(scope, "none"))] <= _ORDER[str(level)]:
+                granted[scope] = level
+    return {scope: granted[scope] for scope in sorted(granted)} or None
+
+
+def environment(env: ir.Environment) -> str | dict[str, str]:
+    """`environment: NAME`, or `{name, url}` when the spec gives the deployment's URL."""
+    return env.name if env.url is None else {"name": env.name, "url": env.url}
+
