@@ -3,7 +3,8 @@
 `~{` was chosen because no engine (`{{ }}` Argo, `$( )` Tekton, `${{ }}` GitHub) and no shell
 gives it a meaning (WDL uses it for the same reason). `~~{` writes a literal `~{`.
 A reference is a dotted path: `params.NAME`, `tasks.NAME.results.NAME`, `matrix.NAME`,
-`run.id|name|sha|branch`, `pipeline.status`. Offsets are kept so errors point into the string.
+`run.FIELD` (the run's context: id, sha, ref_name, event…), `pipeline.status`. Offsets are kept
+so errors point into the string.
 """
 
 from __future__ import annotations

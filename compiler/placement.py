@@ -13,12 +13,14 @@ from .loader import Document, Loc
 
 _TASK_EXPRESSION_FIELDS = {("run",), ("when",), ("command", int), ("args", int), ("env", str), ("matrix", "axes", str)}
 _PLACES = ("expressions work in a task's run, when, command, args and env, in a matrix axis written as one "
-           "~{ params.NAME }, and in pipeline result values")
+           "~{ params.NAME }, in pipeline result values and in the concurrency group")
 
 
 def _takes_expressions(loc: Loc) -> bool:
     """Whether the string at `loc` is read as a template: run, when, command, args, env values,
     matrix axes and pipeline result values. Everything else is literal text."""
+    if loc == ("spec", "concurrency", "group"):
+        return True
     if loc[:1] != ("spec",) or len(loc) < 3:
         return False
     if loc[1] == "results":

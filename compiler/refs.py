@@ -54,6 +54,10 @@ def resolve(scope: Scope, raw: expr.RawRef, span: Span) -> ir.Ref | None:
         return _matrix(scope, rest[0], span)
     if root == "run" and len(rest) == 1 and rest[0] in _RUN_FIELDS:
         return ir.RunRef(_RUN_FIELDS[rest[0]], span)
+    if root == "run" and len(rest) == 1:
+        scope.report(rules.UNKNOWN_REFERENCE, span, f"the run has no field '{rest[0]}'",
+                     did_you_mean(rest[0], _RUN_FIELDS) or "fields: " + ", ".join(_RUN_FIELDS))
+        return None
     if root == "sidecars":
         scope.report(rules.UNKNOWN_REFERENCE, span, f"'{raw.text}' can only be used in a `run` script",
                      "read the host in the script, e.g. export DOCKER_HOST=\"tcp://~{ sidecars.dind.host }:2375\"")
@@ -67,7 +71,7 @@ def resolve(scope: Scope, raw: expr.RawRef, span: Span) -> ir.Ref | None:
         return ir.StatusRef(span)
     scope.report(rules.UNKNOWN_REFERENCE, span, f"'{raw.text}' is not a reference",
                  "references are params.NAME, tasks.NAME.results.NAME, matrix.NAME, "
-                 "run.id|name|sha|branch, pipeline.status and sidecars.NAME.host")
+                 "run.FIELD (id, sha, ref_name, event…), pipeline.status and sidecars.NAME.host")
     return None
 
 

@@ -242,11 +242,21 @@ class PipelineKubernetes(Model):
     storage: Storage | None = None
 
 
+class Concurrency(Model):
+    """One run at a time per group: a newer run waits, or cancels the older one."""
+
+    group: Annotated[Expression, Field(min_length=1, description="The group's name, e.g. "
+                                       "'deploy-~{ run.ref_name }': runs with one name never overlap.")]
+    cancel_in_progress: bool = Field(False, description="A newer run cancels the one in progress "
+                                     "instead of waiting for it.")
+
+
 class PipelineSpec(Model):
     params: list[Param] = []
     tasks: list[Task] = Field(min_length=1)
     finally_: list[Task] = Field([], alias="finally")
     results: list[PipelineResult] = []
+    concurrency: Concurrency | None = None
     timeout: Duration | None = Field(None, description="A limit on the main tasks of a run; finally tasks "
                                      "still run after it, each within its own timeout. None by default.")
     caches: list[Cache] = []

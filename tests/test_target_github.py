@@ -200,7 +200,7 @@ def escapes() -> ir.Pipeline:
 
 
 def run_metadata() -> ir.Pipeline:
-    refs = [ir.RunRef(f) for f in ir.RunField]
+    refs = [ir.RunRef(f) for f in (ir.RunField.ID, ir.RunField.NAME, ir.RunField.SHA, ir.RunField.BRANCH)]
     return pipeline(task("show", "env\n", env=tuple(ref_env(r) for r in refs)))
 
 

@@ -11,7 +11,7 @@ user's line. Edges between tasks name the task: names are unique (checked before
 """
 
 from .conditions import All, Any, Compare, CompareOp, Condition, Literal, Operand, condition_refs
-from .pipeline import DEFAULT_RUNS_ON, ArtifactStore, Pipeline, PipelineResult
+from .pipeline import DEFAULT_RUNS_ON, ArtifactStore, Concurrency, Pipeline, PipelineResult
 from .tasks import (
     RESULTS_DIR,
     RESULTS_ENV,
@@ -38,6 +38,7 @@ from .tasks import (
     Task,
 )
 from .values import (
+    RUN_FIELDS,
     MatrixRef,
     Param,
     ParamRef,
@@ -52,13 +53,14 @@ from .values import (
     env_name,
     literal,
     ref_text,
+    run_param,
     upper_snake,
 )
 
 __all__ = [
-    "DEFAULT_RUNS_ON", "RESULTS_DIR", "RESULTS_ENV", "SIDECAR_HOST_KUBERNETES",
+    "DEFAULT_RUNS_ON", "RESULTS_DIR", "RUN_FIELDS", "run_param", "RESULTS_ENV", "SIDECAR_HOST_KUBERNETES",
     "All", "Any", "ArtifactIn", "ArtifactOut", "ArtifactStore", "Backoff", "Cache", "CacheMount", "Compare",
-    "CompareOp", "Condition", "Dependency", "EnvVar", "Environment",
+    "CompareOp", "Concurrency", "Condition", "Dependency", "EnvVar", "Environment",
     "Permissions", "Literal", "Matrix", "MatrixAxis", "MatrixRef", "Operand",
     "Param", "ParamRef", "ParamType", "Pipeline", "PipelineResult", "Ref", "Resources", "Result", "ResultRef",
     "Retry", "RunField", "RunRef", "Scalar", "ScriptAnchor", "SecretFile", "SecretRef", "SecurityContext",

@@ -20,6 +20,15 @@ class ArtifactStore(enum.Enum):
 
 
 @dataclass(frozen=True, slots=True)
+class Concurrency:
+    """Runs whose `group` has one value never overlap: a newer one waits, or cancels the older."""
+
+    group: Template  # params and run context only
+    cancel_in_progress: bool = False
+    span: Span = UNKNOWN_SPAN
+
+
+@dataclass(frozen=True, slots=True)
 class PipelineResult:
     name: str
     value: Template
@@ -46,6 +55,7 @@ class Pipeline:
     storage_size: str = "1Gi"  # the per-run volume that carries artifacts between tasks
     storage_class: str | None = None
     storage_access_mode: str = "ReadWriteOnce"  # or "ReadWriteMany"
+    concurrency: Concurrency | None = None
     timeout_s: int | None = None  # the main tasks; finally tasks run after it. None: no limit asked for
     timeout_span: Span = UNKNOWN_SPAN
     runs_on: str = DEFAULT_RUNS_ON  # GitHub

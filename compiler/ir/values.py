@@ -59,10 +59,61 @@ class MatrixRef:
 
 
 class RunField(enum.Enum):
-    ID = "id"  # unique id of this run
-    NAME = "name"  # name of this run object
-    SHA = "sha"  # commit sha: only engines that know the commit (GitHub); others report SS501
-    BRANCH = "branch"  # likewise
+    """`run.<field>`: the run's context, one meaning on every engine (RUN_FIELDS says which).
+
+    GitHub knows each from its `github` context. Argo and Tekton know the run's id, name and
+    namespace; every other field is a param the backend declares itself (`run_param`), which the
+    trigger documents bind from the event and which is an input when the run is started by hand.
+    """
+
+    ID = "id"
+    NAME = "name"
+    ATTEMPT = "attempt"
+    URL = "url"
+    NAMESPACE = "namespace"
+    EVENT = "event"
+    REF = "ref"
+    REF_TYPE = "ref_type"
+    REF_NAME = "ref_name"
+    BRANCH = "branch"
+    SHA = "sha"
+    SHORT_SHA = "short_sha"
+    REPOSITORY = "repository"
+    OWNER = "owner"
+    CLONE_URL = "clone_url"
+    ACTOR = "actor"
+    PR_NUMBER = "pr_number"
+    PR_BASE_REF = "pr_base_ref"
+    PR_HEAD_REF = "pr_head_ref"
+
+
+RUN_FIELDS: dict[RunField, tuple[str, str]] = {
+    RunField.ID: ("a unique id of this run (on GitHub of this attempt)", ""),
+    RunField.NAME: ("the name of this run", ""),
+    RunField.ATTEMPT: ("1 for a first run, 2 for its first re-run…", "1"),
+    RunField.URL: ("where a person sees this run", ""),
+    RunField.NAMESPACE: ("the Kubernetes namespace the run is in ('' on GitHub)", ""),
+    RunField.EVENT: ("what started the run: push, pull_request, schedule or manual", "manual"),
+    RunField.REF: ("the full ref: refs/heads/main, refs/tags/v1.2.0, refs/pull/7/merge", ""),
+    RunField.REF_TYPE: ("branch or tag", ""),
+    RunField.REF_NAME: ("the branch or tag name; for a pull request its head branch", ""),
+    RunField.BRANCH: ("the branch name; for a pull request its head branch; '' for a tag", ""),
+    RunField.SHA: ("the commit the run builds", ""),
+    RunField.SHORT_SHA: ("its first 7 characters", ""),
+    RunField.REPOSITORY: ("owner/name of the repository", ""),
+    RunField.OWNER: ("the repository's owner", ""),
+    RunField.CLONE_URL: ("the repository's https clone URL", ""),
+    RunField.ACTOR: ("who started the run", ""),
+    RunField.PR_NUMBER: ("the pull request's number ('' when not one)", ""),
+    RunField.PR_BASE_REF: ("the branch the pull request targets ('' when not one)", ""),
+    RunField.PR_HEAD_REF: ("the pull request's branch ('' when not one)", ""),
+}
+"""Each field's meaning, and its value when a run is started by hand without it (a declared param's default)."""
+
+
+def run_param(field: RunField) -> str:
+    """The run param a backend declares for a field its engine does not know (`shipspec-run-ref-name`)."""
+    return "shipspec-run-" + field.value.replace("_", "-")
 
 
 @dataclass(frozen=True, slots=True)

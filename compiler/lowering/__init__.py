@@ -43,6 +43,7 @@ def lower(model: spec.Spec, doc: Document, source: str) -> tuple[ir.Pipeline, li
         storage_size=storage.size,
         storage_class=storage.storage_class,
         storage_access_mode=storage.access_mode,
+        concurrency=params.concurrency(ctx, body.concurrency, root / "concurrency"),
         timeout_s=ctx.seconds(body.timeout, root / "timeout"),
         timeout_span=(root / "timeout").span,
         runs_on=(body.github.runs_on if body.github and body.github.runs_on else ir.DEFAULT_RUNS_ON),

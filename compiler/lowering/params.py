@@ -1,4 +1,4 @@
-"""Params and pipeline results: typed defaults, and result values over task results."""
+"""Params, pipeline results and the concurrency group: typed defaults, and text over references."""
 
 from __future__ import annotations
 
@@ -40,3 +40,17 @@ def pipeline_result(ctx: Context, r: spec.PipelineResult, site: Site) -> ir.Pipe
     ctx.scope.axes = ()
     value = ctx.template(r.value, site / "value")
     return ir.PipelineResult(r.name, value, r.description, (site / "name").span)
+
+
+def concurrency(ctx: Context, c: spec.Concurrency | None, site: Site) -> ir.Concurrency | None:
+    """The group is decided before any task runs: params and the run's context only."""
+    if c is None:
+        return None
+    ctx.scope.task = None
+    ctx.scope.axes = ()
+    group = ctx.template(c.group, site / "group")
+    for ref in group.refs:
+        if not isinstance(ref, ir.ParamRef | ir.RunRef):
+            ctx.scope.report(rules.UNKNOWN_REFERENCE, ref.span, f"'{ir.ref_text(ref)}' is not known before the run "
+                             "starts, when its concurrency group is decided", "use params and run.* fields")
+    return ir.Concurrency(group, c.cancel_in_progress, site.span)
