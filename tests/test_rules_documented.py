@@ -47,3 +47,12 @@ def _table() -> str:
         link = f"[{example.parent.name}/{example.name}](../{example.relative_to(ROOT).as_posix()})" if example else ""
         rows.append(f"| `{r.code}` | {r.name} | {r.summary} | {link} |")
     return "\n".join(rows) + "\n"
+
+
+def test_readme_lists_every_run_field_with_its_meaning() -> None:
+    from shipspec.compiler import ir
+
+    readme = (ROOT / "README.md").read_text()
+    for field, (meaning, _) in ir.RUN_FIELDS.items():
+        assert f"| `run.{field.value}` | {meaning} |" in readme, field
+    assert set(ir.RUN_FIELDS) == set(ir.RunField)
