@@ -653,6 +653,7 @@ def test_finally_task_reading_a_result_is_a_warning(tmp_path: Path) -> None:
 @pytest.mark.parametrize("value, why", [
     (tpl(MODE), "from task results only"),
     (tpl("v", ir.RunRef(ir.RunField.ID)), "from task results only"),
+    (tpl(ir.RunRef(ir.RunField.SHA)), "from task results only"),
     (tpl("constant"), "reads no task result"),
     (tpl("$", VERSION), "every `$`"),
     (tpl("all: ", ir.ResultRef("build", "version", as_list=True)), "part of a text"),
@@ -871,22 +872,105 @@ def test_retry_backoff_is_unsupported() -> None:
     assert found[0].hint == "remove retries.backoff (keep retries.limit), or sleep at the start of the script"
 
 
-def test_run_refs(tmp_path: Path) -> None:
-    t = task("t", 'echo "$SHIPSPEC_RUN_ID $SHIPSPEC_RUN_NAME"\n',
-             env=(ref_env(ir.RunRef(ir.RunField.ID)), ref_env(ir.RunRef(ir.RunField.NAME))))
+def test_run_refs_tekton_knows_are_its_context(tmp_path: Path) -> None:
+    """run.id, run.name and run.namespace are the PipelineRun's own: no param is declared for them."""
+    own = (ir.RunField.ID, ir.RunField.NAME, ir.RunField.NAMESPACE)
+    t = task("t", 'echo "$SHIPSPEC_RUN_ID $SHIPSPEC_RUN_NAME $SHIPSPEC_RUN_NAMESPACE"\n',
+             env=tuple(ref_env(ir.RunRef(f)) for f in own))
     pipe = valid_documents(pipeline(t), tmp_path)
     assert ptask(pipe, "t")["params"] == [{"name": "run-id", "value": "$(context.pipelineRun.uid)"},
-                                          {"name": "run-name", "value": "$(context.pipelineRun.name)"}]
+                                          {"name": "run-name", "value": "$(context.pipelineRun.name)"},
+                                          {"name": "run-namespace", "value": "$(context.pipelineRun.namespace)"}]
+    assert "params" not in pipe["spec"]
 
 
-@pytest.mark.parametrize("field", [ir.RunField.SHA, ir.RunField.BRANCH])
-def test_commit_refs_are_unsupported(field: ir.RunField) -> None:
-    sha = ir.RunRef(field, span=at(5))
-    in_env = pipeline(task("t", env=(ref_env(sha), ref_env(sha))))
-    in_when = pipeline(task("t", when=ir.Compare(sha, ir.CompareOp.EQ, (ir.Literal("main"),))))
-    for p in (in_env, in_when):
-        found = emit(p).diagnostics
-        assert [(d.rule.code, d.span.line, d.hint) for d in found] == [("SS501", 5, "pass the commit as a param")]
+SHA, BRANCH, EVENT, ATTEMPT = (ir.RunRef(f) for f in (ir.RunField.SHA, ir.RunField.BRANCH, ir.RunField.EVENT,
+                                                      ir.RunField.ATTEMPT))
+
+
+def run_context_pipeline(**fields: Any) -> ir.Pipeline:
+    """run.sha, run.event and run.attempt in env, run.branch in a `when`; a spec param `mode`."""
+    t = task("t", 'echo "$SHIPSPEC_RUN_SHA $SHIPSPEC_RUN_EVENT $A $M"\n',
+             env=(ref_env(SHA), ref_env(EVENT), env("A", "try ", ATTEMPT), env("M", MODE)),
+             when=ir.Compare(BRANCH, ir.CompareOp.EQ, (ir.Literal("main"),)))
+    return pipeline(t, params=params("mode"), **fields)
+
+
+def test_other_run_fields_are_params_the_pipeline_declares(tmp_path: Path) -> None:
+    """Tekton knows no commit, ref or event: each field used is a string param of its own, after
+    the spec's params, in RunField order, with the by-hand default and the field's meaning."""
+    pipe = valid_documents(run_context_pipeline(), tmp_path)
+    declared = [ir.RunField.ATTEMPT, ir.RunField.EVENT, ir.RunField.BRANCH, ir.RunField.SHA]
+    assert pipe["spec"]["params"] == [{"name": "mode", "type": "string", "default": "fast"}] + [
+        {"name": ir.run_param(f), "type": "string", "description": ir.RUN_FIELDS[f][0],
+         "default": ir.RUN_FIELDS[f][1]} for f in declared]
+    assert [p.get("default") for p in pipe["spec"]["params"][1:]] == ["1", "manual", "", ""]
+    t = ptask(pipe, "t")
+    assert t["when"] == [{"input": "$(params.shipspec-run-branch)", "operator": "in", "values": ["main"]}]
+    assert t["params"] == [{"name": "run-sha", "value": "$(params.shipspec-run-sha)"},
+                           {"name": "run-event", "value": "$(params.shipspec-run-event)"},
+                           {"name": "run-attempt", "value": "$(params.shipspec-run-attempt)"},
+                           {"name": "mode", "value": "$(params.mode)"}]
+    assert env_of(step(pipe, "t"))["A"] == "try $(params.run-attempt)"
+
+
+def test_a_run_field_in_a_guarded_condition_reaches_the_step(tmp_path: Path) -> None:
+    """A task whose results are read keeps its `when` on its main step: the run param arrives as a task param."""
+    build = task("build", "echo 1 > \"$SHIPSPEC_RESULTS/v\"\n", results=(ir.Result("v"),),
+                 when=ir.Compare(SHA, ir.CompareOp.NE, (ir.Literal(""),)))
+    use = task("use", 'echo "$SHIPSPEC_TASK_BUILD_V"\n', env=(ref_env(ir.ResultRef("build", "v")),),
+               depends=(ir.Dependency("build", explicit=False),))
+    pipe = valid_documents(pipeline(build, use), tmp_path)
+    assert ptask(pipe, "build")["params"] == [{"name": "run-sha", "value": "$(params.shipspec-run-sha)"}]
+    assert step(pipe, "build")["when"] == [{"input": "$(params.run-sha)", "operator": "notin", "values": [""]}]
+    assert [p["name"] for p in pipe["spec"]["params"]] == ["shipspec-run-sha"]
+
+
+def test_only_the_run_fields_used_are_declared(tmp_path: Path) -> None:
+    pipe = valid_documents(pipeline(task("t", 'echo "$SHIPSPEC_RUN_SHA"\n', env=(ref_env(SHA), ref_env(SHA)))),
+                           tmp_path)
+    assert [p["name"] for p in pipe["spec"]["params"]] == ["shipspec-run-sha"]
+    assert "params" not in documents(pipeline(task("t")))["spec"]
+
+
+def test_a_spec_param_named_like_a_run_param_is_unsupported() -> None:
+    """The backend declares shipspec-run-sha itself: a spec param of that name would be a second one."""
+    t = task("t", 'echo "$SHIPSPEC_RUN_SHA $P"\n',
+             env=(ref_env(SHA), env("P", ir.ParamRef("shipspec-run-sha", STR))))
+    p = pipeline(t, params=(ir.Param("shipspec-run-sha", STR, "x", span=at(6)),))
+    found = emit(p).diagnostics
+    assert [(d.rule.code, d.severity, d.span.line) for d in found] == [("SS501", Severity.ERROR, 6)]
+    assert found[0].message == ("param name 'shipspec-run-sha' is not supported on tekton: the backend declares "
+                                "a param of that name for run.sha")
+    assert found[0].hint == "rename the param"
+    unused = pipeline(task("t", 'echo "$P"\n', env=(env("P", ir.ParamRef("shipspec-run-sha", STR)),)),
+                      params=(ir.Param("shipspec-run-sha", STR, "x", span=at(6)),))
+    assert emit(unused).diagnostics == []  # run.sha unused: nothing is declared, nothing collides
+
+
+def test_a_run_can_give_run_params_which_are_optional(tmp_path: Path) -> None:
+    """`-p shipspec-run-sha=…` for the params the backend declares; without one, its default applies."""
+    p = run_context_pipeline()
+    assert "params" not in valid_run(p, tmp_path)["spec"]
+    run = valid_run(p, tmp_path, ("shipspec-run-sha", "0123abc"), ("mode", "slow"), ("shipspec-run-event", "push"))
+    assert run["spec"]["params"] == [{"name": "mode", "value": "slow"},
+                                     {"name": "shipspec-run-event", "value": "push"},
+                                     {"name": "shipspec-run-sha", "value": "0123abc"}]
+    found = emit(p, tekton_run=True, run_params=(("shipspec-run-ref", "refs/heads/main"),)).diagnostics
+    assert [d.message for d in found] == ["-p shipspec-run-ref: the pipeline has no param shipspec-run-ref"]
+    assert found[0].hint == ("declared params: mode, shipspec-run-attempt, shipspec-run-branch, "
+                             "shipspec-run-event, shipspec-run-sha")
+
+
+def test_concurrency_is_unsupported() -> None:
+    """Tekton Pipelines has no concurrency control; Pipelines-as-Code's only applies to the runs it starts."""
+    group = ir.Concurrency(tpl("deploy-", BRANCH), cancel_in_progress=True, span=at(4))
+    found = emit(pipeline(task("t"), concurrency=group)).diagnostics
+    assert [(d.rule.code, d.severity, d.span.line) for d in found] == [("SS501", Severity.ERROR, 4)]
+    assert found[0].message.startswith("concurrency is not supported on tekton: Tekton Pipelines has no "
+                                       "concurrency control")
+    assert "Pipelines-as-Code" in found[0].message and "group" in found[0].message
+    assert found[0].hint is not None and "Pipelines-as-Code" in found[0].hint and "drop concurrency" in found[0].hint
 
 
 def test_matrix_value_in_a_condition_is_unsupported() -> None:

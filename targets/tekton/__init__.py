@@ -28,8 +28,14 @@ a pipeline task with one step named after it (plus one small step per list it re
   or 0444 for a task that runs as a non-root user (`task.SECRET_MODE_NON_ROOT`).
 - scripts: under `set -e`, also after the script's own `#!`. Literal `$(params.…)`-style text is an
   SS501 at its position, but in a shell comment it is written `$\\(…)` (`syntax.defuse_comments`).
+- the run's context: run.id, run.name and run.namespace are the PipelineRun's own
+  (`$(context.pipelineRun.uid|name|namespace)`); every other field used is a string param the
+  Pipeline declares, `shipspec-run-<field>` with its by-hand default, which Tekton Triggers will
+  bind from the event (`context`).
+- concurrency: Tekton has none, and Pipelines-as-Code's applies only to its own runs: SS501.
 - params of the run: each param without a default needs `-p NAME=VALUE` (an error otherwise, as
-  Tekton would fail the run with ParameterMissing); params with a default are left to it.
+  Tekton would fail the run with ParameterMissing); params with a default are left to it, and so
+  are the run params (`-p shipspec-run-sha=…` gives one).
 - timeouts: only what the spec asks: a task's `timeout`; the spec's pipeline `timeout` as the run's
   `timeouts.pipeline` (a Pipeline has none of its own: a warning without --tekton-run). Where the
   spec sets none, Tekton's cluster default applies (default-timeout-minutes, 60 in a default install).
@@ -44,7 +50,7 @@ from ...compiler import ir
 from ...compiler.diagnostics import Diagnostic
 from .. import kubernetes
 from ..base import EmitOptions, Emitted
-from . import checks
+from . import checks, context
 from .pipeline import pipeline_document
 from .run import pipeline_run_document
 
@@ -56,10 +62,11 @@ RUN_COMPANION = "tekton-run"
 def emit(pipeline: ir.Pipeline, options: EmitOptions) -> Emitted:
     """The Pipeline, alone in its file; with `options.tekton_run` a PipelineRun of it in a file of
     its own (companion `tekton-run`). Diagnostics for what Tekton cannot express."""
-    diags: list[Diagnostic] = [*checks.names(pipeline), *checks.literal_text(pipeline),
+    diags: list[Diagnostic] = [*checks.names(pipeline), *context.collisions(pipeline), *checks.literal_text(pipeline),
                                *kubernetes.environment_gates(pipeline, NAME),
                                *checks.finally_results(pipeline),
-                               *checks.pipeline_timeout(pipeline, with_run=options.tekton_run)]
+                               *checks.pipeline_timeout(pipeline, with_run=options.tekton_run),
+                               *checks.concurrency(pipeline)]
     documents = [pipeline_document(pipeline, diags)]
     companions = {}
     if options.tekton_run:

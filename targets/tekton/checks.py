@@ -184,3 +184,22 @@ def pipeline_timeout(p: ir.Pipeline, with_run: bool) -> Iterator[Diagnostic]:
                   "its own, a PipelineRun has (timeouts.pipeline)",
                   "add --tekton-run to write a run with it, or start runs with "
                   f"`tkn pipeline start --timeout {duration}`")
+
+
+def concurrency(p: ir.Pipeline) -> Iterator[Diagnostic]:
+    """Tekton Pipelines has no concurrency control of its own: no PipelineRun field waits for or
+    cancels another run (tektoncd/pipeline docs: pipelineruns.md knows none; "concurrency" there is
+    a matrix's or a resolver's). Pipelines-as-Code has two, for the runs *it* starts from events
+    only: the `pipelinesascode.tekton.dev/cancel-in-progress` annotation cancels older runs of the
+    same PipelineRun in the same pull request or branch, and the Repository CR's `concurrency_limit`
+    queues all the repository's runs (openshift-pipelines/pipelines-as-code docs/content/docs/guides/
+    running-pipelines.md "Cancelling in-progress PipelineRuns", repository-crd/concurrency.md); the
+    two cannot be combined and neither takes a group of the user's choosing."""
+    if p.concurrency is None:
+        return
+    yield unsupported(p.concurrency.span, "concurrency",
+                      "Tekton Pipelines has no concurrency control; Pipelines-as-Code's cancel-in-progress "
+                      "annotation and its Repository's concurrency_limit apply only to the runs it starts, "
+                      "and neither can name a group",
+                      "run the pipeline through Pipelines-as-Code and use its annotations, or drop concurrency "
+                      "for this target")

@@ -110,9 +110,6 @@ def _value(found: Input | None) -> str:
 
 
 def _unsupported(ref: ir.Ref, task: ir.Task, diags: list[Diagnostic]) -> bool:
-    if isinstance(ref, ir.RunRef) and syntax.run_context(ref.kind) is None:
-        diags.append(run_field_unsupported(ref))
-        return True
     if needs_step(ref) and any(ref in (e.value.refs if isinstance(e.value, ir.Template) else ())
                                for s in task.sidecars for e in s.env):
         what = "a list value" if syntax.is_array(ref) else "pipeline.status"
@@ -122,12 +119,6 @@ def _unsupported(ref: ir.Ref, task: ir.Task, diags: list[Diagnostic]) -> bool:
             "read the value in the task's own env"))
         return True
     return False
-
-
-def run_field_unsupported(ref: ir.RunRef) -> Diagnostic:
-    return checks.unsupported(ref.span, f"run.{ref.kind.value}",
-                              "a PipelineRun does not know which commit it builds",
-                              "pass the commit as a param")
 
 
 def _param_name(ref: ir.Ref) -> str:

@@ -6,7 +6,7 @@ from typing import Any
 
 from ...compiler import ir
 from ...compiler.diagnostics import Diagnostic
-from . import checks, skips, syntax
+from . import checks, context, skips, syntax
 from .task import pipeline_task
 
 Doc = dict[str, Any]
@@ -17,8 +17,8 @@ def pipeline_document(p: ir.Pipeline, diags: list[Diagnostic]) -> Doc:
     spec: Doc = {}
     if p.description:
         spec["description"] = p.description
-    if p.params:
-        spec["params"] = [_param_spec(param) for param in p.params]
+    if params := [_param_spec(param) for param in p.params] + context.param_specs(p):
+        spec["params"] = params  # the spec's, then the run's context Tekton does not know (`context`)
     if p.uses_artifacts:
         spec["workspaces"] = [{"name": syntax.ARTIFACTS_WORKSPACE,
                                "description": "Files passed between tasks: one sub-directory per artifact."}]

@@ -4,7 +4,8 @@ The Pipeline is *applied* (`kubectl apply -f`, a GitOps sync); a run is *created
 with `generateName` so that each gets a fresh name, which `apply` refuses. So they never share a file.
 
 The run says what only a run can say: a value for each param the spec gives no default
-(`-p NAME=VALUE`; Tekton would fail the run with ParameterMissing), the spec's timeout of the
+(`-p NAME=VALUE`; Tekton would fail the run with ParameterMissing) and for each run param given
+(`-p shipspec-run-sha=…`, optional: see `context`), the spec's timeout of the
 whole run (only when it sets one: otherwise Tekton's cluster default applies, default-timeout-minutes,
 60 in a default install), the service account and host network of its pods (`taskRunTemplate`),
 and the claim of the per-run volume that carries artifacts. Keys follow the Go field order of
@@ -19,7 +20,7 @@ from typing import Any
 from ...compiler import ir, rules
 from ...compiler.diagnostics import Diagnostic, error
 from .. import kubernetes
-from . import syntax
+from . import context, syntax
 
 Doc = dict[str, Any]
 
@@ -60,8 +61,11 @@ def pipeline_run_document(p: ir.Pipeline, given: tuple[tuple[str, str], ...], di
 
 def _params(p: ir.Pipeline, given: dict[str, str], diags: list[Diagnostic]) -> list[Doc]:
     """In declaration order: each param given a value, and an error for each required one that
-    was not; a param with a default is left to it. A name the spec does not declare is an error."""
-    declared = {param.name for param in p.params}
+    was not; a param with a default is left to it. Then the run params the Pipeline declares for
+    the run's context (`context`), each optional and text. A name the Pipeline does not declare
+    is an error."""
+    run_params = [ir.run_param(f) for f in context.declared(p)]
+    declared = {param.name for param in p.params} | set(run_params)
     for name in given:
         if name not in declared:
             hint = f"declared params: {', '.join(sorted(declared))}" if declared else "the spec declares no params"
@@ -75,7 +79,7 @@ def _params(p: ir.Pipeline, given: dict[str, str], diags: list[Diagnostic]) -> l
         elif param.required:
             diags.append(error(rules.MISSING_FIELD, param.span,
                                f"param {param.name} has no default: give it with -p {param.name}=VALUE"))
-    return out
+    return out + [{"name": name, "value": given[name]} for name in run_params if name in given]
 
 
 def _value(param: ir.Param, text: str, diags: list[Diagnostic]) -> str | list[str] | None:

@@ -26,7 +26,10 @@ SCRIPT_PROLOGUE = "#!/bin/sh\nset -e\n"
 """What Tekton itself prepends to a script without `#!` (pkg/pod/script.go), written out so the
 shebang is visible (tekton-lint's no-missing-hashbang) and the user's script runs under `sh -e`."""
 
-_RUN_CONTEXT = {ir.RunField.ID: "uid", ir.RunField.NAME: "name"}
+RUN_CONTEXT = {ir.RunField.ID: "uid", ir.RunField.NAME: "name", ir.RunField.NAMESPACE: "namespace"}
+"""The run fields a PipelineRun knows itself, as `context.pipelineRun` variables (docs/variables.md;
+pkg/reconciler/pipelinerun/resources/apply.go `GetContextReplacements`). Every other field is a
+param the Pipeline declares (`context`)."""
 
 # Prefixes Tekton substitutes or validates inside `$(…)` (pkg/substitution, variables.md).
 _ENGINE_VARIABLE = re.compile(
@@ -46,10 +49,11 @@ def task_result(task: str, result: str, *, whole_array: bool = False, finally_ta
     return f"$({root}.{task}.results.{result}{'[*]' if whole_array else ''})"
 
 
-def run_context(run: ir.RunField) -> str | None:
-    """`$(context.pipelineRun.uid|name)`; None for what Tekton does not know (commit sha, branch)."""
-    field = _RUN_CONTEXT.get(run)
-    return f"$(context.pipelineRun.{field})" if field else None
+def run_context(run: ir.RunField) -> str:
+    """`$(context.pipelineRun.uid|name|namespace)`; any other field is the run param the Pipeline
+    declares for it, `$(params.shipspec-run-sha)`."""
+    field = RUN_CONTEXT.get(run)
+    return f"$(context.pipelineRun.{field})" if field else param(ir.run_param(run))
 
 
 TASKS_STATUS = "$(tasks.status)"

@@ -234,10 +234,7 @@ def _operand(operand: ir.Operand, diags: list[Diagnostic], render: Render) -> st
         diags.append(checks.unsupported(operand.span, "a list in a condition",
                                         "a `when` expression compares one value", "compare single values"))
         return None
-    rendered = render(operand)
-    if rendered is None and isinstance(operand, ir.RunRef):
-        diags.append(inputs.run_field_unsupported(operand))
-    return rendered
+    return render(operand)
 
 
 def _matrix(matrix: ir.Matrix, found: inputs.Inputs, diags: list[Diagnostic]) -> Doc:
