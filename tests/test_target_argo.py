@@ -744,13 +744,124 @@ def test_run_id_and_name(tmp_path: Path) -> None:
         "run_id": "{{workflow.uid}}", "run_name": "{{workflow.name}}"}
 
 
-def test_run_sha_and_branch_are_unsupported() -> None:
-    sha = ir.RunRef(ir.RunField.SHA, span(5))
-    branch = ir.RunRef(ir.RunField.BRANCH, span(6))
-    out = emit(pipeline(task("t", env=(env_of(sha), env_of(branch)))))
-    assert [(d.rule.code, d.span.line) for d in out.diagnostics] == [("SS501", 5), ("SS501", 6)]
-    assert out.diagnostics[0].message.startswith("run.sha is not supported on argo")
-    assert "pass the commit as a param" in (out.diagnostics[0].hint or "")
+def test_run_fields_argo_knows_are_workflow_variables(tmp_path: Path) -> None:
+    """run.id, run.name, run.namespace are Argo's own: no param is declared for them."""
+    refs = [ir.RunRef(f) for f in (ir.RunField.ID, ir.RunField.NAME, ir.RunField.NAMESPACE)]
+    doc = compile_ok(pipeline(task("t", "env\n", env=tuple(env_of(r) for r in refs))), tmp_path)
+    assert arguments(dag_task(doc, "t")) == {
+        "run_id": "{{workflow.uid}}", "run_name": "{{workflow.name}}", "run_namespace": "{{workflow.namespace}}"}
+    assert "arguments" not in doc["spec"]
+
+
+def test_other_run_fields_are_params_the_backend_declares(tmp_path: Path) -> None:
+    """Each field Argo does not know is a workflow param `shipspec-run-<field>`, after the spec's
+    params, in RunField order whatever the order of use, only for fields used, with the by-hand
+    default and the field's meaning; the DAG task reads it as it reads a spec param."""
+    used = (ir.RunField.SHA, ir.RunField.EVENT, ir.RunField.REF_NAME, ir.RunField.ATTEMPT)
+    t = task("t", "env\n", env=tuple(env_of(ir.RunRef(f)) for f in used))
+    doc = compile_ok(pipeline(t, params=(ir.Param("p", ir.ParamType.STRING, "x"),)), tmp_path)
+    assert doc["spec"]["arguments"]["parameters"] == [
+        {"name": "p", "value": "x"},
+        {"name": "shipspec-run-attempt", "value": "1",
+         "description": "run.attempt: " + ir.RUN_FIELDS[ir.RunField.ATTEMPT][0]},
+        {"name": "shipspec-run-event", "value": "manual",
+         "description": "run.event: " + ir.RUN_FIELDS[ir.RunField.EVENT][0]},
+        {"name": "shipspec-run-ref-name", "value": "",
+         "description": "run.ref_name: " + ir.RUN_FIELDS[ir.RunField.REF_NAME][0]},
+        {"name": "shipspec-run-sha", "value": "", "description": "run.sha: " + ir.RUN_FIELDS[ir.RunField.SHA][0]},
+    ]
+    assert arguments(dag_task(doc, "t")) == {
+        "run_sha": "{{workflow.parameters.shipspec-run-sha}}",
+        "run_event": "{{workflow.parameters.shipspec-run-event}}",
+        "run_ref_name": "{{workflow.parameters.shipspec-run-ref-name}}",
+        "run_attempt": "{{workflow.parameters.shipspec-run-attempt}}"}
+    assert env_values(template(doc, "t")["script"])["SHIPSPEC_RUN_SHA"] == kubelet_safe("run_sha")
+
+
+def test_run_fields_in_argv_sidecars_and_finally_are_declared(tmp_path: Path) -> None:
+    actor, repo, branch = ir.RunRef(ir.RunField.ACTOR), ir.RunRef(ir.RunField.REPOSITORY), ir.RunRef(ir.RunField.BRANCH)
+    t = task("t", None, command=(text("echo"),), args=(text(actor),),
+             sidecars=(ir.Sidecar("db", "postgres:16", env=(env_of(repo),)),))
+    final = task("final", "env\n", is_finally=True, env=(env_of(branch),))
+    doc = compile_ok(pipeline(t, finally_tasks=(final,)), tmp_path)
+    assert [p["name"] for p in doc["spec"]["arguments"]["parameters"]] == [
+        "shipspec-run-branch", "shipspec-run-repository", "shipspec-run-actor"]
+    assert arguments(dag_task(doc, "final", "exit-handler")) == {
+        "run_branch": "{{workflow.parameters.shipspec-run-branch}}"}
+
+
+def test_when_on_a_declared_run_field_reads_the_param(tmp_path: Path) -> None:
+    event = ir.RunRef(ir.RunField.EVENT, span(12))
+    doc = compile_ok(pipeline(task("t", when=eq(event, "push"))), tmp_path)
+    when = dag_task(doc, "t")["when"]
+    assert when == "{{=workflow.parameters['shipspec-run-event'] == 'push'}}"
+    assert argo_when(when, {"workflow.parameters.shipspec-run-event": "push"})
+    assert not argo_when(when, {"workflow.parameters.shipspec-run-event": "push' || 'a' == 'a"})
+    assert [p["name"] for p in doc["spec"]["arguments"]["parameters"]] == ["shipspec-run-event"]
+
+
+def test_a_param_named_like_a_declared_run_param_is_unsupported() -> None:
+    clash = ir.Param("shipspec-run-sha", ir.ParamType.STRING, "", span=span(3))
+    used = pipeline(task("t", env=(env_of(ir.RunRef(ir.RunField.SHA, span(5))),)), params=(clash,))
+    out = emit(used)
+    assert [(d.rule.code, d.severity, d.span.line) for d in out.diagnostics] == [("SS501", Severity.ERROR, 3)]
+    assert "a param named 'shipspec-run-sha' is not supported on argo" in out.diagnostics[0].message
+    assert emit(pipeline(task("t"), params=(clash,))).diagnostics == []  # run.sha not read: no clash
+
+
+def test_pipeline_results_read_run_fields_as_params(tmp_path: Path) -> None:
+    """A declared run param reaches `main` by name, as a spec param does; Argo's own fields as the tag."""
+    results = (ir.PipelineResult("commit", text("at ", ir.RunRef(ir.RunField.SHORT_SHA))),
+               ir.PipelineResult("where", text(ir.RunRef(ir.RunField.NAMESPACE))))
+    doc = compile_ok(pipeline(task("t"), results=results), tmp_path)
+    main = template(doc, "main")
+    assert main["inputs"] == {"parameters": [
+        {"name": "shipspec-run-short-sha"}, {"name": "shipspec-run-namespace", "value": "{{workflow.namespace}}"}]}
+    assert [o["valueFrom"]["expression"] for o in main["outputs"]["parameters"]] == [
+        '"at " + inputs.parameters["shipspec-run-short-sha"]', 'inputs.parameters["shipspec-run-namespace"]']
+    assert [p["name"] for p in doc["spec"]["arguments"]["parameters"]] == ["shipspec-run-short-sha"]
+
+
+# --- concurrency -----------------------------------------------------------------------------------
+
+
+def _concurrent(*parts: str | ir.Ref, cancel: bool = False, **fields: Any) -> ir.Pipeline:
+    return pipeline(task("t"), concurrency=ir.Concurrency(text(*parts), cancel, span(7)), **fields)
+
+
+def test_concurrency_is_a_workflow_mutex_named_after_the_group(tmp_path: Path) -> None:
+    """Argo substitutes global variables in spec.synchronization before it takes the lock
+    (operator.go setExecWorkflow); a run field read only there is declared too."""
+    env = ir.Param("env", ir.ParamType.STRING, "dev")
+    p = _concurrent("deploy-", param_ref("env"), "-", ir.RunRef(ir.RunField.REF_NAME), params=(env,))
+    out = emit(p)
+    assert out.diagnostics == []
+    spec = compile_ok(p, tmp_path)["spec"]
+    assert spec["synchronization"] == {"mutexes": [
+        {"name": "deploy-{{workflow.parameters.env}}-{{workflow.parameters.shipspec-run-ref-name}}"}]}
+    assert [p["name"] for p in spec["arguments"]["parameters"]] == ["env", "shipspec-run-ref-name"]
+    assert list(spec)[:3] == ["entrypoint", "arguments", "synchronization"]
+
+
+def test_a_group_of_references_only_is_never_an_empty_mutex_name(tmp_path: Path) -> None:
+    """An empty mutex name fails Argo's lock key (sync/lock_name.go validate): the workflow would Error."""
+    spec = compile_ok(_concurrent(ir.RunRef(ir.RunField.SHA), ir.RunRef(ir.RunField.NAME)), tmp_path)["spec"]
+    assert spec["synchronization"]["mutexes"] == [
+        {"name": "shipspec-{{workflow.parameters.shipspec-run-sha}}{{workflow.name}}"}]
+
+
+def test_cancel_in_progress_is_a_warning_a_newer_run_waits(tmp_path: Path) -> None:
+    out = emit(_concurrent("deploy", cancel=True))
+    assert [(d.rule.code, d.severity, d.span.line) for d in out.diagnostics] == [("SS501", Severity.WARNING, 7)]
+    assert "a newer run waits for the run in progress instead" in out.diagnostics[0].message
+    validate(out.documents, tmp_path)
+    assert out.documents[0]["spec"]["synchronization"] == {"mutexes": [{"name": "deploy"}]}
+
+
+def test_argo_syntax_in_a_group_is_reported() -> None:
+    """Argo would substitute a literal `{{workflow.name}}` of the group's text."""
+    found = errors(_concurrent("deploy-{{workflow.name}}"))
+    assert len(found) == 1 and found[0].startswith("SS501 a literal '{{' is not supported on argo")
 
 
 @pytest.mark.parametrize("kind", ["Workflow", "WorkflowTemplate", "ClusterWorkflowTemplate"])
@@ -1107,13 +1218,6 @@ def test_when_literals_reach_argo_unchanged(literal: str, tmp_path: Path) -> Non
     assert "\n" not in when and "\r" not in when
     assert argo_when(when, {"workflow.parameters.p": literal})
     assert not argo_when(when, {"workflow.parameters.p": literal + "x"})
-
-
-def test_when_on_run_sha_is_unsupported() -> None:
-    sha = ir.RunRef(ir.RunField.SHA, span(12))
-    out = emit(pipeline(task("t", when=eq(sha, "abc"))))
-    assert [(d.rule.code, d.span.line) for d in out.diagnostics] == [("SS501", 12)]
-    assert "run.sha is not supported on argo" in out.diagnostics[0].message
 
 
 # --- run-time fixes (issue 7) --------------------------------------------------------------------

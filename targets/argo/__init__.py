@@ -4,6 +4,11 @@ Mapping (details in each module):
 - pipeline -> `spec.entrypoint: main`, a `dag` template; a Workflow has `generateName: <name>-`
   so every submission is a new run; the description is the annotation the Argo UI shows.
 - params -> `spec.arguments.parameters` (text; array params as JSON; required ones without value).
+- run context -> `workflow.uid`/`name`/`namespace`; every other `run.*` field read is a param the
+  backend declares after the spec's (`shipspec-run-sha`, with its by-hand default), which Argo Events
+  Sensors will bind from the event (run.py).
+- concurrency -> `spec.synchronization.mutexes`, one mutex named after the group; a newer run waits,
+  it cannot cancel the older (concurrency.py).
 - task -> a DAG task + a `script` (`sh`, `set -e` first) or `container` template; every reference becomes an
   input parameter the DAG task fills (templates.py, values.py); literal text in env, command and args
   is escaped for the kubelet's `$(VAR)` expansion.
@@ -32,7 +37,7 @@ from typing import Any
 from ...compiler import diagnostics, ir, rules
 from .. import kubernetes
 from ..base import Document, EmitOptions, Emitted
-from . import artifacts, dag, syntax
+from . import artifacts, concurrency, dag, run, syntax
 from .context import ARTIFACTS_VOLUME, ENTRYPOINT, EXIT_HANDLER, Context, build
 
 NAME = "argo"
@@ -83,8 +88,12 @@ def _metadata(ctx: Context, kind: str) -> Json:
 def _spec(ctx: Context) -> Json:
     p = ctx.pipeline
     out: Json = {"entrypoint": ENTRYPOINT}
-    if p.params:
-        out["arguments"] = {"parameters": [_param(ctx, param) for param in p.params]}
+    parameters = [_param(ctx, param) for param in p.params] + _run_params(ctx)
+    if parameters:
+        out["arguments"] = {"parameters": parameters}
+    synchronization = concurrency.synchronization(ctx)
+    if synchronization:
+        out["synchronization"] = synchronization
     if p.service_account:
         out["serviceAccountName"] = p.service_account
     if p.host_network:
@@ -125,6 +134,19 @@ def _param(ctx: Context, param: ir.Param) -> Json:
     if param.description:
         out["description"] = param.description
     return out
+
+
+def _run_params(ctx: Context) -> list[Json]:
+    """The run params the backend declares (run.py), after the spec's own; a spec param of the same
+    name would be one argument for two meanings, so it is refused."""
+    fields = run.declared(ctx.pipeline)
+    names = {ir.run_param(f): f for f in fields}
+    for param in ctx.pipeline.params:
+        if param.name in names:
+            ctx.unsupported(param.span, f"a param named '{param.name}'",
+                            f"the Argo backend declares that param itself for run.{names[param.name].value}",
+                            "rename the param")
+    return [run.param(f) for f in fields]
 
 
 def _default_text(value: ir.Scalar | tuple[str, ...]) -> str:

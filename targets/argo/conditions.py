@@ -10,8 +10,9 @@ value is ever read as expression text. Argo evaluates the tag, writes its result
 `resolveDependencyReferences`, steps.go `shouldExecute`; e2e test `dag-when-expr-skip.yaml`).
 
 - operands: params, results (`tasks.t.outputs.parameters.r`; a matrix wrapper's inputs; the exit
-  handler's global outputs), matrix items (`item`, `item.axis`), `workflow.uid`/`workflow.name`
-  and the pipeline status are all variables of the tag (values.py `expression_value`);
+  handler's global outputs), matrix items (`item`, `item.axis`), the run's context
+  (`workflow.uid`, `workflow.parameters['shipspec-run-event']`: run.py) and the pipeline status are
+  all variables of the tag (values.py `expression_value`);
   hyphenated names are indexed, `tasks['unit-test']`.
 - literals are expr-lang strings of their text form (`'true'`, `'42'`): every Argo variable is a
   string, and the IR compares text; they are escaped so that Argo's tag handling (`}}`, JSON,

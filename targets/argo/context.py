@@ -16,7 +16,6 @@ ENTRYPOINT = "main"
 EXIT_HANDLER = "exit-handler"
 RESULTS_VOLUME = "shipspec-results"
 ARTIFACTS_VOLUME = "shipspec-artifacts"
-RUN_INPUTS = {ir.RunField.ID: ("shipspec-run-id", "uid"), ir.RunField.NAME: ("shipspec-run-name", "name")}
 
 
 class Scope(enum.Enum):

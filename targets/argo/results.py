@@ -9,7 +9,9 @@ a `globalName` only from a task inside a DAG, never from the entrypoint itself.
 - a result that is exactly one task result: `valueFrom.parameter: "{{tasks.t.outputs.parameters.r}}"`;
 - anything else: `valueFrom.expression`, an expr-lang concatenation (a `{{…}}` tag would be
   substituted into the text before the outputs are read). Params reach it as `main`'s inputs,
-  which Argo binds from the workflow's arguments by name.
+  which Argo binds from the workflow's arguments by name; so do the run params the backend declares
+  (`shipspec-run-sha`, run.py). The run fields Argo knows (`workflow.uid`…) are inputs of `main`
+  with that tag as their value: an expression of `valueFrom` sees no `workflow.*` variable.
 - `default: ""` when a producer was skipped by its `when`, so the run does not fail for it.
 """
 
@@ -18,9 +20,8 @@ from __future__ import annotations
 from typing import Any
 
 from ...compiler import ir
-from . import syntax
-from .context import RUN_INPUTS, Context
-from .values import run_value
+from . import run, syntax
+from .context import Context
 
 Json = dict[str, Any]
 
@@ -60,24 +61,26 @@ def _term(ctx: Context, part: str | ir.Ref, result: ir.PipelineResult, inputs: d
     if isinstance(part, ir.ParamRef):
         inputs.setdefault(part.name, {"name": part.name})
         return syntax.expr_input(part.name)
-    if isinstance(part, ir.RunRef) and part.kind in RUN_INPUTS:
-        return _run_term(ctx, part, result, inputs)
     if isinstance(part, ir.RunRef):
-        run_value(ctx, part)  # reports SHA/BRANCH
-    else:
-        ctx.unsupported(part.span, "a pipeline result that reads a matrix value or the pipeline status",
-                        "the results are read when the main DAG ends, outside any task or exit handler",
-                        "read the value in a task and return it as that task's result")
+        return _run_term(ctx, part, result, inputs)
+    ctx.unsupported(part.span, "a pipeline result that reads a matrix value or the pipeline status",
+                    "the results are read when the main DAG ends, outside any task or exit handler",
+                    "read the value in a task and return it as that task's result")
     return syntax.expr_string("")
 
 
 def _run_term(ctx: Context, ref: ir.RunRef, result: ir.PipelineResult, inputs: dict[str, Json]) -> str:
-    name, field = RUN_INPUTS[ref.kind]
+    """A declared run param is bound by name, as a spec param is (a spec param of that name is
+    reported where params are written, __init__.py); a field Argo knows gets its tag as the value."""
+    name = ir.run_param(ref.kind)
+    if ref.kind not in run.NATIVE:
+        inputs.setdefault(name, {"name": name})
+        return syntax.expr_input(name)
     if any(p.name == name for p in ctx.pipeline.params):
         ctx.unsupported(result.span, f"a pipeline result that reads run.{ref.kind.value}",
                         f"the Argo backend carries it in the input '{name}', which a param of that name would set",
                         f"rename the param '{name}'")
-    inputs.setdefault(name, {"name": name, "value": syntax.run_field(field)})
+    inputs.setdefault(name, {"name": name, "value": run.simple_tag(ref.kind)})
     return syntax.expr_input(name)
 
 

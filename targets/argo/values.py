@@ -4,11 +4,8 @@
 from __future__ import annotations
 
 from ...compiler import ir
-from . import syntax
+from . import run, syntax
 from .context import Context, Scope, input_name
-
-_RUN_PARAM = {ir.RunField.SHA: "commit", ir.RunField.BRANCH: "branch"}
-_RUN_FIELDS = {ir.RunField.ID: "uid", ir.RunField.NAME: "name"}
 
 
 def caller_value(ctx: Context, ref: ir.Ref, task: ir.Task, scope: Scope) -> str:
@@ -20,7 +17,7 @@ def caller_value(ctx: Context, ref: ir.Ref, task: ir.Task, scope: Scope) -> str:
     if isinstance(ref, ir.MatrixRef):
         return syntax.item(_axis(ref, task))
     if isinstance(ref, ir.RunRef):
-        return run_value(ctx, ref)
+        return run.simple_tag(ref.kind)
     return syntax.PIPELINE_STATUS  # Succeeded or Failed, never Argo's Error
 
 
@@ -38,8 +35,7 @@ def expression_value(ctx: Context, ref: ir.Ref, task: ir.Task, scope: Scope) -> 
     if isinstance(ref, ir.MatrixRef):
         return syntax.expr_item(_axis(ref, task))
     if isinstance(ref, ir.RunRef):
-        field = _run_field(ctx, ref)
-        return syntax.expr_run_field(field) if field else syntax.expr_literal("")
+        return run.expression(ref.kind)
     return syntax.EXPR_PIPELINE_STATUS
 
 
@@ -54,21 +50,3 @@ def _result(ctx: Context, ref: ir.ResultRef, scope: Scope) -> str:
     if scope is Scope.EXIT:
         return syntax.global_output(ctx.global_names[(ref.task, ref.result)])
     return syntax.task_output(ref.task, ref.result)
-
-
-def run_value(ctx: Context, ref: ir.RunRef) -> str:
-    """`{{workflow.uid}}` / `{{workflow.name}}`; Argo does not know which commit a run builds."""
-    field = _run_field(ctx, ref)
-    return syntax.run_field(field) if field else ""
-
-
-def _run_field(ctx: Context, ref: ir.RunRef) -> str | None:
-    """Argo's `workflow.<field>` for the run's id or name; None (reported) for sha and branch."""
-    if ref.kind in _RUN_FIELDS:
-        return _RUN_FIELDS[ref.kind]
-    field = ref.kind.value
-    ctx.unsupported(
-        ref.span, f"run.{field}", "an Argo Workflow is not tied to a commit or branch, so it has no variable for them",
-        f"pass the {_RUN_PARAM[ref.kind]} as a param (e.g. `{field}`) and read `~{{ params.{field} }}`",
-    )
-    return None

@@ -1,0 +1,68 @@
+"""The run's context (`run.<field>`) on Argo.
+
+Argo knows three of the fields itself: `run.id`, `run.name` and `run.namespace` are the Workflow's
+`workflow.uid`, `workflow.name` and `workflow.namespace` (workflow/controller/operator.go
+`setGlobalParameters`). Every other field (the commit, the ref, the event…) is a workflow parameter
+the backend declares itself, `ir.run_param(field)` (`shipspec-run-sha`), after the spec's params in
+`spec.arguments.parameters`, in `ir.RunField` order and only for the fields the pipeline reads. Its
+`value` is the field's by-hand default (`ir.RUN_FIELDS`: "manual" for the event, "1" for the attempt,
+else ""), so `argo submit` without it still runs, and `-p shipspec-run-sha=…` sets it. Later, Argo
+Events Sensors will bind these params from the event (a Sensor's trigger `parameters` writing
+`spec.arguments.parameters`), the way the spec's own params are set today.
+
+A reference then reads the param as a spec param is read: `{{workflow.parameters.shipspec-run-sha}}`
+in a DAG task's arguments, `workflow.parameters['shipspec-run-sha']` in an expression tag. A value from
+an event is untrusted: it reaches a script only through an env var (the IR rewrites scripts so).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ...compiler import ir
+from . import syntax
+from .context import task_refs
+
+Json = dict[str, Any]
+
+NATIVE = {ir.RunField.ID: "uid", ir.RunField.NAME: "name", ir.RunField.NAMESPACE: "namespace"}
+"""The fields Argo knows: `workflow.<variable>`."""
+
+
+def declared(pipeline: ir.Pipeline) -> tuple[ir.RunField, ...]:
+    """The fields the backend declares as params: those the pipeline reads that Argo does not know,
+    in `ir.RunField` order (so the output does not depend on where they are read)."""
+    used = {ref.kind for ref in _run_refs(pipeline)}
+    return tuple(f for f in ir.RunField if f in used and f not in NATIVE)
+
+
+def _run_refs(pipeline: ir.Pipeline) -> list[ir.RunRef]:
+    """Every `run.*` reference: in tasks' env, command, args and sidecars, their `when`, pipeline
+    results and the concurrency group."""
+    refs: list[ir.Ref] = []
+    for task in pipeline.all_tasks:
+        refs += task_refs(task)
+        refs += ir.condition_refs(task.when) if task.when else ()
+    refs += [r for result in pipeline.results for r in result.value.refs]
+    refs += pipeline.concurrency.group.refs if pipeline.concurrency else ()
+    return [r for r in refs if isinstance(r, ir.RunRef)]
+
+
+def param(field: ir.RunField) -> Json:
+    """The declared param of a field: its by-hand default and what it means."""
+    meaning, default = ir.RUN_FIELDS[field]
+    return {"name": ir.run_param(field), "value": default, "description": f"run.{field.value}: {meaning}"}
+
+
+def simple_tag(field: ir.RunField) -> str:
+    """`{{workflow.uid}}`, or `{{workflow.parameters.shipspec-run-sha}}` for a declared field."""
+    if field in NATIVE:
+        return syntax.run_field(NATIVE[field])
+    return syntax.workflow_param(ir.run_param(field))
+
+
+def expression(field: ir.RunField) -> str:
+    """The same variable as an expr-lang operand: `workflow.uid`, `workflow.parameters['shipspec-run-sha']`."""
+    if field in NATIVE:
+        return syntax.expr_run_field(NATIVE[field])
+    return syntax.expr_param(ir.run_param(field))
