@@ -137,3 +137,33 @@ def test_pipeline_timeout_and_artifact_store_are_lowered() -> None:
       run: echo
 """)
     assert (p.timeout_s, p.artifact_store, p.storage_access_mode) == (5400, ir.ArtifactStore.VOLUME, "ReadWriteMany")
+
+
+def test_a_param_read_only_by_the_concurrency_group_is_used() -> None:
+    result = compile_spec(HEAD + """\
+  params:
+    - name: env
+      default: prod
+  concurrency:
+    group: deploy-~{ params.env }-~{ run.ref_name }
+  tasks:
+    - name: a
+      image: alpine:3.20
+      run: echo
+""", "t.yaml")
+    assert result.ok and result.diagnostics == []
+    assert result.pipeline is not None and result.pipeline.concurrency is not None
+    assert [ir.ref_text(r) for r in result.pipeline.concurrency.group.refs] == ["params.env", "run.ref_name"]
+
+
+def test_the_concurrency_group_reads_no_task_result() -> None:
+    result = compile_spec(HEAD + """\
+  concurrency:
+    group: ~{ tasks.a.results.r }
+  tasks:
+    - name: a
+      image: alpine:3.20
+      run: echo
+      results: [r]
+""", "t.yaml")
+    assert [d.rule.code for d in result.diagnostics if d.severity.value == "error"] == ["SS201"]

@@ -43,3 +43,5 @@ def _all_refs(pipeline: ir.Pipeline) -> Iterator[ir.Ref]:
                 yield axis.values
     for result in pipeline.results:
         yield from result.value.refs
+    if pipeline.concurrency is not None:
+        yield from pipeline.concurrency.group.refs
