@@ -200,14 +200,26 @@ def escapes() -> ir.Pipeline:
 
 
 def run_metadata() -> ir.Pipeline:
-    refs = [ir.RunRef(f) for f in (ir.RunField.ID, ir.RunField.NAME, ir.RunField.SHA, ir.RunField.BRANCH)]
+    refs = [ir.RunRef(f) for f in ir.RunField]
     return pipeline(task("show", "env\n", env=tuple(ref_env(r) for r in refs)))
+
+
+def run_context_argv() -> ir.Pipeline:
+    """An argv task reading the short sha: its step on the host gets it as well."""
+    tag = tpl("--tag=app:", ir.RunRef(ir.RunField.SHORT_SHA), ir.RunRef(ir.RunField.NAMESPACE))
+    return pipeline(task("pack", None, image="buildpacksio/pack:0.36.0", command=(tpl("pack"),), args=(tag,),
+                         env=(env("TAG", "v-", ir.RunRef(ir.RunField.SHORT_SHA)),)))
+
+
+def concurrency() -> ir.Pipeline:
+    group = tpl("deploy-${{ x }}-", ir.RunRef(ir.RunField.REF_NAME), "-", REPO, "-", ir.RunRef(ir.RunField.EVENT))
+    return pipeline(task("a"), params=PARAMS, concurrency=ir.Concurrency(group, cancel_in_progress=True))
 
 
 VALID: dict[str, Callable[[], ir.Pipeline]] = {
     f.__name__.replace("_", "-"): f for f in (basic, matrix, with_finally, artifacts, caches, secrets, sidecar,
                                               security, kubernetes_only, results, command, kaniko, entrypoint_args,
-                                              escapes, run_metadata)}
+                                              escapes, run_metadata, run_context_argv, concurrency)}
 
 
 # --- structure ---------------------------------------------------------------------------------
@@ -523,15 +535,126 @@ def test_pipeline_results_are_call_outputs() -> None:
         "run": {"value": "${{ format('{0}-{1}', github.run_id, github.run_attempt) }}"}}
 
 
+RUN_ENV = {
+    "SHIPSPEC_RUN_ID": "${{ format('{0}-{1}', github.run_id, github.run_attempt) }}",
+    "SHIPSPEC_RUN_NAME": "${{ format('{0}-{1}-{2}', 'demo', github.run_id, github.run_attempt) }}",
+    "SHIPSPEC_RUN_ATTEMPT": "${{ github.run_attempt }}",
+    "SHIPSPEC_RUN_URL": "${{ format('{0}/{1}/actions/runs/{2}/attempts/{3}', github.server_url, "
+                        "github.repository, github.run_id, github.run_attempt) }}",
+    "SHIPSPEC_RUN_NAMESPACE": "",
+    "SHIPSPEC_RUN_EVENT": "${{ github.event_name == 'workflow_dispatch' && 'manual' || github.event_name }}",
+    "SHIPSPEC_RUN_REF": "${{ github.ref }}",
+    "SHIPSPEC_RUN_REF_TYPE": "${{ github.ref_type }}",
+    "SHIPSPEC_RUN_REF_NAME": "${{ github.head_ref || github.ref_name }}",
+    "SHIPSPEC_RUN_BRANCH": "${{ github.head_ref || (github.ref_type == 'branch' && github.ref_name || '') }}",
+    "SHIPSPEC_RUN_SHA": "${{ github.sha }}",
+    "SHIPSPEC_RUN_SHORT_SHA": "${{ steps.run-context.outputs.short-sha }}",
+    "SHIPSPEC_RUN_REPOSITORY": "${{ github.repository }}",
+    "SHIPSPEC_RUN_OWNER": "${{ github.repository_owner }}",
+    "SHIPSPEC_RUN_CLONE_URL": "${{ format('{0}/{1}.git', github.server_url, github.repository) }}",
+    "SHIPSPEC_RUN_ACTOR": "${{ github.actor }}",
+    "SHIPSPEC_RUN_PR_NUMBER": "${{ format('{0}', github.event.pull_request.number || '') }}",
+    "SHIPSPEC_RUN_PR_BASE_REF": "${{ github.base_ref }}",
+    "SHIPSPEC_RUN_PR_HEAD_REF": "${{ github.head_ref }}",
+}
+
+
 def test_run_metadata() -> None:
-    """A re-run keeps `github.run_id` and counts `github.run_attempt` up: the id and name of a run
-    take both, so each attempt has its own, as every Argo workflow and Tekton PipelineRun has."""
-    run = step(workflow(run_metadata())["jobs"]["show"], "Run script")
-    assert run["env"] == {"SHIPSPEC_RUN_ID": "${{ format('{0}-{1}', github.run_id, github.run_attempt) }}",
-                          "SHIPSPEC_RUN_NAME": "${{ format('{0}-{1}-{2}', 'demo', github.run_id, "
-                                               "github.run_attempt) }}",
-                          "SHIPSPEC_RUN_SHA": "${{ github.sha }}",
-                          "SHIPSPEC_RUN_BRANCH": "${{ github.ref_name }}"}
+    """Every run field from the `github` context, in env only. A re-run keeps `github.run_id` and
+    counts `github.run_attempt` up: the id and name of a run take both, so each attempt has its own,
+    as every Argo workflow and Tekton PipelineRun has. The short sha is cut by the job's first step."""
+    job = workflow(run_metadata())["jobs"]["show"]
+    assert step(job, "Run script")["env"] == RUN_ENV
+    assert job["steps"][0] == {"name": "Short commit sha", "id": "run-context",
+                               "run": "printf 'short-sha=%.7s\\n' \"$GITHUB_SHA\" >> \"$GITHUB_OUTPUT\"",
+                               "shell": "sh -e {0}"}
+    assert set(RUN_ENV) == {ir.env_name(ir.RunRef(f)) for f in ir.RunField}
+    assert [s["name"] for s in workflow(basic())["jobs"]["checkout"]["steps"]][0] != "Short commit sha"
+
+
+def test_run_context_evaluates_per_event(tmp_path: Path) -> None:
+    """GitHub's own evaluator over the `github` context of a dispatch, a push of a tag and a pull
+    request: event `manual`, the head branch on a pull request, no branch for a tag, the number as text."""
+    fields = ("EVENT", "REF_NAME", "BRANCH", "PR_NUMBER", "PR_BASE_REF")
+    base = {"run_id": "5", "run_attempt": "2", "server_url": "https://github.com", "repository": "o/r",
+            "head_ref": "", "base_ref": "", "event": {}}
+    dispatch = {**base, "event_name": "workflow_dispatch", "ref_name": "main", "ref_type": "branch"}
+    tag = {**base, "event_name": "push", "ref_name": "v1.2.0", "ref_type": "tag"}
+    pr = {**base, "event_name": "pull_request", "ref_name": "7/merge", "ref_type": "branch", "head_ref": "fix",
+          "base_ref": "main", "event": {"pull_request": {"number": 7}}}
+    cases = [(RUN_ENV[f"SHIPSPEC_RUN_{f}"], {"github": g}, {}) for g in (dispatch, tag, pr) for f in fields]
+    assert _evaluate(tmp_path, cases) == ["manual", "main", "main", "", "",
+                                          "push", "v1.2.0", "", "", "",
+                                          "pull_request", "fix", "fix", "7", "main"]
+    url = RUN_ENV["SHIPSPEC_RUN_URL"]
+    assert _evaluate(tmp_path, [(url, {"github": base}, {})]) == ["https://github.com/o/r/actions/runs/5/attempts/2"]
+
+
+def test_run_fields_in_a_condition_compare_as_text(tmp_path: Path) -> None:
+    """A field whose expression has `||` is grouped: `==` binds tighter than `&&` and `||`."""
+    when = ir.All((cmp(ir.RunRef(ir.RunField.EVENT), EQ, lit("manual")),
+                   cmp(ir.RunRef(ir.RunField.PR_NUMBER), EQ, lit("")),
+                   cmp(ir.RunRef(ir.RunField.NAMESPACE), EQ, lit(""))))
+    condition = workflow(pipeline(task("a", when=when)))["jobs"]["a"]["if"]
+    assert condition == ("${{ (github.event_name == 'workflow_dispatch' && 'manual' || github.event_name) == 'manual' "
+                         "&& format('{0}', github.event.pull_request.number || '') == '' && '' == '' }}")
+    pushed = {"event_name": "push", "event": {}}
+    assert _evaluate(tmp_path, [(condition, {"github": {"event_name": "workflow_dispatch", "event": {}}}, {}),
+                                (condition, {"github": pushed}, {})]) == [True, False]
+
+
+def test_short_sha_reaches_an_argv_task_on_the_host() -> None:
+    job = workflow(run_context_argv())["jobs"]["pack"]
+    assert job["steps"][0]["id"] == "run-context"
+    run = step(job, "Run command")
+    assert run["env"] == {"TAG": "v-${{ steps.run-context.outputs.short-sha }}",
+                          "SHIPSPEC_RUN_SHORT_SHA": "${{ steps.run-context.outputs.short-sha }}",
+                          "SHIPSPEC_RUN_NAMESPACE": ""}
+    assert "-e TAG" in run["run"] and '"${SHIPSPEC_RUN_SHORT_SHA}"' in run["run"]
+
+
+def test_short_sha_step_cuts_seven_characters(tmp_path: Path) -> None:
+    script = workflow(run_metadata())["jobs"]["show"]["steps"][0]["run"]
+    output = tmp_path / "output"
+    output.write_text("")
+    done = _sh(script, {"GITHUB_SHA": "0123456789abcdef0123456789abcdef01234567", "GITHUB_OUTPUT": str(output)},
+               tmp_path)
+    assert done.returncode == 0 and _parse_github_output(output.read_text()) == {"short-sha": "0123456"}
+
+
+def test_ss501_short_sha_where_only_an_expression_goes() -> None:
+    at = Span("spec.yaml", 9, 14, 9, 30)
+    short = ir.RunRef(ir.RunField.SHORT_SHA, at)
+    p = pipeline(task("a", when=cmp(short, EQ, lit("abc")),
+                      sidecars=(ir.Sidecar("db", "postgres:16", env=(env("V", short),)),)),
+                 results=(ir.PipelineResult("tag", tpl("v-", short)),),
+                 concurrency=ir.Concurrency(tpl("g-", short), cancel_in_progress=True))
+    out = github.emit(p, EmitOptions())
+    found = sorted(d.message.split(" is not")[0] for d in out.diagnostics)
+    assert found == ["run.short_sha in a condition", "run.short_sha in a pipeline result",
+                     "run.short_sha in a sidecar's env", "run.short_sha in the concurrency group"]
+    assert {d.span for d in out.diagnostics} == {at}
+    assert {d.rule for d in out.diagnostics} == {rules.UNSUPPORTED_ON_TARGET}
+
+
+def test_concurrency_is_the_workflow_group() -> None:
+    """`concurrency` at the workflow level, its literal text escaped, params from `inputs`."""
+    doc = workflow(concurrency())
+    assert list(doc) == ["name", "on", "permissions", "concurrency", "jobs"]
+    assert doc["concurrency"] == {
+        "group": "deploy-${{ '${{' }} x }}-${{ github.head_ref || github.ref_name }}-${{ inputs.repo }}-"
+                 "${{ github.event_name == 'workflow_dispatch' && 'manual' || github.event_name }}",
+        "cancel-in-progress": True}
+    assert "concurrency" not in workflow(basic())
+
+
+def test_concurrency_without_cancel_is_a_warning() -> None:
+    """GitHub keeps at most one run waiting per group: a third run cancels the waiting one."""
+    p = pipeline(task("a"), concurrency=ir.Concurrency(tpl("deploy")))
+    doc, diagnostics = emit(p)
+    assert doc["concurrency"] == {"group": "deploy", "cancel-in-progress": False}
+    assert len(diagnostics) == 1 and "a newer one cancels the waiting run" in diagnostics[0]
+    assert github.emit(p, EmitOptions()).diagnostics[0].severity.name == "WARNING"
 
 
 def test_literal_template_syntax_is_escaped_everywhere() -> None:

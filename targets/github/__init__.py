@@ -27,7 +27,13 @@ Design choices (each follows from how GitHub differs from a Kubernetes engine):
   run id (a content key is impossible: `hashFiles` reads the host's workspace, not the container's
   paths).
 - Run metadata: `run.id` is `<run id>-<attempt>` and `run.name` `<pipeline>-<run id>-<attempt>`:
-  a re-run keeps the run id, and each attempt is a run of its own on Argo and Tekton.
+  a re-run keeps the run id, and each attempt is a run of its own on Argo and Tekton. Every other
+  run field comes from the `github` context as an expression in env, `if` and outputs, never in
+  `run:` text (expr.py `_RUN` says which and where GitHub differs: `manual` for workflow_dispatch,
+  the head branch on a pull request, its merge commit as sha). `run.short_sha` is cut by the job's
+  first step (expressions have no substring function), so it exists in step env only.
+- Concurrency: the workflow's `concurrency` group, evaluated when a run is queued; without
+  cancel-in-progress at most one run waits per group (checks.py warns).
 - A `run` script runs in a job container of the task's image (`container:`); the image needs `sh`
   and `tail` (the runner keeps the container alive with it), and `tar` for artifacts (caches need
   GNU tar: steps.py adds it on Alpine, checks.py warns for BusyBox images). An argv (`command`/`args`) runs as an
@@ -74,8 +80,23 @@ def emit(pipeline: ir.Pipeline, options: EmitOptions) -> Emitted:
     diagnostics = check(pipeline)
     ctx = JobContext(pipeline.name, frozenset(t.name for t in pipeline.all_tasks if t.matrix))
     jobs = {t.name: _job(t, pipeline, ctx) for t in pipeline.all_tasks}
-    doc: Document = {"name": pipeline.name, "on": _triggers(pipeline), "permissions": {}, "jobs": jobs}
+    doc: Document = {"name": pipeline.name, "on": _triggers(pipeline), "permissions": {}}
+    if pipeline.concurrency is not None:
+        doc["concurrency"] = _concurrency(pipeline.concurrency, pipeline.name)
+    doc["jobs"] = jobs
     return Emitted([doc], diagnostics + check_size(doc, pipeline.span))
+
+
+def _concurrency(c: ir.Concurrency, pipeline: str) -> dict[str, Any]:
+    """The workflow's `concurrency`: its group is evaluated when a run is queued, from the `github`
+    and `inputs` contexts (the only ones of the three allowed there, with `vars`, that params and
+    the run's context need). GitHub's groups are the repository's, across its workflows, and their
+    names ignore case. Without `cancel-in-progress` at most one run waits: a newer one cancels the
+    waiting run (checks.py warns). A called workflow's group is evaluated with its caller's `github`
+    context; a caller with the same group would wait for itself, which GitHub cancels as a deadlock
+    ("Canceling since a deadlock for concurrency group ... was detected", rhysd/actionlint#538).
+    """
+    return {"group": gx.template(c.group, pipeline), "cancel-in-progress": c.cancel_in_progress}
 
 
 # --- triggers -----------------------------------------------------------------------------------
@@ -245,7 +266,7 @@ def _step_env(task: ir.Task, pipeline: str) -> dict[str, str]:
     env = {e.name: _env_value(e.value, pipeline) for e in task.env}
     for t in (*task.command, *task.args):
         for r in t.refs:
-            env.setdefault(ir.env_name(r), gx.wrap(gx.ref(r, pipeline)))
+            env.setdefault(ir.env_name(r), gx.template(ir.Template((r,)), pipeline))
     return env
 
 

@@ -7,10 +7,12 @@ and runners without Docker
 (ubuntu-slim); names that are not GitHub ids; a
 param named like the backend's own `shipspec-artifact-prefix` input; `include`/`exclude` axes; over
 256 matrix jobs; a ':' in a path `docker run` mounts; over 25 dispatch inputs; `${{` in a param
-default; invalid secret names; a workflow file over 500 KB.
+default; invalid secret names; a workflow file over 500 KB; `run.short_sha` where only an expression
+goes (a condition, a pipeline result, a sidecar's env, the concurrency group).
 Warnings: sidecars in a task that talks to localhost (services are reached by name); over 10
 dispatch inputs (actionlint 1.7.7 rejects them, GitHub does not); caches in a job container of a
-BusyBox image (actions/cache needs GNU tar there, and nothing can add it).
+BusyBox image (actions/cache needs GNU tar there, and nothing can add it); a concurrency group
+without cancel-in-progress (at most one run waits).
 """
 
 from __future__ import annotations
@@ -47,6 +49,8 @@ def check(p: ir.Pipeline) -> list[Diagnostic]:
     found = _check_params(p.params)
     found += [d for r in p.results for d in _check_name(r.name, "pipeline result", r.span)]
     found += [d for r in p.results for d in _check_refs(r.value.refs, in_condition=False)]
+    found += [d for r in p.results for d in _check_short_sha(r.value.refs, _IN_RESULT)]
+    found += _check_concurrency(p.concurrency)
     for t in p.all_tasks:
         found += _check_task(t, p)
     found += _check_pipeline_timeout(p)
@@ -135,6 +139,9 @@ def _check_task(t: ir.Task, p: ir.Pipeline) -> list[Diagnostic]:
                          + tuple(r for a in (*t.command, *t.args) for r in a.refs), in_condition=False)
     if t.when is not None:
         found += _check_refs(ir.condition_refs(t.when), in_condition=True)
+        found += _check_short_sha(ir.condition_refs(t.when), _IN_CONDITION)
+    found += _check_short_sha(tuple(r for s in t.sidecars for e in s.env if isinstance(e.value, ir.Template)
+                                    for r in e.value.refs), _IN_SIDECAR)
     found += _check_container(t)
     found += _check_mounts(t)
     found += _check_cache_tar(t)
@@ -156,6 +163,42 @@ def _check_refs(refs: tuple[ir.Ref, ...], in_condition: bool) -> list[Diagnostic
                 r.span, "a condition on a matrix value",
                 "a job's `if` is evaluated once, before the matrix expands",
                 "test the matrix value inside the script instead"))
+    return found
+
+
+_IN_CONDITION = ("a condition", "a job's `if` is evaluated before any of its steps",
+                 "compare run.sha, or test the short sha in the script")
+_IN_RESULT = ("a pipeline result", "a workflow's outputs read the `github` context and job outputs, not a step's",
+              "use run.sha, or write the short sha to a task result and return that")
+_IN_SIDECAR = ("a sidecar's env", "service containers start before any step of the job",
+               "pass run.sha and cut it in the sidecar")
+_IN_GROUP = ("the concurrency group", "the group is evaluated when the run is queued, before any job",
+             "use run.sha, or another run field")
+
+
+def _check_short_sha(refs: tuple[ir.Ref, ...], where: tuple[str, str, str]) -> list[Diagnostic]:
+    """`run.short_sha` exists only in a step's env: GitHub's expressions have no substring function,
+    so a step of the job computes it (steps.py); where only an expression can go, it is refused."""
+    place, why, hint = where
+    return [_unsupported(r.span, f"run.short_sha in {place}",
+                         f"GitHub's expressions have no substring function, so a step of the job computes it, "
+                         f"and {why}", hint)
+            for r in refs if isinstance(r, ir.RunRef) and r.kind is ir.RunField.SHORT_SHA]
+
+
+def _check_concurrency(c: ir.Concurrency | None) -> list[Diagnostic]:
+    """GitHub keeps at most one run waiting per group: a newer one cancels the waiting run
+    (docs.github.com "Control the concurrency of workflows and jobs"). Its `queue: max`, which keeps
+    up to 100 waiting, is rejected by actionlint 1.7.7, so the backend does not write it."""
+    if c is None:
+        return []
+    found = _check_short_sha(c.group.refs, _IN_GROUP)
+    if not c.cancel_in_progress:
+        found.append(warning(
+            rules.UNSUPPORTED_ON_TARGET, c.span,
+            "runs waiting for their concurrency group are not fully supported on github: at most one run of a "
+            "group waits, and a newer one cancels the waiting run instead of queueing behind it",
+            hint="accept that only the newest waiting run goes ahead, or set `cancelInProgress: true`"))
     return found
 
 

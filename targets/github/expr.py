@@ -66,6 +66,54 @@ RUN_ATTEMPT = "format('{0}-{1}', github.run_id, github.run_attempt)"
 """This attempt of this run: a re-run keeps `github.run_id` and counts `github.run_attempt` up
 (docs.github.com, "Contexts reference", `github` context), so the id alone would repeat."""
 
+SHORT_SHA_STEP = "run-context"
+"""The id of the step that computes `run.short_sha` (steps.py): expressions have no substring function."""
+
+SHORT_SHA = f"steps.{SHORT_SHA_STEP}.outputs.short-sha"
+"""`run.short_sha` where a step's env reads it; a job's `if`, a workflow output and the concurrency
+group come before any step, so there it is refused (checks.py)."""
+
+_RUN: dict[ir.RunField, str] = {
+    ir.RunField.ATTEMPT: "github.run_attempt",
+    ir.RunField.URL: "format('{0}/{1}/actions/runs/{2}/attempts/{3}', github.server_url, github.repository, "
+                     "github.run_id, github.run_attempt)",
+    ir.RunField.NAMESPACE: "''",
+    ir.RunField.EVENT: "github.event_name == 'workflow_dispatch' && 'manual' || github.event_name",
+    ir.RunField.REF: "github.ref",
+    ir.RunField.REF_TYPE: "github.ref_type",
+    ir.RunField.REF_NAME: "github.head_ref || github.ref_name",
+    ir.RunField.BRANCH: "github.head_ref || (github.ref_type == 'branch' && github.ref_name || '')",
+    ir.RunField.SHA: "github.sha",
+    ir.RunField.SHORT_SHA: SHORT_SHA,
+    ir.RunField.REPOSITORY: "github.repository",
+    ir.RunField.OWNER: "github.repository_owner",
+    ir.RunField.CLONE_URL: "format('{0}/{1}.git', github.server_url, github.repository)",
+    ir.RunField.ACTOR: "github.actor",
+    ir.RunField.PR_NUMBER: "format('{0}', github.event.pull_request.number || '')",
+    ir.RunField.PR_BASE_REF: "github.base_ref",
+    ir.RunField.PR_HEAD_REF: "github.head_ref",
+}
+"""The run's context from GitHub's `github` context (actions/runner src/Runner.Worker/GitHubContext.cs
+lists its keys; docs.github.com "Contexts reference"). Only in expressions, never in `run:` text.
+
+- event: GitHub's event name, `workflow_dispatch` reported as `manual` (push, pull_request,
+  schedule… as GitHub names them). A called workflow (`workflow_call`) has its caller's `github`
+  context (docs.github.com "Reuse workflows"): the caller's event, `manual` when the caller was
+  started by hand.
+- ref_name and branch: on a pull request its head branch (`github.head_ref`; `github.ref_name` is
+  `7/merge` there), else `github.ref_name`; branch is '' for a tag.
+- sha: on a pull request GitHub's sha is the merge commit it builds (`refs/pull/N/merge`), not the
+  head commit of the pull request's branch.
+- url: this attempt's page, `<server>/<owner>/<repo>/actions/runs/<id>/attempts/<n>` (the form
+  docker/actions-toolkit#346 writes for provenance; the run's URL alone shows its latest attempt).
+- pr_number: text, '' when the run is no pull request (`format` of the event's number).
+- pr_base_ref and pr_head_ref: `github.base_ref` and `github.head_ref`, '' when not a pull request.
+- namespace: '' (GitHub has no namespace).
+"""
+
+_COMPOUND = frozenset({ir.RunField.EVENT, ir.RunField.REF_NAME, ir.RunField.BRANCH})
+"""Fields whose expression has `&&` or `||`: in parentheses as an operand of `==`, which binds tighter."""
+
 
 def _run(field: ir.RunField, pipeline: str) -> str:
     """Run metadata: ID and NAME are unique per attempt, as an Argo workflow's uid and name are
@@ -74,9 +122,7 @@ def _run(field: ir.RunField, pipeline: str) -> str:
         return RUN_ATTEMPT
     if field is ir.RunField.NAME:
         return f"format('{{0}}-{{1}}-{{2}}', {quote(pipeline)}, github.run_id, github.run_attempt)"
-    if field is ir.RunField.SHA:
-        return "github.sha"
-    return "github.ref_name"
+    return _RUN[field]
 
 
 def template(t: ir.Template, pipeline: str, results_from: str = "needs") -> str:
@@ -87,6 +133,8 @@ def template(t: ir.Template, pipeline: str, results_from: str = "needs") -> str:
         if isinstance(part, str):
             text += part  # join neighbours first: `$` + `{{` must be escaped too
             continue
+        if isinstance(part, ir.RunRef) and part.kind is ir.RunField.NAMESPACE:
+            continue  # '' on GitHub: no `${{ '' }}` in the text
         out.append(escape(text) + wrap(ref(part, pipeline, results_from)))
         text = ""
     return "".join(out) + escape(text)
@@ -99,6 +147,8 @@ def _operand(o: ir.Operand, pipeline: str) -> str:
             return quote("true" if o.value else "false")
         return quote(str(o.value))
     expression = ref(o, pipeline)
+    if isinstance(o, ir.RunRef) and o.kind in _COMPOUND:
+        return f"({expression})"
     typed = isinstance(o, ir.MatrixRef) or (
         isinstance(o, ir.ParamRef) and o.type in (ir.ParamType.BOOL, ir.ParamType.INT))
     return f"format('{{0}}', {expression})" if typed else expression

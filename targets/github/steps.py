@@ -102,7 +102,8 @@ def artifact_name(ctx: JobContext, artifact: str) -> str:
 def steps(task: ir.Task, ctx: JobContext, env: dict[str, str]) -> list[Step]:
     """All steps of the job, in order; `env` is the task's own step env (already rendered)."""
     place = Place.of(task)
-    out = _prepare(task, place)
+    out = [_short_sha()] if reads_short_sha(task) else []
+    out += _prepare(task, place)
     for a in task.consumes:
         out += _download(a, ctx, task.is_finally, place)
     if task.caches and not place.host:
@@ -118,6 +119,22 @@ def steps(task: ir.Task, ctx: JobContext, env: dict[str, str]) -> list[Step]:
     if not task.is_finally:
         out.append(stop_run_step())
     return out
+
+
+def reads_short_sha(task: ir.Task) -> bool:
+    """Does the task's step env hold `run.short_sha` (its env, or a reference in command/args)?"""
+    refs = [r for e in task.env if isinstance(e.value, ir.Template) for r in e.value.refs]
+    refs += [r for t in (*task.command, *task.args) for r in t.refs]
+    return any(isinstance(r, ir.RunRef) and r.kind is ir.RunField.SHORT_SHA for r in refs)
+
+
+def _short_sha() -> Step:
+    """`run.short_sha`, the first 7 characters of the commit: GitHub's expressions have no substring
+    function, so the job's first step cuts `$GITHUB_SHA` (which the runner sets for every step, in a
+    job container too) and publishes it as a step output, which the task's step env reads
+    (`expr.SHORT_SHA`). An output rather than `$GITHUB_ENV`: it reaches only the env that names it."""
+    return _run("Short commit sha", "printf 'short-sha=%.7s\\n' \"$GITHUB_SHA\" >> \"$GITHUB_OUTPUT\"",
+                id_=gx.SHORT_SHA_STEP)
 
 
 def _prepare(task: ir.Task, place: Place) -> list[Step]:
