@@ -21,7 +21,9 @@ DNS_LABEL_PATTERN = r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"
 DNS_SUBDOMAIN_PATTERN = r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"
 SECRET_KEY_PATTERN = r"^[-._a-zA-Z0-9]+$"
 ABSOLUTE_PATH_PATTERN = r"^/"
+CRON_PATTERN = r"^\s*\S+(\s+\S+){4}\s*$"
 PATTERNS = {
+    CRON_PATTERN: "a cron schedule of five fields: minute hour day-of-month month day-of-week",
     DURATION_PATTERN: "a duration: seconds (1200) or '90s', '20m', '1h30m'",
     QUANTITY_PATTERN: "a Kubernetes quantity such as 500m, 2, 1Gi or 10G",
     DNS_LABEL_PATTERN: "a DNS-1123 label: lower case letters, digits and '-'",
@@ -242,6 +244,50 @@ class PipelineKubernetes(Model):
     storage: Storage | None = None
 
 
+Globs = Annotated[list[Annotated[str, Field(min_length=1)]], Field(
+    description="Glob patterns as GitHub writes them: `*` within a path segment, `**` across, `?`, `[abc]`.")]
+
+
+class PushTrigger(Model):
+    """A push of branches or tags. Filters are globs; `paths` runs only when a changed file matches."""
+
+    branches: Globs = []
+    branches_ignore: Globs = []
+    tags: Globs = []
+    tags_ignore: Globs = []
+    paths: Globs = []
+    paths_ignore: Globs = []
+
+
+PullRequestType = Literal["opened", "synchronize", "reopened", "closed", "edited", "labeled", "unlabeled",
+                          "ready_for_review"]
+
+
+class PullRequestTrigger(Model):
+    """A pull request to one of `branches` (its target); `types` default to opened, synchronize, reopened."""
+
+    branches: Globs = []
+    branches_ignore: Globs = []
+    types: list[PullRequestType] = []
+    paths: Globs = []
+    paths_ignore: Globs = []
+
+
+class Schedule(Model):
+    cron: Annotated[str, Field(pattern=CRON_PATTERN, examples=["0 3 * * 1-5"])]
+    timezone: str | None = Field(None, description="An IANA time zone such as Europe/Paris; UTC if omitted.")
+
+
+class Triggers(Model):
+    """What starts a run. Without `triggers`, a run is started by hand or called by another pipeline."""
+
+    push: PushTrigger | None = None
+    pull_request: PullRequestTrigger | None = None
+    schedule: list[Schedule] = []
+    manual: bool = Field(True, description="Can be started by hand, the params as its inputs.")
+    call: bool = Field(False, description="Can be called by another pipeline (GitHub: workflow_call).")
+
+
 class Concurrency(Model):
     """One run at a time per group: a newer run waits, or cancels the older one."""
 
@@ -256,6 +302,7 @@ class PipelineSpec(Model):
     tasks: list[Task] = Field(min_length=1)
     finally_: list[Task] = Field([], alias="finally")
     results: list[PipelineResult] = []
+    triggers: Triggers | None = None
     concurrency: Concurrency | None = None
     timeout: Duration | None = Field(None, description="A limit on the main tasks of a run; finally tasks "
                                      "still run after it, each within its own timeout. None by default.")

@@ -167,3 +167,43 @@ def test_the_concurrency_group_reads_no_task_result() -> None:
       results: [r]
 """, "t.yaml")
     assert [d.rule.code for d in result.diagnostics if d.severity.value == "error"] == ["SS201"]
+
+
+def test_triggers_are_lowered_with_defaults() -> None:
+    p = _pipeline("""\
+  triggers:
+    push: {branches: [main, 'release/*'], paths: ['services/orders/**']}
+    pullRequest: {branches: [main]}
+    schedule: [{cron: '0  3 * * 1-5', timezone: Europe/Paris}]
+  tasks:
+    - name: a
+      image: alpine:3.20
+      run: echo
+""")
+    t = p.triggers
+    assert t.push is not None and t.push.branches == ("main", "release/*") and t.push.paths == ("services/orders/**",)
+    assert t.pull_request is not None and t.pull_request.types == ("opened", "synchronize", "reopened")
+    assert [(s.cron, s.timezone) for s in t.schedules] == [("0 3 * * 1-5", "Europe/Paris")]
+    assert (t.manual, t.call, t.events) == (True, False, True)
+    assert _pipeline(TWO_TASKS).triggers == ir.Triggers()  # none written: by hand, or called
+
+
+def test_a_filter_and_its_ignore_form_are_exclusive() -> None:
+    result = compile_spec(HEAD + """\
+  triggers:
+    push: {branches: [main], branchesIgnore: [wip]}
+  tasks:
+    - name: a
+      image: alpine:3.20
+      run: echo
+""", "t.yaml")
+    assert [(d.rule.code, d.span.line) for d in result.diagnostics] == [("SS012", 7)]
+
+
+def test_globs_become_anchored_regular_expressions() -> None:
+    import re
+
+    assert ir.glob_regex("release/*") == "^release/[^/]*$"
+    assert re.match(ir.glob_regex("services/**"), "services/orders/main.go")
+    assert not re.match(ir.glob_regex("v[0-9]*"), "latest")
+    assert re.match(ir.glob_regex("v?.?"), "v1.2") and not re.match(ir.glob_regex("*.go"), "a/b.go")

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from ..diagnostics import UNKNOWN_SPAN, Span
 from .tasks import Cache, Permissions, Task
+from .triggers import Triggers
 from .values import Param, Template
 
 DEFAULT_RUNS_ON = "ubuntu-24.04"
@@ -55,6 +56,7 @@ class Pipeline:
     storage_size: str = "1Gi"  # the per-run volume that carries artifacts between tasks
     storage_class: str | None = None
     storage_access_mode: str = "ReadWriteOnce"  # or "ReadWriteMany"
+    triggers: Triggers = Triggers()
     concurrency: Concurrency | None = None
     timeout_s: int | None = None  # the main tasks; finally tasks run after it. None: no limit asked for
     timeout_span: Span = UNKNOWN_SPAN

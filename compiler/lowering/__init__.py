@@ -1,6 +1,6 @@
 """Spec models -> IR: resolve references, rewrite scripts, fill defaults. Knows no target.
 
-One module per concept: `params` (params, pipeline results), `tasks` (a task and its parts),
+One module per concept: `params` (params, pipeline results), `triggers`, `tasks` (a task and its parts),
 `shell` (scripts and `sh -c` argv: references through env vars), `matrix`, `limits` (retries);
 `context` is what they share and `site` carries each node's position, so every IR node gets the
 span of the YAML it came from. Problems are collected, not raised: the user sees all of them.
@@ -12,7 +12,7 @@ from .. import ir, placement, spec
 from ..diagnostics import Diagnostic
 from ..loader import Document
 from ..refs import Scope, TaskInfo
-from . import params, tasks
+from . import params, tasks, triggers
 from .context import Context, producers
 from .site import Site
 
@@ -43,6 +43,7 @@ def lower(model: spec.Spec, doc: Document, source: str) -> tuple[ir.Pipeline, li
         storage_size=storage.size,
         storage_class=storage.storage_class,
         storage_access_mode=storage.access_mode,
+        triggers=triggers.triggers(ctx, body.triggers, root / "triggers"),
         concurrency=params.concurrency(ctx, body.concurrency, root / "concurrency"),
         timeout_s=ctx.seconds(body.timeout, root / "timeout"),
         timeout_span=(root / "timeout").span,
