@@ -54,40 +54,37 @@ Design choices (each follows from how GitHub differs from a Kubernetes engine):
 
 from __future__ import annotations
 
-import json
 import math
 from typing import Any
 
 from ...compiler import ir
 from ..base import Document, EmitOptions, Emitted
 from . import expr as gx
-from . import permissions
+from . import permissions, triggers
 from .checks import check, check_size
 from .layout import on_host
-from .steps import ARTIFACT_PREFIX_INPUT, JobContext, steps
+from .steps import JobContext, steps
+from .triggers import PLATFORM_TOKEN
+
+__all__ = ["NAME", "PLATFORM_TOKEN", "emit", "job_timeout"]
 
 NAME = "github"
-
-PLATFORM_TOKEN = "GITHUB_TOKEN"
-"""The job's own token, `{secret: github, key: token}` in a spec (its scopes: `github.permissions`)."""
-
-_INPUT_TYPES = {ir.ParamType.STRING: "string", ir.ParamType.BOOL: "boolean",
-                ir.ParamType.INT: "number", ir.ParamType.ARRAY: "string"}
 
 
 def emit(pipeline: ir.Pipeline, options: EmitOptions) -> Emitted:
     """The workflow document and every diagnostic about what GitHub cannot express."""
-    diagnostics = check(pipeline)
+    diagnostics = check(pipeline) + triggers.check(pipeline)
+    scope = triggers.scope(pipeline)
     ctx = JobContext(pipeline.name, frozenset(t.name for t in pipeline.all_tasks if t.matrix))
-    jobs = {t.name: _job(t, pipeline, ctx) for t in pipeline.all_tasks}
-    doc: Document = {"name": pipeline.name, "on": _triggers(pipeline), "permissions": {}}
+    jobs = {t.name: _job(t, pipeline, ctx, scope) for t in pipeline.all_tasks}
+    doc: Document = {"name": pipeline.name, "on": triggers.on(pipeline, scope), "permissions": {}}
     if pipeline.concurrency is not None:
-        doc["concurrency"] = _concurrency(pipeline.concurrency, pipeline.name)
+        doc["concurrency"] = _concurrency(pipeline.concurrency, scope)
     doc["jobs"] = jobs
     return Emitted([doc], diagnostics + check_size(doc, pipeline.span))
 
 
-def _concurrency(c: ir.Concurrency, pipeline: str) -> dict[str, Any]:
+def _concurrency(c: ir.Concurrency, scope: gx.Scope) -> dict[str, Any]:
     """The workflow's `concurrency`: its group is evaluated when a run is queued, from the `github`
     and `inputs` contexts (the only ones of the three allowed there, with `vars`, that params and
     the run's context need). GitHub's groups are the repository's, across its workflows, and their
@@ -96,89 +93,18 @@ def _concurrency(c: ir.Concurrency, pipeline: str) -> dict[str, Any]:
     context; a caller with the same group would wait for itself, which GitHub cancels as a deadlock
     ("Canceling since a deadlock for concurrency group ... was detected", rhysd/actionlint#538).
     """
-    return {"group": gx.template(c.group, pipeline), "cancel-in-progress": c.cancel_in_progress}
-
-
-# --- triggers -----------------------------------------------------------------------------------
-
-
-def _triggers(p: ir.Pipeline) -> dict[str, Any]:
-    dispatch: dict[str, Any] = {}
-    call: dict[str, Any] = {}
-    if p.params:
-        dispatch["inputs"] = {param.name: _input(param) for param in p.params}
-    inputs = {param.name: _input(param) for param in p.params}
-    if any(t.produces for t in p.all_tasks):  # only a call can share its run with another call
-        inputs[ARTIFACT_PREFIX_INPUT] = dict(_ARTIFACT_PREFIX)
-    if inputs:
-        call["inputs"] = inputs
-    secrets = _secrets(p)
-    if secrets:
-        call["secrets"] = {s: {"required": True} for s in secrets}
-    if p.results:
-        call["outputs"] = {r.name: _output(r, p.name) for r in p.results}
-    return {"workflow_dispatch": dispatch, "workflow_call": call}
-
-
-_ARTIFACT_PREFIX = {"description": "Put before every artifact name: give each call its own when one run "
-                                   "calls this workflow more than once", "type": "string", "default": ""}
-
-
-def _input(param: ir.Param) -> dict[str, Any]:
-    """One input; arrays travel as JSON text (GitHub inputs are string, boolean or number).
-
-    A default is written as is: workflow_dispatch defaults take no expression, not even an
-    escaped `${{` (checks.py reports one).
-    """
-    spec: dict[str, Any] = {}
-    description = param.description or ""
-    if param.type is ir.ParamType.ARRAY:
-        description = (description + " " if description else "") + "(a JSON list of strings)"
-    if description:
-        spec["description"] = _plain(description)
-    spec["type"] = _INPUT_TYPES[param.type]
-    if param.required:
-        spec["required"] = True
-    elif isinstance(param.default, tuple):
-        spec["default"] = json.dumps(list(param.default), separators=(",", ":"))
-    else:
-        spec["default"] = param.default
-    return spec
-
-
-def _plain(text: str) -> str:
-    """Descriptions take no expressions at all: break up `${{` so the parser does not see one."""
-    return text.replace("${{", "${ {")
-
-
-def _output(r: ir.PipelineResult, pipeline: str) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    if r.description:
-        out["description"] = _plain(r.description)
-    out["value"] = gx.template(r.value, pipeline, results_from="jobs")
-    return out
-
-
-def _secrets(p: ir.Pipeline) -> list[str]:
-    """GitHub names of every secret read, sorted: a reusable workflow must declare them, except the
-    platform token, which every workflow has and none may declare."""
-    names = {f.secret.github_name for t in p.all_tasks for f in t.secret_files}
-    for t in p.all_tasks:
-        for env in (*t.env, *(e for s in t.sidecars for e in s.env)):
-            if isinstance(env.value, ir.SecretRef):
-                names.add(env.value.github_name)
-    return sorted(names - {PLATFORM_TOKEN})
+    return {"group": gx.template(c.group, scope), "cancel-in-progress": c.cancel_in_progress}
 
 
 # --- jobs ---------------------------------------------------------------------------------------
 
 
-def _job(task: ir.Task, p: ir.Pipeline, ctx: JobContext) -> dict[str, Any]:
+def _job(task: ir.Task, p: ir.Pipeline, ctx: JobContext, scope: gx.Scope) -> dict[str, Any]:
     job: dict[str, Any] = {"name": task.name}
     needs = [t.name for t in p.tasks] if task.is_finally else list(task.depends_on)
     if needs:
         job["needs"] = needs
-    condition = _if(task, bool(needs), p.name)
+    condition = _if(task, bool(needs), scope)
     if condition:
         job["if"] = condition
     job["runs-on"] = gx.escape(task.runs_on or p.runs_on)
@@ -189,18 +115,18 @@ def _job(task: ir.Task, p: ir.Pipeline, ctx: JobContext) -> dict[str, Any]:
     if timeout := job_timeout(task, p):
         job["timeout-minutes"] = math.ceil(timeout / 60)
     if task.matrix:
-        job["strategy"] = _strategy(task.matrix)
+        job["strategy"] = _strategy(task.matrix, scope)
     if not on_host(task):  # an argv task's job runs on the host and its step runs the image (docker.py)
         job["container"] = _container(task)
     if task.sidecars:
-        job["services"] = {s.name: _service(s, p.name) for s in task.sidecars}
+        job["services"] = {s.name: _service(s, scope) for s in task.sidecars}
     if task.results and not task.matrix:
         job["outputs"] = {r.name: gx.wrap(gx.prop("steps.results.outputs", r.name)) for r in task.results}
     env = {ir.RESULTS_ENV: ir.RESULTS_DIR} if task.results else {}
     env |= {s.host_env: s.name for s in task.sidecars}  # services are reached by name
     if env and not on_host(task):  # on the host, the steps that need them set them (steps.py)
         job["env"] = env
-    job["steps"] = steps(task, ctx, _step_env(task, p.name))
+    job["steps"] = steps(task, ctx, _step_env(task, scope))
     return job
 
 
@@ -212,7 +138,7 @@ def job_timeout(task: ir.Task, p: ir.Pipeline) -> int | None:
     return min(limits) if limits else None
 
 
-def _if(task: ir.Task, has_needs: bool, pipeline: str) -> str | None:
+def _if(task: ir.Task, has_needs: bool, scope: gx.Scope) -> str | None:
     """The job condition: the task's `when`, plus the skip semantics of Argo and Tekton."""
     parts = []
     if task.is_finally:
@@ -220,19 +146,19 @@ def _if(task: ir.Task, has_needs: bool, pipeline: str) -> str | None:
     elif has_needs:
         parts += ["!cancelled()", "!failure()"]
     if task.matrix:  # an empty list from a param would fail the job; Argo skips such a task
-        parts += [f"fromJSON({gx.ref(a.values, pipeline)})[0] != null"
+        parts += [f"fromJSON({gx.ref(a.values, scope)})[0] != null"
                   for a in task.matrix.axes if isinstance(a.values, ir.ParamRef)]
     if task.when is not None:
-        parts.append(gx.group(task.when, pipeline) if parts else gx.condition(task.when, pipeline))
+        parts.append(gx.group(task.when, scope) if parts else gx.condition(task.when, scope))
     return gx.wrap(" && ".join(parts)) if parts else None
 
 
-def _strategy(m: ir.Matrix) -> dict[str, Any]:
+def _strategy(m: ir.Matrix, scope: gx.Scope) -> dict[str, Any]:
     """Every instance runs to the end (no fail-fast), as on Kubernetes engines."""
     axes: dict[str, Any] = {}
     for a in m.axes:
         if isinstance(a.values, ir.ParamRef):
-            axes[a.name] = gx.wrap(f"fromJSON({gx.ref(a.values, '')})")
+            axes[a.name] = gx.wrap(f"fromJSON({gx.ref(a.values, scope)})")
         else:
             axes[a.name] = [gx.escape(v) if isinstance(v, str) else v for v in a.values]
     strategy: dict[str, Any] = {"matrix": axes, "fail-fast": False}
@@ -252,25 +178,25 @@ def _container(task: ir.Task) -> dict[str, Any]:
     return {"image": gx.escape(task.image), "options": "--user 0"}
 
 
-def _service(s: ir.Sidecar, pipeline: str) -> dict[str, Any]:
+def _service(s: ir.Sidecar, scope: gx.Scope) -> dict[str, Any]:
     service: dict[str, Any] = {"image": gx.escape(s.image)}
     if s.env:
-        service["env"] = {e.name: _env_value(e.value, pipeline) for e in s.env}
+        service["env"] = {e.name: _env_value(e.value, scope) for e in s.env}
     if s.privileged:
         service["options"] = "--privileged"
     return service
 
 
-def _step_env(task: ir.Task, pipeline: str) -> dict[str, str]:
+def _step_env(task: ir.Task, scope: gx.Scope) -> dict[str, str]:
     """The task's env, plus one var per reference in command/args (argv reads them as "${VAR}")."""
-    env = {e.name: _env_value(e.value, pipeline) for e in task.env}
+    env = {e.name: _env_value(e.value, scope) for e in task.env}
     for t in (*task.command, *task.args):
         for r in t.refs:
-            env.setdefault(ir.env_name(r), gx.template(ir.Template((r,)), pipeline))
+            env.setdefault(ir.env_name(r), gx.template(ir.Template((r,)), scope))
     return env
 
 
-def _env_value(value: ir.Template | ir.SecretRef, pipeline: str) -> str:
+def _env_value(value: ir.Template | ir.SecretRef, scope: gx.Scope) -> str:
     if isinstance(value, ir.SecretRef):
         return gx.wrap(gx.prop("secrets", value.github_name))
-    return gx.template(value, pipeline)
+    return gx.template(value, scope)

@@ -14,7 +14,10 @@ Rules it keeps (docs.github.com, "Evaluate expressions in workflows and actions"
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import re
+from collections.abc import Mapping
 
 from ...compiler import ir
 
@@ -23,6 +26,44 @@ _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*\Z")
 _FAILED = "contains(needs.*.result, 'failure') || contains(needs.*.result, 'cancelled')"
 STATUS = f"(({_FAILED}) && 'Failed' || 'Succeeded')"
 """`pipeline.status` in a finally job, whose `needs` are all main jobs: skipped counts as success."""
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Scope:
+    """What a reference needs besides itself: the pipeline's name (run.name), and the params whose
+    input may be missing, with their defaults. A run started by a push, a pull request or a schedule
+    has no inputs (`inputs.x` is null there; only workflow_dispatch and workflow_call fill them, with
+    their defaults), so there a param reads its spec default (`param`)."""
+
+    pipeline: str
+    fallbacks: Mapping[str, ir.Param] = dataclasses.field(default_factory=dict)
+
+
+def param(name: str, fallback: ir.Param | None) -> str:
+    """`inputs.<name>`, or its default when the run has no inputs, right for falsy values too.
+
+    A falsy default ('', false, 0) cannot hide a given value, so `inputs.x || default` is enough.
+    Otherwise `inputs.x || 'd'` would replace a given '' or false by the default: the value goes
+    through JSON instead, `toJSON` of any value (null included) is non-empty text, so `&&`/`||`
+    choose by `!= null` alone, and `fromJSON` gives the typed value back (a boolean stays a
+    boolean, an array param stays its JSON text). Checked with @actions/expressions for a
+    dispatch, a call and a push (tests/test_target_github.py)."""
+    given = prop("inputs", name)
+    if fallback is None or fallback.default is None:
+        return given
+    default = fallback.default
+    value: object = json.dumps(list(default), separators=(",", ":")) if isinstance(default, tuple) else default
+    literal = json.dumps(value)
+    if not value:
+        return f"({given} || {_literal(value)})"
+    return f"fromJSON({given} != null && toJSON({given}) || {quote(literal)})"
+
+
+def _literal(value: object) -> str:
+    """A falsy default as an expression literal of its type."""
+    if isinstance(value, bool):
+        return "false"
+    return quote(value) if isinstance(value, str) else str(value)
 
 
 def is_identifier(name: str) -> bool:
@@ -49,16 +90,16 @@ def escape(text: str) -> str:
     return text.replace("${{", wrap(quote("${{")))
 
 
-def ref(r: ir.Ref, pipeline: str, results_from: str = "needs") -> str:
+def ref(r: ir.Ref, scope: Scope, results_from: str = "needs") -> str:
     """The expression for a reference; job results come from `needs` (jobs) or `jobs` (workflow outputs)."""
     if isinstance(r, ir.ParamRef):
-        return prop("inputs", r.name)
+        return param(r.name, scope.fallbacks.get(r.name))
     if isinstance(r, ir.ResultRef):
         return prop(prop(results_from, r.task) + ".outputs", r.result)
     if isinstance(r, ir.MatrixRef):
         return prop("matrix", r.axis)
     if isinstance(r, ir.RunRef):
-        return _run(r.kind, pipeline)
+        return _run(r.kind, scope)
     return STATUS
 
 
@@ -115,17 +156,17 @@ _COMPOUND = frozenset({ir.RunField.EVENT, ir.RunField.REF_NAME, ir.RunField.BRAN
 """Fields whose expression has `&&` or `||`: in parentheses as an operand of `==`, which binds tighter."""
 
 
-def _run(field: ir.RunField, pipeline: str) -> str:
+def _run(field: ir.RunField, scope: Scope) -> str:
     """Run metadata: ID and NAME are unique per attempt, as an Argo workflow's uid and name are
     (a re-run on Argo or Tekton is a new object); NAME is the pipeline name and that id."""
     if field is ir.RunField.ID:
         return RUN_ATTEMPT
     if field is ir.RunField.NAME:
-        return f"format('{{0}}-{{1}}-{{2}}', {quote(pipeline)}, github.run_id, github.run_attempt)"
+        return f"format('{{0}}-{{1}}-{{2}}', {quote(scope.pipeline)}, github.run_id, github.run_attempt)"
     return _RUN[field]
 
 
-def template(t: ir.Template, pipeline: str, results_from: str = "needs") -> str:
+def template(t: ir.Template, scope: Scope, results_from: str = "needs") -> str:
     """A templated string field: escaped literal text and `${{ ref }}` pieces."""
     out: list[str] = []
     text = ""
@@ -135,18 +176,18 @@ def template(t: ir.Template, pipeline: str, results_from: str = "needs") -> str:
             continue
         if isinstance(part, ir.RunRef) and part.kind is ir.RunField.NAMESPACE:
             continue  # '' on GitHub: no `${{ '' }}` in the text
-        out.append(escape(text) + wrap(ref(part, pipeline, results_from)))
+        out.append(escape(text) + wrap(ref(part, scope, results_from)))
         text = ""
     return "".join(out) + escape(text)
 
 
-def _operand(o: ir.Operand, pipeline: str) -> str:
+def _operand(o: ir.Operand, scope: Scope) -> str:
     """An operand as a string-valued expression, so comparisons are on text as the IR requires."""
     if isinstance(o, ir.Literal):
         if isinstance(o.value, bool):
             return quote("true" if o.value else "false")
         return quote(str(o.value))
-    expression = ref(o, pipeline)
+    expression = ref(o, scope)
     if isinstance(o, ir.RunRef) and o.kind in _COMPOUND:
         return f"({expression})"
     typed = isinstance(o, ir.MatrixRef) or (
@@ -154,24 +195,24 @@ def _operand(o: ir.Operand, pipeline: str) -> str:
     return f"format('{{0}}', {expression})" if typed else expression
 
 
-def condition(c: ir.Condition, pipeline: str) -> str:
+def condition(c: ir.Condition, scope: Scope) -> str:
     """A `when` tree as one expression, outermost level bare; `==` binds tighter than `&&`, `||`."""
     if isinstance(c, ir.Compare):
-        return _compare(c, pipeline)
+        return _compare(c, scope)
     joiner = " && " if isinstance(c, ir.All) else " || "
-    return joiner.join(group(i, pipeline) for i in c.items)
+    return joiner.join(group(i, scope) for i in c.items)
 
 
-def group(c: ir.Condition, pipeline: str) -> str:
+def group(c: ir.Condition, scope: Scope) -> str:
     """`condition`, in parentheses unless it is one comparison."""
-    text = condition(c, pipeline)
+    text = condition(c, scope)
     single = isinstance(c, ir.Compare) and len(c.right) == 1
     return text if single else f"({text})"
 
 
-def _compare(c: ir.Compare, pipeline: str) -> str:
-    left = _operand(c.left, pipeline)
-    rights = [_operand(r, pipeline) for r in c.right]
+def _compare(c: ir.Compare, scope: Scope) -> str:
+    left = _operand(c.left, scope)
+    rights = [_operand(r, scope) for r in c.right]
     if c.op is ir.CompareOp.EQ:
         return f"{left} == {rights[0]}"
     if c.op is ir.CompareOp.NE:
