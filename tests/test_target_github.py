@@ -216,10 +216,27 @@ def concurrency() -> ir.Pipeline:
     return pipeline(task("a"), params=PARAMS, concurrency=ir.Concurrency(group, cancel_in_progress=True))
 
 
+FALSY = (ir.Param("branch", S, "main"), ir.Param("note", S, ""), ir.Param("push-it", B, True),
+         ir.Param("quiet", B, False), ir.Param("count", INT, 3), ir.Param("zero", INT, 0),
+         ir.Param("platforms", A, ("linux/amd64",)))
+PUSHED = ir.Triggers(push=ir.PushTrigger(branches=("main",), tags=("v*",)),
+                     pull_request=ir.PullRequestTrigger(branches=("main",), types=("opened", "labeled")),
+                     schedules=(ir.Schedule("0 3 * * *"),), manual=True, call=True)
+
+
+def triggered() -> ir.Pipeline:
+    """Every param type read in env and a condition, in a workflow started by events too."""
+    refs = [ir.ParamRef(p.name, p.type) for p in FALSY]
+    when = cmp(refs[3], EQ, lit(False))
+    return pipeline(task("a", env=tuple(env(f"V{i}", r) for i, r in enumerate(refs)), when=when),
+                    params=FALSY, triggers=PUSHED)
+
+
 VALID: dict[str, Callable[[], ir.Pipeline]] = {
     f.__name__.replace("_", "-"): f for f in (basic, matrix, with_finally, artifacts, caches, secrets, sidecar,
                                               security, kubernetes_only, results, command, kaniko, entrypoint_args,
-                                              escapes, run_metadata, run_context_argv, concurrency)}
+                                              escapes, run_metadata, run_context_argv, concurrency,
+                                              triggered)}
 
 
 # --- structure ---------------------------------------------------------------------------------
@@ -248,6 +265,52 @@ def test_inputs_types_defaults_and_required() -> None:
 def test_no_params_still_dispatchable() -> None:
     on = workflow(pipeline(task("a")))["on"]
     assert on == {"workflow_dispatch": {}, "workflow_call": {}}
+
+
+def test_triggers_are_githubs_own_keys() -> None:
+    """Filters one to one (a push with only branch filters runs for no tag, and the reverse, as the
+    spec means), pull request types only when not GitHub's default, dispatch and call only when asked."""
+    t = ir.Triggers(push=ir.PushTrigger(branches=("main",), branches_ignore=(), paths_ignore=("docs/**",)),
+                    pull_request=ir.PullRequestTrigger(branches_ignore=("wip/*",), types=("opened", "labeled"),
+                                                       paths=("src/**",)),
+                    schedules=(ir.Schedule("0 3 * * *"), ir.Schedule("30 1 * * 0")), manual=False, call=False)
+    assert workflow(pipeline(task("a"), triggers=t))["on"] == {
+        "push": {"branches": ["main"], "paths-ignore": ["docs/**"]},
+        "pull_request": {"branches-ignore": ["wip/*"], "types": ["opened", "labeled"], "paths": ["src/**"]},
+        "schedule": [{"cron": "0 3 * * *"}, {"cron": "30 1 * * 0"}]}
+    default = ir.Triggers(pull_request=ir.PullRequestTrigger(types=("reopened", "opened", "synchronize")),
+                          manual=True, call=False)
+    assert workflow(pipeline(task("a"), triggers=default))["on"] == {"pull_request": {}, "workflow_dispatch": {}}
+    only_tags = ir.Triggers(push=ir.PushTrigger(tags_ignore=("nightly",)), manual=False, call=True)
+    assert workflow(pipeline(task("a"), triggers=only_tags))["on"] == {
+        "push": {"tags-ignore": ["nightly"]}, "workflow_call": {}}
+
+
+def test_without_event_triggers_params_read_inputs_as_before() -> None:
+    env_ = step(workflow(pipeline(task("a", env=(env("B", REPO),)), params=PARAMS,
+                                  triggers=ir.Triggers(manual=True, call=True)))["jobs"]["a"], "Run script")["env"]
+    assert env_ == {"B": "${{ inputs.repo }}"}
+
+
+def test_params_read_their_default_when_a_run_has_no_inputs(tmp_path: Path) -> None:
+    """GitHub's evaluator: a dispatch and a call give inputs (falsy ones too), a push gives none.
+    Booleans come back typed (the env field writes them as text)."""
+    doc = workflow(triggered())
+    run_env = step(doc["jobs"]["a"], "Run script")["env"]
+    assert run_env["V0"] == """${{ fromJSON(toJSON(inputs.branch) != 'null' && toJSON(inputs.branch) || '"main"') }}"""
+    assert run_env["V1"] == "${{ (inputs.note || '') }}"
+    given = {"branch": "", "note": "n", "push-it": False, "quiet": True, "count": 0, "zero": 7,
+             "platforms": '["a"]'}
+    called = {**given, "branch": "null"}  # a call from a workflow that a push started: its inputs count
+    cases = [(run_env[f"V{i}"], {"inputs": inputs, "github": {"event_name": event}}, {})
+             for event, inputs in (("workflow_dispatch", given), ("push", called), ("push", {}))
+             for i in range(len(FALSY))]
+    assert _evaluate(tmp_path, cases) == ["", "n", False, True, "0", "7", '["a"]',
+                                          "null", "n", False, True, "0", "7", '["a"]',
+                                          "main", "", True, False, "3", "0", '["linux/amd64"]']
+    condition = doc["jobs"]["a"]["if"]  # quiet == false, the typed boolean compared as text
+    assert _evaluate(tmp_path, [(condition, {"inputs": {}}, {}), (condition, {"inputs": {"quiet": True}}, {}),
+                                (condition, {"inputs": {"quiet": False}}, {})]) == [True, False, True]
 
 
 def test_script_job_env_results_and_needs() -> None:
@@ -770,6 +833,35 @@ def _only(p: ir.Pipeline, fragment: str) -> None:
     assert len(diagnostics) == 1, diagnostics
     assert diagnostics[0].startswith(rules.UNSUPPORTED_ON_TARGET.code + " "), diagnostics
     assert fragment in diagnostics[0], diagnostics
+
+
+def test_ss501_schedule_timezone() -> None:
+    t = ir.Triggers(schedules=(ir.Schedule("0 3 * * *", "Europe/Paris", Span("spec.yaml", 9, 7, 9, 8)),))
+    out = github.emit(pipeline(task("a"), triggers=t), EmitOptions())
+    assert [(d.rule.code, d.severity.value, d.span.line) for d in out.diagnostics] == [("SS501", "error", 9)]
+    assert "actionlint 1.7.7 rejects" in out.diagnostics[0].message
+    assert out.documents[0]["on"]["schedule"] == [{"cron": "0 3 * * *"}]
+
+
+def test_tag_pushes_with_path_filters_are_a_warning() -> None:
+    push = ir.PushTrigger(tags=("v*",), paths=("services/**",), span=Span("spec.yaml", 8, 5, 8, 6))
+    out = github.emit(pipeline(task("a"), triggers=ir.Triggers(push=push)), EmitOptions())
+    assert [(d.rule.code, d.severity.value, d.span.line) for d in out.diagnostics] == [("SS501", "warning", 8)]
+    assert "does not evaluate path filters for pushes of tags" in out.diagnostics[0].message
+    every_push = ir.Triggers(push=ir.PushTrigger(paths_ignore=("docs/**",)))  # tags run too
+    assert [d.split(":")[0] for d in emit(pipeline(task("a"), triggers=every_push))[1]] == [
+        "SS501 path filters on a push of tags are not supported on github"]
+    branches = ir.Triggers(push=ir.PushTrigger(branches=("main",), paths=("services/**",)))
+    assert emit(pipeline(task("a"), triggers=branches))[1] == []
+
+
+def test_ss501_required_param_with_an_event_trigger() -> None:
+    required = ir.Param("repo", S, None, span=Span("spec.yaml", 7, 7, 7, 8))
+    for t in (ir.Triggers(push=ir.PushTrigger()), ir.Triggers(schedules=(ir.Schedule("0 3 * * *"),))):
+        out = github.emit(pipeline(task("a"), params=(required,), triggers=t), EmitOptions())
+        assert [(d.rule.code, d.span.line) for d in out.diagnostics] == [("SS501", 7)]
+        assert "has no inputs" in out.diagnostics[0].message and out.diagnostics[0].hint == "give it a default"
+    assert emit(pipeline(task("a"), params=(required,)))[1] == []  # by hand or called: it is given
 
 
 def test_ss501_retries() -> None:

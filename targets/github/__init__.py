@@ -1,9 +1,12 @@
 """GitHub Actions backend: one workflow, one job per task, each running the task's image.
 
 Design choices (each follows from how GitHub differs from a Kubernetes engine):
-- Triggers: `workflow_dispatch` (run by hand) and `workflow_call` (publish as a reusable workflow,
-  with the pipeline results as its outputs and the secrets it reads declared). Array params are
-  string inputs holding JSON, read with `fromJSON` where a list is needed (a matrix axis).
+- Triggers (triggers.py): push, pull_request and schedule as GitHub writes them, `workflow_dispatch`
+  (run by hand) when `manual`, and `workflow_call` (publish as a reusable workflow, with the
+  pipeline results as its outputs and the secrets it reads declared) when `call`; without
+  `triggers`, both of the last two. A run started by an event has no inputs: params then read their
+  spec defaults (expr.py `param`). Array params are string inputs holding JSON, read with
+  `fromJSON` where a list is needed (a matrix axis).
 - `permissions: {}` for the workflow: the artifact and cache actions authenticate with the
   runner's own ACTIONS_RUNTIME_TOKEN for the current run. Each job's token has what the spec's
   `github.permissions` grant (pipeline and task), and a main job `actions: write` for its last

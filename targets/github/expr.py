@@ -43,11 +43,13 @@ def param(name: str, fallback: ir.Param | None) -> str:
     """`inputs.<name>`, or its default when the run has no inputs, right for falsy values too.
 
     A falsy default ('', false, 0) cannot hide a given value, so `inputs.x || default` is enough.
-    Otherwise `inputs.x || 'd'` would replace a given '' or false by the default: the value goes
-    through JSON instead, `toJSON` of any value (null included) is non-empty text, so `&&`/`||`
-    choose by `!= null` alone, and `fromJSON` gives the typed value back (a boolean stays a
-    boolean, an array param stays its JSON text). Checked with @actions/expressions for a
-    dispatch, a call and a push (tests/test_target_github.py)."""
+    Otherwise `inputs.x || 'd'` would replace a given '' or false by the default, and `inputs.x !=
+    null` cannot tell them from null either: `==` between a string or boolean and null compares
+    numbers, and '', false and null are all 0 (@actions/expressions). `toJSON` can: it is `null`
+    for null only (a string 'null' is `"null"`), and never empty, so `&&`/`||` choose by it alone;
+    `fromJSON` gives the typed value back (a boolean stays a boolean, an array param its JSON text).
+    Checked with @actions/expressions for a dispatch, a call and a push (tests/test_target_github.py).
+    """
     given = prop("inputs", name)
     if fallback is None or fallback.default is None:
         return given
@@ -56,7 +58,7 @@ def param(name: str, fallback: ir.Param | None) -> str:
     literal = json.dumps(value)
     if not value:
         return f"({given} || {_literal(value)})"
-    return f"fromJSON({given} != null && toJSON({given}) || {quote(literal)})"
+    return f"fromJSON(toJSON({given}) != 'null' && toJSON({given}) || {quote(literal)})"
 
 
 def _literal(value: object) -> str:

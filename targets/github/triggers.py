@@ -6,7 +6,8 @@ syntax for GitHub Actions", `on.<push|pull_request>.<branches|tags|paths>`; `on.
   with only tag filters a push of a branch does not run, and with neither every push runs (paths
   then filter both). So the filters are written one to one.
   Path filters are not evaluated for pushes of tags ("Path filters are not evaluated for pushes of
-  tags", same page): a tag push runs whatever it changed, so `tags` with `paths` is a warning.
+  tags", same page): a tag push runs whatever it changed, so paths where tags can run (a tag filter,
+  or no ref filter at all) are a warning.
 - pull_request: target branches, `types` only when they differ from GitHub's default
   (opened, synchronize, reopened), paths. Never `pull_request_target`: a pull request from a fork
   runs with a read-only token and no secrets (zizmor's dangerous-triggers audit stays clean; zizmor
@@ -148,6 +149,12 @@ def _secrets(p: ir.Pipeline) -> list[str]:
 # --- what GitHub cannot express ----------------------------------------------------------------
 
 
+def _tags_run(push: ir.PushTrigger) -> bool:
+    """Can a push of a tag start this run: a tag filter, or no filter of either kind (every push)?
+    Path filters do not hold such a push back (orgs/community discussion #26273 quotes the docs)."""
+    return bool(push.tags or push.tags_ignore) or not (push.branches or push.branches_ignore)
+
+
 def check(p: ir.Pipeline) -> list[Diagnostic]:
     t = p.triggers
     found = [error(rules.UNSUPPORTED_ON_TARGET, s.span,
@@ -155,7 +162,7 @@ def check(p: ir.Pipeline) -> list[Diagnostic]:
                    "shipspec: GitHub reads `timezone`, but actionlint 1.7.7 rejects the key, so the workflow "
                    "would not pass the linters", hint="write the cron in UTC and drop `timezone`")
              for s in t.schedules if s.timezone]
-    if t.push is not None and (t.push.tags or t.push.tags_ignore) and (t.push.paths or t.push.paths_ignore):
+    if t.push is not None and _tags_run(t.push) and (t.push.paths or t.push.paths_ignore):
         found.append(warning(rules.UNSUPPORTED_ON_TARGET, t.push.span,
                              "path filters on a push of tags are not supported on github: GitHub does not "
                              "evaluate path filters for pushes of tags, so every matching tag push runs "
