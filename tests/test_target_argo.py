@@ -1745,3 +1745,15 @@ def test_vendored_events_schemas_match_their_provenance() -> None:
     assert sorted(name for name, _ in rows) == ["LICENSE", "eventsource.schema.json", "sensor.schema.json"]
     for name, digest in rows:
         assert hashlib.sha256((folder / name).read_bytes()).hexdigest()[:12] == digest, name
+
+
+def test_a_negated_pattern_in_a_list_is_a_negated_filter() -> None:
+    out = emit(triggered(pull_request=ir.PullRequestTrigger(branches=("release/*", "!release/old"))))
+    assert filters(out, "pull-request")[2:] == [
+        {"path": "body.pull_request.base.ref", "type": "string", "value": ["^release/[^/]*$"]},
+        {"path": "body.pull_request.base.ref", "type": "string", "value": ["^release/old$"], "comparator": "!="}]
+
+
+def test_a_pattern_after_a_negated_one_is_a_warning() -> None:
+    out = emit(triggered(push=ir.PushTrigger(branches=("!wip", "wip"), span=span(51))))
+    assert any("re-include" in d.message and d.span.line == 51 for d in out.diagnostics)

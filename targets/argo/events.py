@@ -86,6 +86,11 @@ def documents(ctx: Context, main: Json) -> list[Json]:
                             "Argo Events filters on payload fields, and GitHub's payloads do not list every "
                             "changed file (none for a pull request, at most 20 commits for a push)",
                             "drop the path filter, or test the changed files in a first task")
+    for trigger, globs in ((t.push, t.push.branches + t.push.tags if t.push else ()),
+                           (t.pull_request, t.pull_request.branches if t.pull_request else ())):
+        if trigger is not None and _reincluded(globs):
+            ctx.note(trigger.span, "a pattern after a '!pattern' does not re-include refs on argo: every "
+                     "'!pattern' excludes", "order the list with every '!pattern' last")
     ctx.note(t.span, "the Argo Events webhook EventSource checks no GitHub signature: anyone who reaches "
              "its endpoint can start a run", "expose the EventSource only to GitHub's webhook addresses, "
              "or use Argo Events' github source with the repository and a webhookSecret")
@@ -129,9 +134,19 @@ def _match(path: str, values: list[str], negate: bool = False) -> Json:
 
 
 def _ref_filters(path: str, prefix: str, include: Globs, ignore: Globs) -> tuple[list[str], list[Json]]:
-    """The include regexes of one kind of ref (`refs/heads/`), and a `!=` filter per ignored glob."""
-    wanted = [ir.glob_regex(prefix + g) for g in include] or ([f"^{prefix}"] if ignore else [])
-    return wanted, [_match(path, [ir.glob_regex(prefix + g)], negate=True) for g in ignore]
+    """The include regexes of one kind of ref (`refs/heads/`), and a `!=` filter per excluded glob:
+    each of `ignore` and each `!pattern` in `include` (GitHub's way to exclude within a list)."""
+    positive = [g for g in include if not g.startswith("!")]
+    excluded = [g[1:] for g in include if g.startswith("!")] + list(ignore)
+    wanted = [ir.glob_regex(prefix + g) for g in positive] or ([f"^{prefix}"] if excluded else [])
+    return wanted, [_match(path, [ir.glob_regex(prefix + g)], negate=True) for g in excluded]
+
+
+def _reincluded(include: Globs) -> bool:
+    """A pattern after a `!pattern` re-includes refs on GitHub (the last match wins); filters that
+    are ANDed cannot say that order."""
+    first_negative = next((i for i, g in enumerate(include) if g.startswith("!")), len(include))
+    return any(not g.startswith("!") for g in include[first_negative:])
 
 
 def _push_filters(push: ir.PushTrigger) -> list[Json]:
@@ -148,7 +163,7 @@ def _push_filters(push: ir.PushTrigger) -> list[Json]:
 def _pr_filters(pr: ir.PullRequestTrigger) -> list[Json]:
     base, not_base = _ref_filters("body.pull_request.base.ref", "", pr.branches, pr.branches_ignore)
     out = [_match(EVENT_HEADER, ["^pull_request$"]), _match("body.action", [f"^{re.escape(a)}$" for a in pr.types])]
-    if pr.branches:
+    if base:
         out.append(_match("body.pull_request.base.ref", base))
     return out + not_base
 
