@@ -1677,6 +1677,7 @@ def test_push_and_pull_request_are_an_event_source_and_a_sensor(tmp_path: Path) 
     assert [(d["kind"], d["metadata"]["name"]) for d in docs] == [("EventSource", "demo"), ("Sensor", "demo")]
     assert filters(out, "push") == [
         {"path": "header.X-Github-Event.0", "type": "string", "value": ["^push$"]},
+        {"path": "body.deleted", "type": "bool", "value": ["false"]},
         {"path": "body.ref", "type": "string",
          "value": ["^refs/heads/main$", "^refs/heads/release/[^/]*$", "^refs/tags/v[^/]*$"]}]
     assert filters(out, "pull-request") == [
@@ -1704,14 +1705,15 @@ def test_push_and_pull_request_are_an_event_source_and_a_sensor(tmp_path: Path) 
 
 def test_ignored_refs_are_negated_filters_and_keep_the_other_ref_kind_out() -> None:
     out = emit(triggered(push=ir.PushTrigger(branches_ignore=("wip/**",))))
-    assert filters(out, "push")[1:] == [
+    assert filters(out, "push")[2:] == [
         {"path": "body.ref", "type": "string", "value": ["^refs/heads/"]},
         {"path": "body.ref", "type": "string", "value": ["^refs/heads/wip/.*$"], "comparator": "!="}]
 
 
 def test_a_push_without_filters_matches_every_ref() -> None:
     assert filters(emit(triggered(push=ir.PushTrigger())), "push") == [
-        {"path": "header.X-Github-Event.0", "type": "string", "value": ["^push$"]}]
+        {"path": "header.X-Github-Event.0", "type": "string", "value": ["^push$"]},
+        {"path": "body.deleted", "type": "bool", "value": ["false"]}]
 
 
 def test_path_filters_are_not_supported() -> None:

@@ -151,13 +151,17 @@ def _reincluded(include: Globs) -> bool:
 
 def _push_filters(push: ir.PushTrigger) -> list[Json]:
     """GitHub's meaning: with branch filters only, tags never match, and the other way round;
-    with neither, every push does."""
+    with neither, every push does (but a deletion)."""
     heads, not_heads = _ref_filters("body.ref", "refs/heads/", push.branches, push.branches_ignore)
     tags, not_tags = _ref_filters("body.ref", "refs/tags/", push.tags, push.tags_ignore)
-    out = [_match(EVENT_HEADER, ["^push$"])]
+    out = [_match(EVENT_HEADER, ["^push$"]), NOT_DELETED]
     if heads or tags:
         out.append(_match("body.ref", heads + tags))
     return out + not_heads + not_tags
+
+
+NOT_DELETED: Json = {"path": "body.deleted", "type": "bool", "value": ["false"]}
+"""Deleting a branch or tag is also a push (`deleted: true`, `after` all zeros): nothing to build."""
 
 
 def _pr_filters(pr: ir.PullRequestTrigger) -> list[Json]:
