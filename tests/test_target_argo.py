@@ -1596,3 +1596,166 @@ def test_a_pod_moving_repository_artifacts_runs_as_the_tasks_user(tmp_path: Path
     assert "securityContext" not in template(doc, "plain")
     on_volume = compile_ok(pipeline(src, build, artifact_store=ir.ArtifactStore.VOLUME), tmp_path)
     assert "securityContext" not in template(on_volume, "checkout")
+
+
+# --- triggers: CronWorkflows, Argo Events ------------------------------------------------------
+
+
+def triggered(*, push: ir.PushTrigger | None = None, pull_request: ir.PullRequestTrigger | None = None,
+              schedules: tuple[ir.Schedule, ...] = (), fields: tuple[ir.RunField, ...] = ()) -> ir.Pipeline:
+    """A pipeline with those triggers whose task reads those run fields (so they are declared)."""
+    t = task("t", "env\n", env=tuple(env_of(ir.RunRef(f)) for f in fields))
+    triggers = ir.Triggers(push, pull_request, schedules, span=span(50))
+    return pipeline(t, params=(ir.Param("greeting", ir.ParamType.STRING, default="hi", span=span(2)),),
+                    triggers=triggers)
+
+
+def validate_companion(docs: list[Json], tmp_path: Path, name: str) -> None:
+    path = tmp_path / f"{name}.yaml"
+    path.write_text(yamlout.dump(docs, "spec.yaml", "argo"), encoding="utf-8")
+    assert validators.argo_schema(path) == []
+    assert validators.hera_models(path) == []
+
+
+def test_default_triggers_write_no_companion() -> None:
+    assert emit(pipeline(task("t"))).companions == {}
+
+
+def test_schedules_are_cron_workflows_per_time_zone(tmp_path: Path) -> None:
+    schedules = (ir.Schedule("0 3 * * *", span=span(51)), ir.Schedule("0 4 * * 1", "Europe/Paris", span=span(52)),
+                 ir.Schedule("30 5 * * *", "UTC", span=span(53)))
+    out = emit(triggered(schedules=schedules, fields=(ir.RunField.EVENT, ir.RunField.SHA)))
+    assert out.diagnostics == []
+    crons = out.companions["argo-cron"]
+    assert [(c["metadata"]["name"], c["spec"]["schedules"], c["spec"]["timezone"]) for c in crons] == [
+        ("demo-1", ["0 3 * * *", "30 5 * * *"], "UTC"), ("demo-2", ["0 4 * * 1"], "Europe/Paris")]
+    spec = crons[0]["spec"]
+    assert spec["concurrencyPolicy"] == "Allow" and "schedule" not in spec
+    params = {p["name"]: p["value"] for p in spec["workflowSpec"]["arguments"]["parameters"]}
+    assert params == {"greeting": "hi", "shipspec-run-event": "schedule", "shipspec-run-sha": ""}
+    assert spec["workflowSpec"]["templates"] == out.documents[0]["spec"]["templates"]  # the Workflow, inline
+    assert out.documents[0]["spec"]["arguments"]["parameters"][1]["value"] == "manual"  # main doc untouched
+    validate_companion(crons, tmp_path, "argo-cron")
+
+
+def test_one_time_zone_is_one_cron_workflow_named_after_the_pipeline() -> None:
+    out = emit(triggered(schedules=(ir.Schedule("0 3 * * *"),)))
+    assert [c["metadata"]["name"] for c in out.companions["argo-cron"]] == ["demo"]
+
+
+def test_a_template_is_referenced_by_the_cron_workflow(tmp_path: Path) -> None:
+    out = emit(triggered(schedules=(ir.Schedule("0 3 * * *"),), fields=(ir.RunField.EVENT,)), "ClusterWorkflowTemplate")
+    spec = out.companions["argo-cron"][0]["spec"]["workflowSpec"]
+    assert spec == {"workflowTemplateRef": {"name": "demo", "clusterScope": True},
+                    "arguments": {"parameters": [{"name": "shipspec-run-event", "value": "schedule"}]}}
+    validate_companion(out.companions["argo-cron"], tmp_path, "argo-cron")
+
+
+def test_a_cron_workflow_name_too_long_is_an_error() -> None:
+    p = triggered(schedules=(ir.Schedule("0 3 * * *", span=span(51)),))
+    p = ir.Pipeline(**{**{f: getattr(p, f) for f in p.__dataclass_fields__}, "name": "x" * 53})
+    assert any("CronWorkflow name" in e for e in errors(p))
+
+
+def sensor_of(out: Emitted) -> Json:
+    return next(d for d in out.companions["argo-events"] if d["kind"] == "Sensor")
+
+
+def filters(out: Emitted, dependency: str) -> list[Json]:
+    dep = next(d for d in sensor_of(out)["spec"]["dependencies"] if d["name"] == dependency)
+    result: list[Json] = dep["filters"]["data"]
+    return result
+
+
+def test_push_and_pull_request_are_an_event_source_and_a_sensor(tmp_path: Path) -> None:
+    push = ir.PushTrigger(branches=("main", "release/*"), tags=("v*",), branches_ignore=(), span=span(51))
+    pr = ir.PullRequestTrigger(branches=("main",), span=span(55))
+    fields = (ir.RunField.EVENT, ir.RunField.REF_NAME, ir.RunField.SHA, ir.RunField.SHORT_SHA, ir.RunField.PR_NUMBER)
+    out = emit(triggered(push=push, pull_request=pr, fields=fields))
+    assert [d.severity for d in out.diagnostics] == [Severity.WARNING]  # no signature check
+    docs = out.companions["argo-events"]
+    assert [(d["kind"], d["metadata"]["name"]) for d in docs] == [("EventSource", "demo"), ("Sensor", "demo")]
+    assert filters(out, "push") == [
+        {"path": "header.X-Github-Event.0", "type": "string", "value": ["^push$"]},
+        {"path": "body.deleted", "type": "bool", "value": ["false"]},
+        {"path": "body.ref", "type": "string",
+         "value": ["^refs/heads/main$", "^refs/heads/release/[^/]*$", "^refs/tags/v[^/]*$"]}]
+    assert filters(out, "pull-request") == [
+        {"path": "header.X-Github-Event.0", "type": "string", "value": ["^pull_request$"]},
+        {"path": "body.action", "type": "string", "value": ["^opened$", "^synchronize$", "^reopened$"]},
+        {"path": "body.pull_request.base.ref", "type": "string", "value": ["^main$"]}]
+    triggers = sensor_of(out)["spec"]["triggers"]
+    assert [t["template"]["conditions"] for t in triggers] == ["push", "pull-request"]
+    wf = triggers[0]["template"]["argoWorkflow"]
+    assert wf["operation"] == "submit"
+    assert wf["source"]["resource"]["spec"]["templates"] == out.documents[0]["spec"]["templates"]
+    bound = {p["dest"]: p["src"] for p in wf["parameters"]}
+    assert bound == {  # index 0 is the spec's own param
+        "spec.arguments.parameters.1.value": {"dependencyName": "push", "value": "push"},
+        "spec.arguments.parameters.2.value": {
+            "dependencyName": "push",
+            "dataTemplate": '{{ .Input.body.ref | trimPrefix "refs/heads/" | trimPrefix "refs/tags/" }}'},
+        "spec.arguments.parameters.3.value": {"dependencyName": "push", "dataKey": "body.after"},
+        "spec.arguments.parameters.4.value": {"dependencyName": "push",
+                                              "dataTemplate": "{{ .Input.body.after | substr 0 7 }}"}}
+    pr_bound = {p["dest"]: p["src"] for p in triggers[1]["template"]["argoWorkflow"]["parameters"]}
+    assert pr_bound["spec.arguments.parameters.5.value"] == {"dependencyName": "pull-request", "dataKey": "body.number"}
+    validate_companion(docs, tmp_path, "argo-events")
+
+
+def test_ignored_refs_are_negated_filters_and_keep_the_other_ref_kind_out() -> None:
+    out = emit(triggered(push=ir.PushTrigger(branches_ignore=("wip/**",))))
+    assert filters(out, "push")[2:] == [
+        {"path": "body.ref", "type": "string", "value": ["^refs/heads/"]},
+        {"path": "body.ref", "type": "string", "value": ["^refs/heads/wip/.*$"], "comparator": "!="}]
+
+
+def test_a_push_without_filters_matches_every_ref() -> None:
+    assert filters(emit(triggered(push=ir.PushTrigger())), "push") == [
+        {"path": "header.X-Github-Event.0", "type": "string", "value": ["^push$"]},
+        {"path": "body.deleted", "type": "bool", "value": ["false"]}]
+
+
+def test_path_filters_are_not_supported() -> None:
+    out = errors(triggered(push=ir.PushTrigger(paths=("src/**",), span=span(51)),
+                           pull_request=ir.PullRequestTrigger(paths_ignore=("docs/**",), span=span(55))))
+    assert [e.split(" is not")[0] for e in out] == ["SS501 a push path filter", "SS501 a pull request path filter"]
+
+
+def test_a_template_is_submitted_by_reference_from_the_sensor(tmp_path: Path) -> None:
+    out = emit(triggered(push=ir.PushTrigger(), fields=(ir.RunField.SHA,)), "WorkflowTemplate")
+    resource = sensor_of(out)["spec"]["triggers"][0]["template"]["argoWorkflow"]["source"]["resource"]
+    assert resource == {"apiVersion": "argoproj.io/v1alpha1", "kind": "Workflow", "metadata": {"generateName": "demo-"},
+                        "spec": {"workflowTemplateRef": {"name": "demo"},
+                                 "arguments": {"parameters": [{"name": "shipspec-run-sha", "value": ""}]}}}
+    validate_companion(out.companions["argo-events"], tmp_path, "argo-events")
+
+
+def test_events_schema_check_rejects_a_typo(tmp_path: Path) -> None:
+    path = tmp_path / "argo-events.yaml"
+    path.write_text("apiVersion: argoproj.io/v1alpha1\nkind: EventSource\nmetadata: {name: x}\n"
+                    "spec: {webhok: {}}\n", encoding="utf-8")
+    assert validators.argo_schema(path) != []
+
+
+def test_vendored_events_schemas_match_their_provenance() -> None:
+    """engine_schemas/argo-events/PROVENANCE.md lists each vendored file with its digest."""
+    import hashlib
+
+    folder = schema_check.SCHEMAS / "argo-events"
+    rows = re.findall(r"^\| `([^`]+)`.*\| `([0-9a-f]{12})` \|$", (folder / "PROVENANCE.md").read_text(), re.M)
+    assert sorted(name for name, _ in rows) == ["LICENSE", "eventsource.schema.json", "sensor.schema.json"]
+    for name, digest in rows:
+        assert hashlib.sha256((folder / name).read_bytes()).hexdigest()[:12] == digest, name
+
+
+def test_a_negated_pattern_in_a_list_is_a_negated_filter() -> None:
+    out = emit(triggered(pull_request=ir.PullRequestTrigger(branches=("release/*", "!release/old"))))
+    assert filters(out, "pull-request")[2:] == [
+        {"path": "body.pull_request.base.ref", "type": "string", "value": ["^release/[^/]*$"]},
+        {"path": "body.pull_request.base.ref", "type": "string", "value": ["^release/old$"], "comparator": "!="}]
+
+
+def test_a_pattern_after_a_negated_one_is_a_warning() -> None:
+    out = emit(triggered(push=ir.PushTrigger(branches=("!wip", "wip"), span=span(51))))
+    assert any("re-include" in d.message and d.span.line == 51 for d in out.diagnostics)

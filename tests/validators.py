@@ -132,9 +132,34 @@ class _Collector:
 # --- schema and model checks (in-process) ----------------------------------------------------
 
 
+EVENTS_KINDS = {"EventSource": "eventsource", "Sensor": "sensor"}
+"""Argo Events kinds (same apiVersion as Argo's): checked with the vendored argo-events schemas."""
+
+
 def argo_schema(path: StrPath) -> list[str]:
-    """Argo's JSON schema, strict as ``argo lint`` (closed objects, no duplicate keys)."""
-    return [str(p) for p in schema_check.check_file(Path(path), "argo")]
+    """Argo's JSON schema, strict as ``argo lint`` (closed objects, no duplicate keys); an Argo
+    Events EventSource or Sensor against its own schema (engine_schemas/argo-events)."""
+    docs, problems = schema_check.read_documents(Path(path))
+    if not docs and not problems:
+        return [str(p) for p in schema_check.check_file(Path(path), "argo")]
+    out = [str(p) for p in problems]
+    for index, doc in docs:
+        kind = doc.get("kind") if isinstance(doc, dict) else None
+        if isinstance(kind, str) and kind in EVENTS_KINDS and doc.get("apiVersion") == schema_check.ARGO_API:
+            out += _events_schema(doc, str(path), index, EVENTS_KINDS[kind])
+        else:
+            out += [str(p) for p in schema_check.check_document(doc, "argo", str(path), index)]
+    return out
+
+
+def _events_schema(doc: dict[str, Any], file: str, index: int, name: str) -> list[str]:
+    from jsonschema.validators import validator_for
+
+    schema = json.loads((schema_check.SCHEMAS / "argo-events" / f"{name}.schema.json").read_text(encoding="utf-8"))
+    checker = validator_for(schema)(schema)
+    label = f"{doc.get('kind')}/{(doc.get('metadata') or {}).get('name', '?')}"
+    return [f"{file}: doc {index} ({label}): {e.json_path}: {e.message[:300]}"
+            for e in sorted(checker.iter_errors(doc), key=lambda e: e.json_path)]
 
 
 def tekton_schema(path: StrPath) -> list[str]:
@@ -169,6 +194,8 @@ def hera_models(path: StrPath) -> list[str]:
     for index, doc in docs:
         api, kind = (doc.get("apiVersion"), doc.get("kind")) if isinstance(doc, dict) else (None, None)
         prefix = f"{path}: doc {index} ({kind})"
+        if kind in EVENTS_KINDS and api == schema_check.ARGO_API:
+            continue  # Argo Events: hera models only Argo Workflows' types
         model = _hera_model(api, kind)
         if model is None:
             out.append(f"{prefix}: not an Argo {'/'.join(HERA_KINDS)} document")

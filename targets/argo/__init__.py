@@ -21,6 +21,9 @@ Mapping (details in each module):
   tag, "" when the producer exported none); the status is Argo's `workflow.status` with Error
   folded into Failed.
 - pipeline results -> outputs of `main` (results.py).
+- triggers -> schedules: one CronWorkflow per time zone (`argo-cron`, cron.py); pushes and pull
+  requests: an Argo Events webhook EventSource and a Sensor whose triggers submit the Workflow with
+  the run params bound from the payload (`argo-events`, events.py); manual and call need nothing.
 - pipeline timeout -> `spec.activeDeadlineSeconds` (finally tasks run after it: a warning).
 - artifacts -> Argo's artifact passing through the cluster's artifact repository (`outputs.artifacts`,
   `inputs.artifacts`, `from:` on the DAG task); with `kubernetes: {artifacts: volume}` one
@@ -37,13 +40,15 @@ from typing import Any
 from ...compiler import diagnostics, ir, rules
 from .. import kubernetes
 from ..base import Document, EmitOptions, Emitted
-from . import artifacts, concurrency, dag, run, syntax
+from . import artifacts, concurrency, cron, dag, events, run, syntax
 from .context import ARTIFACTS_VOLUME, ENTRYPOINT, EXIT_HANDLER, Context, build
 
 NAME = "argo"
 API_VERSION = "argoproj.io/v1alpha1"
 KINDS = ("Workflow", "WorkflowTemplate", "ClusterWorkflowTemplate")
 DESCRIPTION_ANNOTATION = "workflows.argoproj.io/description"
+CRON_COMPANION = "argo-cron"
+EVENTS_COMPANION = "argo-events"
 MAX_NAME = 63  # Argo's validate.maxCharsInObjectName: the name is also a label value
 # (a Workflow's generateName is cut to 58 characters by Kubernetes, so it cannot be too long)
 
@@ -61,7 +66,26 @@ def emit(pipeline: ir.Pipeline, options: EmitOptions) -> Emitted:
     artifacts.check(ctx)
     ctx.diagnostics += kubernetes.environment_gates(pipeline, NAME)
     doc: Document = {"apiVersion": API_VERSION, "kind": kind, "metadata": _metadata(ctx, kind), "spec": _spec(ctx)}
-    return Emitted([doc], diagnostics.sort_unique(ctx.diagnostics))
+    companions = _companions(ctx, doc)
+    return Emitted([doc], diagnostics.sort_unique(ctx.diagnostics), companions)
+
+
+def _companions(ctx: Context, doc: Document) -> dict[str, list[Document]]:
+    """What starts runs besides `argo submit`: CronWorkflows for schedules (cron.py), an Argo Events
+    EventSource and Sensor for pushes and pull requests (events.py). By hand and by a call need
+    nothing: a Workflow or WorkflowTemplate can always be submitted."""
+    out: dict[str, list[Document]] = {}
+    if ctx.pipeline.triggers.schedules:
+        for name, schedule in cron.names(ctx.pipeline):
+            if len(name) > cron.MAX_NAME:
+                ctx.diagnostics.append(diagnostics.error(
+                    rules.UNSUPPORTED_ON_TARGET, schedule.span,
+                    f"CronWorkflow name '{name}' is {len(name)} characters; Argo allows {cron.MAX_NAME}",
+                    "shorten the pipeline name"))
+        out[CRON_COMPANION] = cron.documents(doc, ctx.pipeline)
+    if ctx.pipeline.triggers.events:
+        out[EVENTS_COMPANION] = events.documents(ctx, doc)
+    return out
 
 
 def _metadata(ctx: Context, kind: str) -> Json:

@@ -1,0 +1,182 @@
+"""Pushes and pull requests: an Argo Events EventSource and Sensor, in the companion `argo-events`.
+
+EventSource `<pipeline>`: a `webhook` source (event `github`) that GitHub's repository webhook
+posts to. Argo Events' own `github` source would also verify GitHub's signature with a
+`webhookSecret`, but it refuses to start without `repositories` or `organizations`
+(pkg/eventsources/sources/github/validate.go), and a spec names no repository; so the generic
+webhook source is used, and the trigger warns that it checks no signature. Its event data is
+`{header, body}` (pkg/eventsources/events/event-data.go `WebhookEventData`), headers in Go's
+canonical case: the event kind is `header.X-Github-Event.0`.
+
+Sensor `<pipeline>`: one dependency per event kind (`push`, `pull-request`), each with data filters
+(pkg/sensors/dependencies/filter.go `filterData`: filters are ANDed, the values of one filter
+ORed, a string value is a regular expression, comparator `!=` inverts it), and one trigger per
+dependency (`conditions` names it, so each binds from its own payload) that submits the Workflow
+(`argoWorkflow`, operation `submit`) with the run params bound from the payload
+(pkg/sensors/triggers/params.go `ResolveParamValue`: `dataKey` is a gjson path, `dataTemplate` a
+Go template with sprig over `.Input`, `value` a literal). Payload fields are GitHub's push and
+pull_request webhook payloads. Path filters cannot be expressed: a pull request's payload lists
+no files, and a push's lists those of at most 20 commits, so they are an error (SS501).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from ...compiler import ir
+from . import run, submit
+from .context import Context
+
+Json = dict[str, Any]
+Globs = tuple[str, ...]
+EVENT = "github"
+PORT = 12000  # Argo Events' examples' port for webhook sources
+ENDPOINT = "/github"
+EVENT_HEADER = "header.X-Github-Event.0"
+API_VERSION = "argoproj.io/v1alpha1"
+SERVICE_ACCOUNT = "operate-workflow-sa"
+"""The Sensor's account, allowed to submit Workflows: the name in Argo Events' examples/rbac/sensor-rbac.yaml."""
+
+_TAG = '{{ if hasPrefix "refs/tags/" .Input.body.ref }}tag{{ else }}branch{{ end }}'
+_REF_NAME = '{{ .Input.body.ref | trimPrefix "refs/heads/" | trimPrefix "refs/tags/" }}'
+_BRANCH = '{{ if hasPrefix "refs/heads/" .Input.body.ref }}{{ trimPrefix "refs/heads/" .Input.body.ref }}{{ end }}'
+
+PUSH_FIELDS: dict[ir.RunField, Json] = {
+    ir.RunField.EVENT: {"value": "push"},
+    ir.RunField.REF: {"dataKey": "body.ref"},
+    ir.RunField.REF_TYPE: {"dataTemplate": _TAG},
+    ir.RunField.REF_NAME: {"dataTemplate": _REF_NAME},
+    ir.RunField.BRANCH: {"dataTemplate": _BRANCH},
+    ir.RunField.SHA: {"dataKey": "body.after"},
+    ir.RunField.SHORT_SHA: {"dataTemplate": "{{ .Input.body.after | substr 0 7 }}"},
+    ir.RunField.REPOSITORY: {"dataKey": "body.repository.full_name"},
+    ir.RunField.OWNER: {"dataKey": "body.repository.owner.login"},
+    ir.RunField.CLONE_URL: {"dataKey": "body.repository.clone_url"},
+    ir.RunField.ACTOR: {"dataKey": "body.sender.login"},
+}
+"""Where each run field is in a push payload; the pull request fields keep their defaults ("")."""
+
+PR_FIELDS: dict[ir.RunField, Json] = {
+    ir.RunField.EVENT: {"value": "pull_request"},
+    ir.RunField.REF: {"dataTemplate": "refs/pull/{{ .Input.body.number }}/merge"},
+    ir.RunField.REF_TYPE: {"value": "branch"},
+    ir.RunField.REF_NAME: {"dataKey": "body.pull_request.head.ref"},
+    ir.RunField.BRANCH: {"dataKey": "body.pull_request.head.ref"},
+    ir.RunField.SHA: {"dataKey": "body.pull_request.head.sha"},
+    ir.RunField.SHORT_SHA: {"dataTemplate": "{{ .Input.body.pull_request.head.sha | substr 0 7 }}"},
+    ir.RunField.REPOSITORY: {"dataKey": "body.repository.full_name"},
+    ir.RunField.OWNER: {"dataKey": "body.repository.owner.login"},
+    ir.RunField.CLONE_URL: {"dataKey": "body.repository.clone_url"},
+    ir.RunField.ACTOR: {"dataKey": "body.sender.login"},
+    ir.RunField.PR_NUMBER: {"dataKey": "body.number"},
+    ir.RunField.PR_BASE_REF: {"dataKey": "body.pull_request.base.ref"},
+    ir.RunField.PR_HEAD_REF: {"dataKey": "body.pull_request.head.ref"},
+}
+"""Where each run field is in a pull_request payload. The sha is the head commit: GitHub's merge
+commit (`merge_commit_sha`) is computed after the event and may be missing from it."""
+
+
+def documents(ctx: Context, main: Json) -> list[Json]:
+    """The EventSource and the Sensor; the path filters are reported, not dropped."""
+    t = ctx.pipeline.triggers
+    for trigger, kind in ((t.push, "push"), (t.pull_request, "pull request")):
+        if trigger is not None and (trigger.paths or trigger.paths_ignore):
+            ctx.unsupported(trigger.span, f"a {kind} path filter",
+                            "Argo Events filters on payload fields, and GitHub's payloads do not list every "
+                            "changed file (none for a pull request, at most 20 commits for a push)",
+                            "drop the path filter, or test the changed files in a first task")
+    for trigger, globs in ((t.push, t.push.branches + t.push.tags if t.push else ()),
+                           (t.pull_request, t.pull_request.branches if t.pull_request else ())):
+        if trigger is not None and _reincluded(globs):
+            ctx.note(trigger.span, "a pattern after a '!pattern' does not re-include refs on argo: every "
+                     "'!pattern' excludes", "order the list with every '!pattern' last")
+    ctx.note(t.span, "the Argo Events webhook EventSource checks no GitHub signature: anyone who reaches "
+             "its endpoint can start a run", "expose the EventSource only to GitHub's webhook addresses, "
+             "or use Argo Events' github source with the repository and a webhookSecret")
+    return [_event_source(ctx.pipeline), _sensor(ctx.pipeline, main)]
+
+
+def _metadata(p: ir.Pipeline) -> Json:
+    return {"name": p.name, **({"namespace": p.namespace} if p.namespace else {})}
+
+
+def _event_source(p: ir.Pipeline) -> Json:
+    webhook = {"endpoint": ENDPOINT, "method": "POST", "port": str(PORT)}
+    return {"apiVersion": API_VERSION, "kind": "EventSource", "metadata": _metadata(p), "spec": {
+        "service": {"ports": [{"port": PORT, "targetPort": PORT}]}, "webhook": {EVENT: webhook}}}
+
+
+def _sensor(p: ir.Pipeline, main: Json) -> Json:
+    t = p.triggers
+    deps: list[Json] = []
+    triggers: list[Json] = []
+    resource = submit.workflow(main, run.declared(p))
+    if t.push is not None:
+        deps.append(_dependency(p, "push", _push_filters(t.push)))
+        triggers.append(_trigger("push", resource, PUSH_FIELDS, p))
+    if t.pull_request is not None:
+        deps.append(_dependency(p, "pull-request", _pr_filters(t.pull_request)))
+        triggers.append(_trigger("pull-request", resource, PR_FIELDS, p))
+    return {"apiVersion": API_VERSION, "kind": "Sensor", "metadata": _metadata(p),
+            "spec": {"template": {"serviceAccountName": SERVICE_ACCOUNT}, "dependencies": deps, "triggers": triggers}}
+
+
+def _dependency(p: ir.Pipeline, name: str, filters: list[Json]) -> Json:
+    return {"name": name, "eventSourceName": p.name, "eventName": EVENT, "filters": {"data": filters}}
+
+
+def _match(path: str, values: list[str], negate: bool = False) -> Json:
+    out: Json = {"path": path, "type": "string", "value": values}
+    if negate:
+        out["comparator"] = "!="
+    return out
+
+
+def _ref_filters(path: str, prefix: str, include: Globs, ignore: Globs) -> tuple[list[str], list[Json]]:
+    """The include regexes of one kind of ref (`refs/heads/`), and a `!=` filter per excluded glob:
+    each of `ignore` and each `!pattern` in `include` (GitHub's way to exclude within a list)."""
+    positive = [g for g in include if not g.startswith("!")]
+    excluded = [g[1:] for g in include if g.startswith("!")] + list(ignore)
+    wanted = [ir.glob_regex(prefix + g) for g in positive] or ([f"^{prefix}"] if excluded else [])
+    return wanted, [_match(path, [ir.glob_regex(prefix + g)], negate=True) for g in excluded]
+
+
+def _reincluded(include: Globs) -> bool:
+    """A pattern after a `!pattern` re-includes refs on GitHub (the last match wins); filters that
+    are ANDed cannot say that order."""
+    first_negative = next((i for i, g in enumerate(include) if g.startswith("!")), len(include))
+    return any(not g.startswith("!") for g in include[first_negative:])
+
+
+def _push_filters(push: ir.PushTrigger) -> list[Json]:
+    """GitHub's meaning: with branch filters only, tags never match, and the other way round;
+    with neither, every push does (but a deletion)."""
+    heads, not_heads = _ref_filters("body.ref", "refs/heads/", push.branches, push.branches_ignore)
+    tags, not_tags = _ref_filters("body.ref", "refs/tags/", push.tags, push.tags_ignore)
+    out = [_match(EVENT_HEADER, ["^push$"]), NOT_DELETED]
+    if heads or tags:
+        out.append(_match("body.ref", heads + tags))
+    return out + not_heads + not_tags
+
+
+NOT_DELETED: Json = {"path": "body.deleted", "type": "bool", "value": ["false"]}
+"""Deleting a branch or tag is also a push (`deleted: true`, `after` all zeros): nothing to build."""
+
+
+def _pr_filters(pr: ir.PullRequestTrigger) -> list[Json]:
+    base, not_base = _ref_filters("body.pull_request.base.ref", "", pr.branches, pr.branches_ignore)
+    out = [_match(EVENT_HEADER, ["^pull_request$"]), _match("body.action", [f"^{re.escape(a)}$" for a in pr.types])]
+    if base:
+        out.append(_match("body.pull_request.base.ref", base))
+    return out + not_base
+
+
+def _trigger(dependency: str, resource: Json, fields: dict[ir.RunField, Json], p: ir.Pipeline) -> Json:
+    parameters = [{"src": {"dependencyName": dependency, **fields[f]},
+                   "dest": f"spec.arguments.parameters.{submit.param_index(resource['spec'], f)}.value"}
+                  for f in run.declared(p) if f in fields]
+    workflow: Json = {"operation": "submit", "source": {"resource": resource}}
+    if parameters:
+        workflow["parameters"] = parameters
+    return {"template": {"name": dependency, "conditions": dependency, "argoWorkflow": workflow}}
