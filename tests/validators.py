@@ -138,8 +138,18 @@ def argo_schema(path: StrPath) -> list[str]:
 
 
 def tekton_schema(path: StrPath) -> list[str]:
-    """Tekton v1 entry schema of each document's kind (draft-07, closed as the webhook decodes)."""
+    """Tekton v1 entry schema of each document's kind (draft-07, closed as the webhook decodes);
+    Tekton Triggers v1beta1 kinds (EventListener, TriggerBinding, TriggerTemplate) against theirs,
+    and the PipelineRun a TriggerTemplate holds against the PipelineRun schema."""
     return [str(p) for p in schema_check.check_file(Path(path), "tekton")]
+
+
+def tekton_triggers_schema(path: StrPath) -> list[str]:
+    """`tekton_schema` for a file of Tekton Triggers documents only: any other kind is a problem."""
+    docs, _ = schema_check.read_documents(Path(path))
+    other = [f"{path}: doc {i}: {d.get('apiVersion')} is not {schema_check.TRIGGERS_API}"
+             for i, d in docs if isinstance(d, dict) and d.get("apiVersion") != schema_check.TRIGGERS_API]
+    return other + tekton_schema(path)
 
 
 HERA_KINDS = ("Workflow", "WorkflowTemplate", "ClusterWorkflowTemplate", "CronWorkflow")
