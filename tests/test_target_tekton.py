@@ -1242,9 +1242,9 @@ def test_push_filter_keeps_githubs_meaning(tmp_path: Path) -> None:
     """Branches with paths, or tags (paths are not evaluated for tags); deletions start nothing."""
     docs = trigger_docs(triggered(ir.Triggers(push=PUSH_MAIN)), tmp_path)
     assert cel_params(docs["EventListener/demo"], "push")["filter"] == (
-        "!body.deleted && (body.ref.startsWith('refs/heads/') && body.ref.matches('^refs/heads/main$') && "
+        "!body.deleted && ((body.ref.startsWith('refs/heads/') && body.ref.matches('^refs/heads/main$') && "
         "extensions.changed_files.split(',').exists(f, f.matches('^services/orders/.*$'))) || "
-        "(body.ref.startsWith('refs/tags/') && body.ref.matches('^refs/tags/v[^/]*$'))")
+        "(body.ref.startsWith('refs/tags/') && body.ref.matches('^refs/tags/v[^/]*$')))")
 
 
 def test_push_branch_filters_alone_keep_tags_out_and_vice_versa() -> None:
@@ -1259,9 +1259,9 @@ def test_push_branch_filters_alone_keep_tags_out_and_vice_versa() -> None:
 
 def test_paths_ignore_runs_unless_every_file_is_ignored() -> None:
     found = tekton.triggers.push_filter(ir.PushTrigger(paths=("src/**",), paths_ignore=("**.md",)))
-    assert found == ("!body.deleted && (body.ref.startsWith('refs/heads/') && extensions.changed_files.split(',')"
+    assert found == ("!body.deleted && ((body.ref.startsWith('refs/heads/') && extensions.changed_files.split(',')"
                      ".exists(f, f.matches('^src/.*$') && !f.matches('^.*\\\\.md$'))) || "
-                     "(body.ref.startsWith('refs/tags/'))")
+                     "(body.ref.startsWith('refs/tags/')))")
 
 
 def test_pull_request_filter_types_base_branch_and_no_forks() -> None:

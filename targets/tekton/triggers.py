@@ -174,7 +174,7 @@ def pull_request_filter(t: ir.PullRequestTrigger) -> str:
 def _either(alternatives: list[str]) -> str:
     if len(alternatives) == 1:
         return alternatives[0]
-    return " || ".join(f"({a})" for a in alternatives)
+    return "(" + " || ".join(f"({a})" for a in alternatives) + ")"  # && binds tighter than ||
 
 
 def _globs(subject: str, keep: Globs, ignore: Globs, prefix: str) -> list[str]:
