@@ -1191,14 +1191,17 @@ def triggered(triggers: ir.Triggers, *refs: ir.RunRef, **fields: Any) -> ir.Pipe
 
 
 def trigger_docs(p: ir.Pipeline, tmp_path: Path) -> dict[str, Doc]:
-    """The companion `tekton-triggers`, clean, through the Triggers schemas; by `Kind/name`."""
+    """The companion `tekton-triggers`, clean, through the Triggers schemas and tekton-lint (with the
+    Pipeline beside it, which its template references); by `Kind/name`."""
     out = emit(p)
     _clean(out, 0)
     assert list(out.companions) == ["tekton-triggers"]
     docs = out.companions["tekton-triggers"]
     path = tmp_path / "tekton-triggers.yaml"
     path.write_text(yamlout.dump(docs, "spec.yaml", "tekton"), encoding="utf-8")
+    (tmp_path / "tekton.yaml").write_text(yamlout.dump(out.documents, "spec.yaml", "tekton"), encoding="utf-8")
     assert validators.tekton_triggers_schema(path) == []
+    assert validators.tekton_lint_checked([path]) == {path: []}
     return {f"{d['kind']}/{d['metadata']['name']}": d for d in docs}
 
 
@@ -1339,3 +1342,14 @@ def test_triggers_schema_check_reaches_the_embedded_pipeline_run(tmp_path: Path)
     path.write_text(yamlout.dump(docs, "spec.yaml", "tekton"), encoding="utf-8")
     found = validators.tekton_triggers_schema(path)
     assert len(found) == 2 and "parms" in found[0] and "$.spec.resourcetemplates[0].spec" in found[1]
+
+
+def test_event_listener_name_leaves_room_for_its_service() -> None:
+    """Triggers names the listener's Service `el-<name>`, so it rejects a name over 60 characters
+    (event_listener_validation.go); the Pipeline itself may have 63."""
+    name = "p" * 61
+    p = triggered(ir.Triggers(push=ir.PushTrigger(), span=at(5)), SHA, name=name)
+    assert messages(p) == [f"SS501 EventListener name '{name}' has 61 characters; tekton allows 60"
+                           " | shorten the pipeline name to 60 characters or fewer"]
+    assert [d.span.line for d in emit(p).diagnostics] == [5]
+    assert messages(triggered(ir.Triggers(), SHA, name=name)) == []

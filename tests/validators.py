@@ -254,7 +254,7 @@ def tekton_lint_checked(paths: StrPath | Iterable[StrPath]) -> Results:
     keys = [k for k in keys if k not in triggers]
     with tempfile.TemporaryDirectory(prefix="tekton-lint-named-") as tmp:
         linted = {key: _named_copy(key, Path(tmp) / f"{i}.yaml") for i, key in enumerate(keys)}
-        found = tekton_lint(list(linted.values()))
+        found = tekton_lint(list(linted.values())) if linted else {}
         results: Results = {key: [f"{key}{p[len(str(copy)):]}" for p in found[copy]] for key, copy in linted.items()}
     for key in triggers:  # applied with their Pipeline: its TriggerTemplate's pipelineRef resolves
         results[key] = tekton_lint([key, _pipeline_beside(key) or key], together=True)[key]

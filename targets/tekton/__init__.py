@@ -72,7 +72,8 @@ def emit(pipeline: ir.Pipeline, options: EmitOptions) -> Emitted:
                                *kubernetes.environment_gates(pipeline, NAME),
                                *checks.finally_results(pipeline),
                                *checks.pipeline_timeout(pipeline, with_run=options.tekton_run),
-                               *checks.concurrency(pipeline), *triggers.schedules(pipeline)]
+                               *checks.concurrency(pipeline), *triggers.schedules(pipeline),
+                               *triggers.listener_name(pipeline)]
     documents = [pipeline_document(pipeline, diags)]
     companions = {}
     if options.tekton_run:

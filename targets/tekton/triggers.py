@@ -78,6 +78,19 @@ def schedules(p: ir.Pipeline) -> Iterator[Diagnostic]:
                                  "or schedule the run from Argo or GitHub")
 
 
+LISTENER_NAME_MAX = 60
+"""Triggers prefixes the listener's Service with `el-` and so rejects longer names
+(pkg/apis/triggers/v1beta1/event_listener_validation.go)."""
+
+
+def listener_name(p: ir.Pipeline) -> Iterator[Diagnostic]:
+    """The EventListener is named after the pipeline, which Tekton otherwise allows 63 characters."""
+    if p.triggers.events and len(p.name) > LISTENER_NAME_MAX:
+        yield error(rules.UNSUPPORTED_ON_TARGET, p.triggers.span,
+                    f"EventListener name '{p.name}' has {len(p.name)} characters; {checks.TARGET} allows "
+                    f"{LISTENER_NAME_MAX}", f"shorten the pipeline name to {LISTENER_NAME_MAX} characters or fewer")
+
+
 def documents(p: ir.Pipeline, diags: list[Diagnostic]) -> list[Doc]:
     """The EventListener, a TriggerBinding per event kind, and the TriggerTemplate; [] without events."""
     kinds = _kinds(p)
