@@ -26,6 +26,9 @@ ARGO_API = "argoproj.io/v1alpha1"
 ARGO_KINDS = ("Workflow", "WorkflowTemplate", "ClusterWorkflowTemplate", "CronWorkflow", "WorkflowEventBinding")
 TEKTON_API = "tekton.dev/v1"
 TEKTON_KINDS = {"Task": "task", "Pipeline": "pipeline", "PipelineRun": "pipelinerun", "TaskRun": "taskrun"}
+TRIGGERS_API = "triggers.tekton.dev/v1beta1"
+TRIGGERS_KINDS = {"EventListener": "eventlistener", "TriggerBinding": "triggerbinding",
+                  "TriggerTemplate": "triggertemplate"}
 Engine = Literal["argo", "tekton"]
 
 
@@ -129,6 +132,8 @@ def validator(engine: Engine, api_version: str, kind: str) -> Validator | None:
         schema = {**_argo_schema(), "$ref": f"#/definitions/io.argoproj.workflow.v1alpha1.{kind}"}
     elif engine == "tekton" and api_version == TEKTON_API and kind in TEKTON_KINDS:
         schema = _load_json(SCHEMAS / "tekton" / f"{TEKTON_KINDS[kind]}.schema.json")
+    elif engine == "tekton" and api_version == TRIGGERS_API and kind in TRIGGERS_KINDS:
+        schema = _load_json(SCHEMAS / "tekton-triggers" / f"{TRIGGERS_KINDS[kind]}.schema.json")
     else:
         return None
     cls = validator_for(schema)
@@ -167,8 +172,22 @@ def check_document(doc: Any, engine: Engine, file: str, index: int) -> list[Prob
     if v is None:
         return [Problem(file, index, label, "$", f"no {engine} schema for apiVersion={api!r} kind={kind!r}")]
     errors = sorted(v.iter_errors(doc), key=lambda e: (list(map(str, e.absolute_path)), e.message))
-    found = (Problem(file, index, label, e.json_path, _message(e)) for e in errors)
+    found = [Problem(file, index, label, e.json_path, _message(e)) for e in errors]
+    if api == TRIGGERS_API and kind == "TriggerTemplate":
+        found += _resource_templates(doc, engine, file, index)
     return list(dict.fromkeys(found))  # the same error can come from an overlay and the definition
+
+
+def _resource_templates(doc: dict[str, Any], engine: Engine, file: str, index: int) -> list[Problem]:
+    """A TriggerTemplate's resourcetemplates are open objects (RawExtension) in its schema: each
+    Tekton object in it is checked against its own kind's schema, its path prefixed."""
+    spec = doc.get("spec") if isinstance(doc.get("spec"), dict) else {}
+    templates = spec.get("resourcetemplates") if isinstance(spec, dict) else None
+    out: list[Problem] = []
+    for i, item in enumerate(templates if isinstance(templates, list) else []):
+        for p in check_document(item, engine, file, index):
+            out.append(Problem(p.file, p.doc, p.label, f"$.spec.resourcetemplates[{i}]{p.path[1:]}", p.message))
+    return out
 
 
 def read_documents(path: Path) -> tuple[list[tuple[int, Any]], list[Problem]]:

@@ -1176,3 +1176,180 @@ def test_finally_tasks_run_after_the_pipeline_timeout(tmp_path: Path) -> None:
     `timeouts.tasks` only when `timeouts.finally` is set: the spec's timeout bounds the main tasks."""
     p = pipeline(task("long"), finally_tasks=(task("notify", is_finally=True),), timeout_s=5400)
     assert valid_run(p, tmp_path)["spec"]["timeouts"] == {"pipeline": "0", "tasks": "1h30m", "finally": "0"}
+
+
+# --- triggers: Tekton Triggers documents, a file of their own ------------------------------------
+
+ALL_RUN = tuple(ir.RunRef(f) for f in ir.RunField)
+
+
+def triggered(triggers: ir.Triggers, *refs: ir.RunRef, **fields: Any) -> ir.Pipeline:
+    """A pipeline that reads `refs` (all run fields by default) in env, started by `triggers`."""
+    used = refs or ALL_RUN
+    t = task("t", "echo \"$SHIPSPEC_RUN_SHA\"\n", env=tuple(ref_env(r) for r in used))
+    return pipeline(t, triggers=triggers, **fields)
+
+
+def trigger_docs(p: ir.Pipeline, tmp_path: Path) -> dict[str, Doc]:
+    """The companion `tekton-triggers`, clean, through the Triggers schemas and tekton-lint (with the
+    Pipeline beside it, which its template references); by `Kind/name`."""
+    out = emit(p)
+    _clean(out, 0)
+    assert list(out.companions) == ["tekton-triggers"]
+    docs = out.companions["tekton-triggers"]
+    path = tmp_path / "tekton-triggers.yaml"
+    path.write_text(yamlout.dump(docs, "spec.yaml", "tekton"), encoding="utf-8")
+    (tmp_path / "tekton.yaml").write_text(yamlout.dump(out.documents, "spec.yaml", "tekton"), encoding="utf-8")
+    assert validators.tekton_triggers_schema(path) == []
+    assert validators.tekton_lint_checked([path]) == {path: []}
+    return {f"{d['kind']}/{d['metadata']['name']}": d for d in docs}
+
+
+def cel_params(listener: Doc, trigger: str) -> dict[str, Any]:
+    t = next(t for t in listener["spec"]["triggers"] if t["name"] == trigger)
+    cel = next(i for i in t["interceptors"] if i["ref"]["name"] == "cel")
+    return {p["name"]: p["value"] for p in cel["params"]}
+
+
+PUSH_MAIN = ir.PushTrigger(branches=("main",), tags=("v*",), paths=("services/orders/**",))
+PR_MAIN = ir.PullRequestTrigger(branches=("main",))
+
+
+def test_no_event_trigger_no_companion() -> None:
+    """The default (manual + call) needs nothing on Tekton: a Pipeline can always be started and referenced."""
+    assert emit(triggered(ir.Triggers())).companions == {}
+    assert emit(triggered(ir.Triggers(manual=False, call=False))).companions == {}
+
+
+def test_push_and_pull_request_make_listener_bindings_and_template(tmp_path: Path) -> None:
+    docs = trigger_docs(triggered(ir.Triggers(push=PUSH_MAIN, pull_request=PR_MAIN)), tmp_path)
+    assert list(docs) == ["EventListener/demo", "TriggerBinding/demo-push", "TriggerBinding/demo-pull-request",
+                          "TriggerTemplate/demo"]
+    listener = docs["EventListener/demo"]
+    assert listener["spec"]["serviceAccountName"] == "demo-triggers"
+    push, pr = listener["spec"]["triggers"]
+    assert (push["name"], pr["name"]) == ("push", "pull-request")
+    assert push["bindings"] == [{"ref": "demo-push"}] and push["template"] == {"ref": "demo"}
+    github = push["interceptors"][0]
+    assert github["ref"] == {"name": "github", "kind": "ClusterInterceptor"}
+    assert github["params"] == [
+        {"name": "secretRef", "value": {"secretName": "demo-webhook", "secretKey": "secret"}},
+        {"name": "eventTypes", "value": ["push"]},
+        {"name": "addChangedFiles", "value": {"enabled": True}}]
+    # no path filter on the pull request: no changed files asked for
+    assert [p["name"] for p in pr["interceptors"][0]["params"]] == ["secretRef", "eventTypes"]
+    assert pr["interceptors"][0]["params"][1]["value"] == ["pull_request"]
+
+
+def test_push_filter_keeps_githubs_meaning(tmp_path: Path) -> None:
+    """Branches with paths, or tags (paths are not evaluated for tags); deletions start nothing."""
+    docs = trigger_docs(triggered(ir.Triggers(push=PUSH_MAIN)), tmp_path)
+    assert cel_params(docs["EventListener/demo"], "push")["filter"] == (
+        "!body.deleted && ((body.ref.startsWith('refs/heads/') && body.ref.matches('^refs/heads/main$') && "
+        "extensions.changed_files.split(',').exists(f, f.matches('^services/orders/.*$'))) || "
+        "(body.ref.startsWith('refs/tags/') && body.ref.matches('^refs/tags/v[^/]*$')))")
+
+
+def test_push_branch_filters_alone_keep_tags_out_and_vice_versa() -> None:
+    only_branches = tekton.triggers.push_filter(ir.PushTrigger(branches_ignore=("wip/**",)))
+    assert only_branches == ("!body.deleted && body.ref.startsWith('refs/heads/') && "
+                             "!body.ref.matches('^refs/heads/wip/.*$')")
+    only_tags = tekton.triggers.push_filter(ir.PushTrigger(tags=("v1.*", "v2.*")))
+    assert only_tags == ("!body.deleted && body.ref.startsWith('refs/tags/') && "
+                         "body.ref.matches('^refs/tags/(?:v1\\\\.[^/]*|v2\\\\.[^/]*)$')")
+    assert tekton.triggers.push_filter(ir.PushTrigger()) == "!body.deleted"
+
+
+def test_paths_ignore_runs_unless_every_file_is_ignored() -> None:
+    found = tekton.triggers.push_filter(ir.PushTrigger(paths=("src/**",), paths_ignore=("**.md",)))
+    assert found == ("!body.deleted && ((body.ref.startsWith('refs/heads/') && extensions.changed_files.split(',')"
+                     ".exists(f, f.matches('^src/.*$') && !f.matches('^.*\\\\.md$'))) || "
+                     "(body.ref.startsWith('refs/tags/')))")
+
+
+def test_pull_request_filter_types_base_branch_and_no_forks() -> None:
+    found = tekton.triggers.pull_request_filter(ir.PullRequestTrigger(branches=("main", "release/*"),
+                                                                      types=("opened", "labeled")))
+    assert found == ("body.action in ['opened', 'labeled'] && "
+                     "body.pull_request.head.repo.full_name == body.repository.full_name && "
+                     "body.pull_request.base.ref.matches('^(?:main|release/[^/]*)$')")
+
+
+def test_bindings_take_run_params_from_the_payload(tmp_path: Path) -> None:
+    docs = trigger_docs(triggered(ir.Triggers(push=PUSH_MAIN, pull_request=PR_MAIN)), tmp_path)
+    push = {p["name"]: p["value"] for p in docs["TriggerBinding/demo-push"]["spec"]["params"]}
+    pr = {p["name"]: p["value"] for p in docs["TriggerBinding/demo-pull-request"]["spec"]["params"]}
+    assert push["shipspec-run-sha"] == "$(body.after)" and push["shipspec-run-ref"] == "$(body.ref)"
+    assert push["shipspec-run-event"] == "push" and push["shipspec-run-branch"] == "$(extensions.branch)"
+    assert push["shipspec-run-repository"] == "$(body.repository.full_name)"
+    assert push["shipspec-run-actor"] == "$(body.sender.login)"
+    assert "shipspec-run-pr-number" not in push  # the template's default "" stays
+    assert "shipspec-run-url" not in push and "shipspec-run-attempt" not in push  # no payload source
+    assert pr["shipspec-run-sha"] == "$(body.pull_request.head.sha)"
+    assert pr["shipspec-run-ref"] == "refs/pull/$(body.number)/head"
+    assert pr["shipspec-run-pr-number"] == "$(body.number)"
+    assert pr["shipspec-run-pr-base-ref"] == "$(body.pull_request.base.ref)"
+    assert pr["shipspec-run-short-sha"] == "$(extensions.short_sha)"
+    overlays = cel_params(docs["EventListener/demo"], "pull-request")["overlays"]
+    assert overlays == [{"key": "short_sha", "expression": "body.pull_request.head.sha.truncate(7)"}]
+    assert [o["key"] for o in cel_params(docs["EventListener/demo"], "push")["overlays"]] == [
+        "ref_type", "ref_name", "branch", "short_sha"]
+
+
+def test_only_declared_run_params_are_bound(tmp_path: Path) -> None:
+    docs = trigger_docs(triggered(ir.Triggers(push=ir.PushTrigger()), SHA), tmp_path)
+    assert docs["TriggerBinding/demo-push"]["spec"]["params"] == [{"name": "shipspec-run-sha",
+                                                                   "value": "$(body.after)"}]
+    assert "overlays" not in cel_params(docs["EventListener/demo"], "push")
+    template = docs["TriggerTemplate/demo"]["spec"]
+    assert template["params"] == [{"name": "shipspec-run-sha", "description": "the commit the run builds",
+                                   "default": ""}]
+
+
+def test_template_holds_the_pipeline_run(tmp_path: Path) -> None:
+    p = triggered(ir.Triggers(push=ir.PushTrigger()), SHA, service_account="builder")
+    run = trigger_docs(p, tmp_path)["TriggerTemplate/demo"]["spec"]["resourcetemplates"][0]
+    assert run["kind"] == "PipelineRun" and run["metadata"] == {"generateName": "demo-run-"}
+    assert run["spec"]["pipelineRef"] == {"name": "demo"}
+    assert run["spec"]["params"] == [{"name": "shipspec-run-sha", "value": "$(tt.params.shipspec-run-sha)"}]
+    assert run["spec"]["taskRunTemplate"] == {"serviceAccountName": "builder"}
+    path = tmp_path / "run.yaml"
+    path.write_text(yamlout.dump([run], "spec.yaml", "tekton"), encoding="utf-8")
+    assert validators.tekton_schema(path) == []
+
+
+def test_required_param_cannot_come_from_an_event() -> None:
+    p = triggered(ir.Triggers(push=ir.PushTrigger()), SHA, params=(ir.Param("mode", STR, None, span=at(4)),))
+    assert messages(p) == ["SS011 param mode has no default: a run started by an event cannot give it"
+                           " | give the param a default"]
+
+
+def test_schedule_is_unsupported_at_its_place() -> None:
+    p = triggered(ir.Triggers(schedules=(ir.Schedule("0 3 * * *", span=at(7)),)))
+    out = emit(p)
+    assert [(d.rule.code, d.span.line) for d in out.diagnostics] == [("SS501", 7)]
+    assert out.diagnostics[0].message == "a schedule is not supported on tekton: Tekton has no cron"
+    assert "CronJob that posts to the EventListener" in (out.diagnostics[0].hint or "")
+
+
+def test_triggers_schema_check_reaches_the_embedded_pipeline_run(tmp_path: Path) -> None:
+    """The check the companion passes is not vacuous: an unknown field, in a binding or in the run
+    a template holds, is found."""
+    docs = emit(triggered(ir.Triggers(push=ir.PushTrigger()), SHA)).companions["tekton-triggers"]
+    docs[1]["spec"]["parms"] = []
+    docs[2]["spec"]["resourcetemplates"][0]["spec"]["pipelineRefs"] = {}
+    path = tmp_path / "bad.yaml"
+    path.write_text(yamlout.dump(docs, "spec.yaml", "tekton"), encoding="utf-8")
+    found = validators.tekton_triggers_schema(path)
+    assert len(found) == 2 and "parms" in found[0] and "$.spec.resourcetemplates[0].spec" in found[1]
+
+
+def test_event_listener_name_leaves_room_for_its_service() -> None:
+    """Triggers names the listener's Service `el-<name>`, so it rejects a name over 60 characters
+    (event_listener_validation.go); the Pipeline itself may have 63."""
+    name = "p" * 61
+    p = triggered(ir.Triggers(push=ir.PushTrigger(), span=at(5)), SHA, name=name)
+    assert messages(p) == [f"SS501 EventListener name '{name}' has 61 characters; tekton allows 60"
+                           " | shorten the pipeline name to 60 characters or fewer"]
+    assert [d.span.line for d in emit(p).diagnostics] == [5]
+    assert messages(triggered(ir.Triggers(), SHA, name=name)) == []

@@ -163,8 +163,18 @@ def _events_schema(doc: dict[str, Any], file: str, index: int, name: str) -> lis
 
 
 def tekton_schema(path: StrPath) -> list[str]:
-    """Tekton v1 entry schema of each document's kind (draft-07, closed as the webhook decodes)."""
+    """Tekton v1 entry schema of each document's kind (draft-07, closed as the webhook decodes);
+    Tekton Triggers v1beta1 kinds (EventListener, TriggerBinding, TriggerTemplate) against theirs,
+    and the PipelineRun a TriggerTemplate holds against the PipelineRun schema."""
     return [str(p) for p in schema_check.check_file(Path(path), "tekton")]
+
+
+def tekton_triggers_schema(path: StrPath) -> list[str]:
+    """`tekton_schema` for a file of Tekton Triggers documents only: any other kind is a problem."""
+    docs, _ = schema_check.read_documents(Path(path))
+    other = [f"{path}: doc {i}: {d.get('apiVersion')} is not {schema_check.TRIGGERS_API}"
+             for i, d in docs if isinstance(d, dict) and d.get("apiVersion") != schema_check.TRIGGERS_API]
+    return other + tekton_schema(path)
 
 
 HERA_KINDS = ("Workflow", "WorkflowTemplate", "ClusterWorkflowTemplate", "CronWorkflow")
@@ -264,17 +274,29 @@ def tekton_lint_checked(paths: StrPath | Iterable[StrPath]) -> Results:
 
     tekton-lint lints only objects with a metadata.name, so a file of `generateName` objects (the
     PipelineRun for `kubectl create`, `tekton-run.yaml`) is linted as a copy that names them,
-    line for line the same; its findings are reported against the file itself."""
+    line for line the same; its findings are reported against the file itself. A Tekton Triggers
+    file is linted together with the Pipeline beside it (`_pipeline_beside`), which it references."""
     keys = _as_paths(paths)
+    triggers = [k for k in keys if _pipeline_beside(k) is not None]
+    keys = [k for k in keys if k not in triggers]
     with tempfile.TemporaryDirectory(prefix="tekton-lint-named-") as tmp:
         linted = {key: _named_copy(key, Path(tmp) / f"{i}.yaml") for i, key in enumerate(keys)}
-        found = tekton_lint(list(linted.values()))
+        found = tekton_lint(list(linted.values())) if linted else {}
         results: Results = {key: [f"{key}{p[len(str(copy)):]}" for p in found[copy]] for key, copy in linted.items()}
+    for key in triggers:  # applied with their Pipeline: its TriggerTemplate's pipelineRef resolves
+        results[key] = tekton_lint([key, _pipeline_beside(key) or key], together=True)[key]
     for path, problems in results.items():
         docs, _ = schema_check.read_documents(path)
         known = tekton_lint_known_false_positives([d for _, d in docs if isinstance(d, dict)])
         results[path] = [p for p in problems if not any(k.fullmatch(p) for k in known)]
     return results
+
+
+def _pipeline_beside(path: Path) -> Path | None:
+    """For a Tekton Triggers file (`tekton-triggers.yaml`), the `tekton.yaml` beside it: the
+    Pipeline its TriggerTemplate's PipelineRun references, so tekton-lint lints them as one set."""
+    beside = path.with_name("tekton.yaml")
+    return beside if path.name.endswith("tekton-triggers.yaml") and beside.is_file() else None
 
 
 def _named_copy(path: Path, copy: Path) -> Path:

@@ -32,6 +32,10 @@ a pipeline task with one step named after it (plus one small step per list it re
   (`$(context.pipelineRun.uid|name|namespace)`); every other field used is a string param the
   Pipeline declares, `shipspec-run-<field>` with its by-hand default, which Tekton Triggers will
   bind from the event (`context`).
+- triggers: pushes and pull requests start runs through Tekton Triggers: an EventListener, a
+  TriggerBinding per event kind (the run params from the payload) and a TriggerTemplate holding the
+  PipelineRun, in a file of their own (`triggers`). Tekton has no cron: a schedule is an SS501.
+  Started by hand and called (referenced) a Pipeline always can be: `manual` and `call` need nothing.
 - concurrency: Tekton has none, and Pipelines-as-Code's applies only to its own runs: SS501.
 - params of the run: each param without a default needs `-p NAME=VALUE` (an error otherwise, as
   Tekton would fail the run with ParameterMissing); params with a default are left to it, and so
@@ -50,13 +54,15 @@ from ...compiler import ir
 from ...compiler.diagnostics import Diagnostic
 from .. import kubernetes
 from ..base import EmitOptions, Emitted
-from . import checks, context
+from . import checks, context, triggers
 from .pipeline import pipeline_document
 from .run import pipeline_run_document
 
 NAME = "tekton"
 RUN_COMPANION = "tekton-run"
 """Written as `<spec>.tekton-run.yaml` beside `<spec>.tekton.yaml`."""
+TRIGGERS_COMPANION = "tekton-triggers"
+"""The Tekton Triggers documents (`triggers`), when a push or a pull request starts runs."""
 
 
 def emit(pipeline: ir.Pipeline, options: EmitOptions) -> Emitted:
@@ -66,9 +72,12 @@ def emit(pipeline: ir.Pipeline, options: EmitOptions) -> Emitted:
                                *kubernetes.environment_gates(pipeline, NAME),
                                *checks.finally_results(pipeline),
                                *checks.pipeline_timeout(pipeline, with_run=options.tekton_run),
-                               *checks.concurrency(pipeline)]
+                               *checks.concurrency(pipeline), *triggers.schedules(pipeline),
+                               *triggers.listener_name(pipeline)]
     documents = [pipeline_document(pipeline, diags)]
     companions = {}
     if options.tekton_run:
         companions[RUN_COMPANION] = [pipeline_run_document(pipeline, options.run_params, diags)]
+    if trigger_docs := triggers.documents(pipeline, diags):
+        companions[TRIGGERS_COMPANION] = trigger_docs
     return Emitted(documents, list(dict.fromkeys(diags)), companions)  # one report per place
