@@ -189,8 +189,8 @@ def compile_specs(specs: Sequence[str], targets: Sequence[str], out_dir: str | N
     if not ok:
         return EXIT_INVALID
     files = {_out_name(path, name): text for path, texts in outputs.items() for name, text in texts.items()}
-    if out_dir is None:
-        click.echo("".join(files.values()), nl=False)
+    if out_dir is None:  # one stream: a target's file, then its companions, as separate documents
+        click.echo("---\n".join(files.values()), nl=False)
         return EXIT_OK
     try:
         write_all(Path(out_dir), files)

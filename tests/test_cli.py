@@ -147,3 +147,14 @@ def test_run_params_are_usage_checked(args: list[str], message: str, capsys: pyt
     code, out, err = _run(capsys, "compile", str(HELLO), *args)
     assert (code, out) == (2, "")
     assert message in err
+
+
+def test_stdout_holds_a_target_and_its_companions_as_one_yaml_stream(
+        capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    import yaml
+
+    monkeypatch.chdir(ROOT)
+    code, out, _ = _run(capsys, "compile", "golden_tests/triggers-tekton/spec.yaml", "-t", "tekton")
+    assert code == 0
+    kinds = [d["kind"] for d in yaml.safe_load_all(out)]
+    assert kinds == ["Pipeline", "EventListener", "TriggerBinding", "TriggerBinding", "TriggerTemplate"]
