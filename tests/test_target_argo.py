@@ -1690,16 +1690,21 @@ def test_push_and_pull_request_are_an_event_source_and_a_sensor(tmp_path: Path) 
     assert wf["operation"] == "submit"
     assert wf["source"]["resource"]["spec"]["templates"] == out.documents[0]["spec"]["templates"]
     bound = {p["dest"]: p["src"] for p in wf["parameters"]}
-    assert bound == {  # index 0 is the spec's own param
+    assert bound == {  # index 0 is the spec's own param; `value` is the fallback when a source fails
         "spec.arguments.parameters.1.value": {"dependencyName": "push", "value": "push"},
         "spec.arguments.parameters.2.value": {
             "dependencyName": "push",
-            "dataTemplate": '{{ .Input.body.ref | trimPrefix "refs/heads/" | trimPrefix "refs/tags/" }}'},
-        "spec.arguments.parameters.3.value": {"dependencyName": "push", "dataKey": "body.after"},
+            "dataTemplate": '{{ .Input.body.ref | trimPrefix "refs/heads/" | trimPrefix "refs/tags/" }}', "value": ""},
+        "spec.arguments.parameters.3.value": {"dependencyName": "push", "dataKey": "body.after", "value": ""},
         "spec.arguments.parameters.4.value": {"dependencyName": "push",
-                                              "dataTemplate": "{{ .Input.body.after | substr 0 7 }}"}}
+                                              "dataTemplate": "{{ .Input.body.after | substr 0 7 }}", "value": ""}}
     pr_bound = {p["dest"]: p["src"] for p in triggers[1]["template"]["argoWorkflow"]["parameters"]}
-    assert pr_bound["spec.arguments.parameters.5.value"] == {"dependencyName": "pull-request", "dataKey": "body.number"}
+    assert pr_bound["spec.arguments.parameters.5.value"] == {"dependencyName": "pull-request", "dataKey": "body.number",
+                                                              "value": ""}
+    pr_dependency = sensor_of(out)["spec"]["dependencies"][1]
+    assert pr_dependency["filters"]["exprs"] == [{"expr": "head == base", "fields": [
+        {"name": "head", "path": "body.pull_request.head.repo.full_name"},
+        {"name": "base", "path": "body.repository.full_name"}]}]  # a fork's pull request starts nothing
     validate_companion(docs, tmp_path, "argo-events")
 
 

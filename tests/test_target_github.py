@@ -606,11 +606,12 @@ RUN_ENV = {
                         "github.repository, github.run_id, github.run_attempt) }}",
     "SHIPSPEC_RUN_NAMESPACE": "",
     "SHIPSPEC_RUN_EVENT": "${{ github.event_name == 'workflow_dispatch' && 'manual' || github.event_name }}",
-    "SHIPSPEC_RUN_REF": "${{ github.ref }}",
+    "SHIPSPEC_RUN_REF": "${{ github.event.pull_request.number && format('refs/pull/{0}/head', "
+                        "github.event.pull_request.number) || github.ref }}",
     "SHIPSPEC_RUN_REF_TYPE": "${{ github.ref_type }}",
     "SHIPSPEC_RUN_REF_NAME": "${{ github.head_ref || github.ref_name }}",
     "SHIPSPEC_RUN_BRANCH": "${{ github.head_ref || (github.ref_type == 'branch' && github.ref_name || '') }}",
-    "SHIPSPEC_RUN_SHA": "${{ github.sha }}",
+    "SHIPSPEC_RUN_SHA": "${{ github.event.pull_request.head.sha || github.sha }}",
     "SHIPSPEC_RUN_SHORT_SHA": "${{ steps.run-context.outputs.short-sha }}",
     "SHIPSPEC_RUN_REPOSITORY": "${{ github.repository }}",
     "SHIPSPEC_RUN_OWNER": "${{ github.repository_owner }}",
@@ -629,8 +630,9 @@ def test_run_metadata() -> None:
     job = workflow(run_metadata())["jobs"]["show"]
     assert step(job, "Run script")["env"] == RUN_ENV
     assert job["steps"][0] == {"name": "Short commit sha", "id": "run-context",
-                               "run": "printf 'short-sha=%.7s\\n' \"$GITHUB_SHA\" >> \"$GITHUB_OUTPUT\"",
-                               "shell": "sh -e {0}"}
+                               "run": "printf 'short-sha=%.7s\\n' \"$SHIPSPEC_SHA\" >> \"$GITHUB_OUTPUT\"",
+                               "shell": "sh -e {0}",
+                               "env": {"SHIPSPEC_SHA": "${{ github.event.pull_request.head.sha || github.sha }}"}}
     assert set(RUN_ENV) == {ir.env_name(ir.RunRef(f)) for f in ir.RunField}
     assert [s["name"] for s in workflow(basic())["jobs"]["checkout"]["steps"]][0] != "Short commit sha"
 
@@ -680,7 +682,7 @@ def test_short_sha_step_cuts_seven_characters(tmp_path: Path) -> None:
     script = workflow(run_metadata())["jobs"]["show"]["steps"][0]["run"]
     output = tmp_path / "output"
     output.write_text("")
-    done = _sh(script, {"GITHUB_SHA": "0123456789abcdef0123456789abcdef01234567", "GITHUB_OUTPUT": str(output)},
+    done = _sh(script, {"SHIPSPEC_SHA": "0123456789abcdef0123456789abcdef01234567", "GITHUB_OUTPUT": str(output)},
                tmp_path)
     assert done.returncode == 0 and _parse_github_output(output.read_text()) == {"short-sha": "0123456"}
 
@@ -741,7 +743,8 @@ def test_command_quotes_literals_and_reads_refs_from_env() -> None:
                           "  'buildpacksio/pack:0.36.0' 'build' "
                           "'--tag='\"${SHIPSPEC_PARAM_REPO}\"':'\"${SHIPSPEC_RUN_SHA}\" "
                           "'it'\\''s $''{{ x }}' ''")
-    assert run["env"] == {"SHIPSPEC_PARAM_REPO": "${{ inputs.repo }}", "SHIPSPEC_RUN_SHA": "${{ github.sha }}"}
+    assert run["env"] == {"SHIPSPEC_PARAM_REPO": "${{ inputs.repo }}",
+                          "SHIPSPEC_RUN_SHA": "${{ github.event.pull_request.head.sha || github.sha }}"}
 
 
 def test_argv_task_paths_are_host_directories_mounted_in_the_container() -> None:

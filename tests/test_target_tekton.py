@@ -1302,7 +1302,7 @@ def test_only_declared_run_params_are_bound(tmp_path: Path) -> None:
                                                                    "value": "$(body.after)"}]
     assert "overlays" not in cel_params(docs["EventListener/demo"], "push")
     template = docs["TriggerTemplate/demo"]["spec"]
-    assert template["params"] == [{"name": "shipspec-run-sha", "description": "the commit the run builds",
+    assert template["params"] == [{"name": "shipspec-run-sha", "description": ir.RUN_FIELDS[ir.RunField.SHA][0],
                                    "default": ""}]
 
 

@@ -59,7 +59,7 @@ PUSH_FIELDS: dict[ir.RunField, Json] = {
 
 PR_FIELDS: dict[ir.RunField, Json] = {
     ir.RunField.EVENT: {"value": "pull_request"},
-    ir.RunField.REF: {"dataTemplate": "refs/pull/{{ .Input.body.number }}/merge"},
+    ir.RunField.REF: {"dataTemplate": "refs/pull/{{ .Input.body.number | int }}/head"},
     ir.RunField.REF_TYPE: {"value": "branch"},
     ir.RunField.REF_NAME: {"dataKey": "body.pull_request.head.ref"},
     ir.RunField.BRANCH: {"dataKey": "body.pull_request.head.ref"},
@@ -73,8 +73,10 @@ PR_FIELDS: dict[ir.RunField, Json] = {
     ir.RunField.PR_BASE_REF: {"dataKey": "body.pull_request.base.ref"},
     ir.RunField.PR_HEAD_REF: {"dataKey": "body.pull_request.head.ref"},
 }
-"""Where each run field is in a pull_request payload. The sha is the head commit: GitHub's merge
-commit (`merge_commit_sha`) is computed after the event and may be missing from it."""
+"""Where each run field is in a pull_request payload. The ref and sha are the head's
+(`refs/pull/N/head`, the head commit), as on Tekton and GitHub: GitHub's merge commit
+(`merge_commit_sha`) is computed after the event and may be missing from it. `| int`: gjson gives
+numbers as float64, which a Go template prints as 1e+06 from a million on."""
 
 
 def documents(ctx: Context, main: Json) -> list[Json]:
@@ -83,8 +85,9 @@ def documents(ctx: Context, main: Json) -> list[Json]:
     for trigger, kind in ((t.push, "push"), (t.pull_request, "pull request")):
         if trigger is not None and (trigger.paths or trigger.paths_ignore):
             ctx.unsupported(trigger.span, f"a {kind} path filter",
-                            "Argo Events filters on payload fields, and GitHub's payloads do not list every "
-                            "changed file (none for a pull request, at most 20 commits for a push)",
+                            "Argo Events filters on single payload fields, and a pull request's payload "
+                            "lists no changed files (a push's lists them per commit, which no data filter "
+                            "can search)",
                             "drop the path filter, or test the changed files in a first task")
     for trigger, globs in ((t.push, t.push.branches + t.push.tags if t.push else ()),
                            (t.pull_request, t.pull_request.branches if t.pull_request else ())):
@@ -116,14 +119,26 @@ def _sensor(p: ir.Pipeline, main: Json) -> Json:
         deps.append(_dependency(p, "push", _push_filters(t.push)))
         triggers.append(_trigger("push", resource, PUSH_FIELDS, p))
     if t.pull_request is not None:
-        deps.append(_dependency(p, "pull-request", _pr_filters(t.pull_request)))
+        deps.append(_dependency(p, "pull-request", _pr_filters(t.pull_request), [SAME_REPOSITORY]))
         triggers.append(_trigger("pull-request", resource, PR_FIELDS, p))
     return {"apiVersion": API_VERSION, "kind": "Sensor", "metadata": _metadata(p),
             "spec": {"template": {"serviceAccountName": SERVICE_ACCOUNT}, "dependencies": deps, "triggers": triggers}}
 
 
-def _dependency(p: ir.Pipeline, name: str, filters: list[Json]) -> Json:
-    return {"name": name, "eventSourceName": p.name, "eventName": EVENT, "filters": {"data": filters}}
+def _dependency(p: ir.Pipeline, name: str, filters: list[Json], exprs: list[Json] | None = None) -> Json:
+    found: Json = {"data": filters}
+    if exprs:
+        found["exprs"] = exprs
+    return {"name": name, "eventSourceName": p.name, "eventName": EVENT, "filters": found}
+
+
+SAME_REPOSITORY: Json = {"expr": "head == base", "fields": [
+    {"name": "head", "path": "body.pull_request.head.repo.full_name"},
+    {"name": "base", "path": "body.repository.full_name"}]}
+"""Pull requests from forks start nothing, as on Tekton: the Workflow runs with the cluster's service
+account and the spec's secrets, which fork code must not reach (GitHub itself runs fork pull requests
+without secrets). pkg/sensors/dependencies/filter.go `filterExpr`; a deleted fork has no head repo,
+and the missing path fails the filter closed."""
 
 
 def _match(path: str, values: list[str], negate: bool = False) -> Json:
@@ -172,8 +187,15 @@ def _pr_filters(pr: ir.PullRequestTrigger) -> list[Json]:
     return out + not_base
 
 
+def _fallback(source: Json, field: ir.RunField) -> str:
+    """The value when `dataKey`/`dataTemplate` does not resolve: a template that renders "" (a tag's
+    branch) or a missing path fails the whole trigger otherwise (pkg/sensors/triggers/params.go
+    `ResolveParamValue` falls back to `value`)."""
+    return str(source.get("value", ir.RUN_FIELDS[field][1]))
+
+
 def _trigger(dependency: str, resource: Json, fields: dict[ir.RunField, Json], p: ir.Pipeline) -> Json:
-    parameters = [{"src": {"dependencyName": dependency, **fields[f]},
+    parameters = [{"src": {"dependencyName": dependency, **fields[f], "value": _fallback(fields[f], f)},
                    "dest": f"spec.arguments.parameters.{submit.param_index(resource['spec'], f)}.value"}
                   for f in run.declared(p) if f in fields]
     workflow: Json = {"operation": "submit", "source": {"resource": resource}}

@@ -116,17 +116,21 @@ SHORT_SHA = f"steps.{SHORT_SHA_STEP}.outputs.short-sha"
 """`run.short_sha` where a step's env reads it; a job's `if`, a workflow output and the concurrency
 group come before any step, so there it is refused (checks.py)."""
 
+RUN_SHA = "github.event.pull_request.head.sha || github.sha"
+"""`run.sha`: a pull request's head commit, else the commit GitHub's event names."""
+
 _RUN: dict[ir.RunField, str] = {
     ir.RunField.ATTEMPT: "github.run_attempt",
     ir.RunField.URL: "format('{0}/{1}/actions/runs/{2}/attempts/{3}', github.server_url, github.repository, "
                      "github.run_id, github.run_attempt)",
     ir.RunField.NAMESPACE: "''",
     ir.RunField.EVENT: "github.event_name == 'workflow_dispatch' && 'manual' || github.event_name",
-    ir.RunField.REF: "github.ref",
+    ir.RunField.REF: "github.event.pull_request.number && format('refs/pull/{0}/head', "
+                     "github.event.pull_request.number) || github.ref",
     ir.RunField.REF_TYPE: "github.ref_type",
     ir.RunField.REF_NAME: "github.head_ref || github.ref_name",
     ir.RunField.BRANCH: "github.head_ref || (github.ref_type == 'branch' && github.ref_name || '')",
-    ir.RunField.SHA: "github.sha",
+    ir.RunField.SHA: RUN_SHA,
     ir.RunField.SHORT_SHA: SHORT_SHA,
     ir.RunField.REPOSITORY: "github.repository",
     ir.RunField.OWNER: "github.repository_owner",
@@ -145,8 +149,9 @@ lists its keys; docs.github.com "Contexts reference"). Only in expressions, neve
   started by hand.
 - ref_name and branch: on a pull request its head branch (`github.head_ref`; `github.ref_name` is
   `7/merge` there), else `github.ref_name`; branch is '' for a tag.
-- sha: on a pull request GitHub's sha is the merge commit it builds (`refs/pull/N/merge`), not the
-  head commit of the pull request's branch.
+- ref and sha: on a pull request the head (`refs/pull/N/head`, the head commit), as the Kubernetes
+  engines' triggers give them (GitHub's own `github.sha` is the merge commit it computes, which a
+  webhook payload may not hold yet).
 - url: this attempt's page, `<server>/<owner>/<repo>/actions/runs/<id>/attempts/<n>` (the form
   docker/actions-toolkit#346 writes for provenance; the run's URL alone shows its latest attempt).
 - pr_number: text, '' when the run is no pull request (`format` of the event's number).
@@ -154,7 +159,8 @@ lists its keys; docs.github.com "Contexts reference"). Only in expressions, neve
 - namespace: '' (GitHub has no namespace).
 """
 
-_COMPOUND = frozenset({ir.RunField.EVENT, ir.RunField.REF_NAME, ir.RunField.BRANCH})
+_COMPOUND = frozenset({ir.RunField.EVENT, ir.RunField.REF, ir.RunField.REF_NAME, ir.RunField.BRANCH,
+                       ir.RunField.SHA})
 """Fields whose expression has `&&` or `||`: in parentheses as an operand of `==`, which binds tighter."""
 
 

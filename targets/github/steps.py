@@ -130,11 +130,11 @@ def reads_short_sha(task: ir.Task) -> bool:
 
 def _short_sha() -> Step:
     """`run.short_sha`, the first 7 characters of the commit: GitHub's expressions have no substring
-    function, so the job's first step cuts `$GITHUB_SHA` (which the runner sets for every step, in a
-    job container too) and publishes it as a step output, which the task's step env reads
-    (`expr.SHORT_SHA`). An output rather than `$GITHUB_ENV`: it reaches only the env that names it."""
-    return _run("Short commit sha", "printf 'short-sha=%.7s\\n' \"$GITHUB_SHA\" >> \"$GITHUB_OUTPUT\"",
-                id_=gx.SHORT_SHA_STEP)
+    function, so the job's first step cuts `run.sha` (passed in env) and publishes it as a step
+    output, which the task's step env reads (`expr.SHORT_SHA`). An output rather than `$GITHUB_ENV`:
+    it reaches only the env that names it."""
+    return _run("Short commit sha", "printf 'short-sha=%.7s\\n' \"$SHIPSPEC_SHA\" >> \"$GITHUB_OUTPUT\"",
+                id_=gx.SHORT_SHA_STEP, env={"SHIPSPEC_SHA": gx.wrap(gx.RUN_SHA)})
 
 
 def _prepare(task: ir.Task, place: Place) -> list[Step]:
