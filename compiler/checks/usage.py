@@ -13,7 +13,7 @@ ADVISORY = True  # skipped once an error is known
 
 
 def check(pipeline: ir.Pipeline) -> Iterator[Diagnostic]:
-    used = set(_all_refs(pipeline))
+    used = set(pipeline.refs())
     params = {r.name for r in used if isinstance(r, ir.ParamRef)}
     results = {(r.task, r.result) for r in used if isinstance(r, ir.ResultRef)}
     for param in pipeline.params:
@@ -27,21 +27,3 @@ def check(pipeline: ir.Pipeline) -> Iterator[Diagnostic]:
                               f"result '{result.name}' of task '{task.name}' is never read",
                               "remove it, or read it with ~{ tasks." + task.name + ".results."
                               + result.name + " }")
-
-
-def _all_refs(pipeline: ir.Pipeline) -> Iterator[ir.Ref]:
-    for task in pipeline.all_tasks:
-        for var in task.env:
-            if isinstance(var.value, ir.Template):
-                yield from var.value.refs
-        for template in task.command + task.args:
-            yield from template.refs
-        if task.when is not None:
-            yield from ir.condition_refs(task.when)
-        for axis in task.matrix.axes if task.matrix else ():
-            if isinstance(axis.values, ir.ParamRef):
-                yield axis.values
-    for result in pipeline.results:
-        yield from result.value.refs
-    if pipeline.concurrency is not None:
-        yield from pipeline.concurrency.group.refs

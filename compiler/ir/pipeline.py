@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ..diagnostics import UNKNOWN_SPAN, Span
+from .conditions import condition_refs
 from .tasks import Cache, Permissions, Task
 from .triggers import Triggers
-from .values import Param, Template
+from .values import Param, ParamRef, Ref, Template
 
 DEFAULT_RUNS_ON = "ubuntu-24.04"
 
@@ -69,6 +71,25 @@ class Pipeline:
     @property
     def all_tasks(self) -> tuple[Task, ...]:
         return self.tasks + self.finally_tasks
+
+    def refs(self) -> Iterator[Ref]:
+        """Every reference the pipeline reads, repeats kept: each task's env, command, args, sidecar
+        env, `when` and matrix axes, the pipeline results and the concurrency group."""
+        for task in self.all_tasks:
+            for var in (*task.env, *(e for s in task.sidecars for e in s.env)):
+                if isinstance(var.value, Template):
+                    yield from var.value.refs
+            for template in (*task.command, *task.args):
+                yield from template.refs
+            if task.when is not None:
+                yield from condition_refs(task.when)
+            for axis in task.matrix.axes if task.matrix else ():
+                if isinstance(axis.values, ParamRef):
+                    yield axis.values
+        for result in self.results:
+            yield from result.value.refs
+        if self.concurrency is not None:
+            yield from self.concurrency.group.refs
 
     def task(self, name: str) -> Task:
         return next(t for t in self.all_tasks if t.name == name)

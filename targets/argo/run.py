@@ -21,7 +21,6 @@ from typing import Any
 
 from ...compiler import ir
 from . import syntax
-from .context import task_refs
 
 Json = dict[str, Any]
 
@@ -32,20 +31,8 @@ NATIVE = {ir.RunField.ID: "uid", ir.RunField.NAME: "name", ir.RunField.NAMESPACE
 def declared(pipeline: ir.Pipeline) -> tuple[ir.RunField, ...]:
     """The fields the backend declares as params: those the pipeline reads that Argo does not know,
     in `ir.RunField` order (so the output does not depend on where they are read)."""
-    used = {ref.kind for ref in _run_refs(pipeline)}
+    used = {ref.kind for ref in pipeline.refs() if isinstance(ref, ir.RunRef)}
     return tuple(f for f in ir.RunField if f in used and f not in NATIVE)
-
-
-def _run_refs(pipeline: ir.Pipeline) -> list[ir.RunRef]:
-    """Every `run.*` reference: in tasks' env, command, args and sidecars, their `when`, pipeline
-    results and the concurrency group."""
-    refs: list[ir.Ref] = []
-    for task in pipeline.all_tasks:
-        refs += task_refs(task)
-        refs += ir.condition_refs(task.when) if task.when else ()
-    refs += [r for result in pipeline.results for r in result.value.refs]
-    refs += pipeline.concurrency.group.refs if pipeline.concurrency else ()
-    return [r for r in refs if isinstance(r, ir.RunRef)]
 
 
 def param(field: ir.RunField) -> Json:

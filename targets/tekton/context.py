@@ -27,7 +27,7 @@ from . import checks, syntax
 def declared(p: ir.Pipeline) -> tuple[ir.RunField, ...]:
     """The fields the Pipeline declares a param for: those it uses anywhere and Tekton does not know,
     in `ir.RunField` order."""
-    used = {ref.kind for ref in _run_refs(p)}
+    used = {ref.kind for ref in p.refs() if isinstance(ref, ir.RunRef)}
     return tuple(f for f in ir.RunField if f in used and f not in syntax.RUN_CONTEXT)
 
 
@@ -45,15 +45,3 @@ def collisions(p: ir.Pipeline) -> Iterator[Diagnostic]:
             yield checks.unsupported(param.span, f"param name '{param.name}'",
                                      f"the backend declares a param of that name for run.{field.value}",
                                      "rename the param")
-
-
-def _run_refs(p: ir.Pipeline) -> Iterator[ir.RunRef]:
-    """Every run reference: task values and conditions, pipeline results, the concurrency group."""
-    refs: list[ir.Ref] = [r for result in p.results for r in result.value.refs]
-    if p.concurrency is not None:
-        refs += p.concurrency.group.refs
-    for task in p.all_tasks:
-        refs += checks.value_refs(task)
-        if task.when is not None:
-            refs += ir.condition_refs(task.when)
-    return (r for r in refs if isinstance(r, ir.RunRef))
