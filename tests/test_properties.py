@@ -184,7 +184,9 @@ SHELL_FORMS = st.sampled_from([
     (["env", "A=1", "sh"], ["-c"]), (["busybox", "ash", "-xc"], []), ([], ["sh", "-e", "-c"]),
     (["timeout", "60", "dash", "-c"], []),
 ])
-REFERENCES = st.sampled_from(["params.text", "params.flag", "run.name", "run.id", "tasks.first.results.out"])
+REFERENCES = st.sampled_from(["params.text", "params.flag", "run.name", "run.id", "tasks.first.results.out",
+                              # values from an event: untrusted, and params the Kubernetes backends declare
+                              "run.ref_name", "run.pr_head_ref", "run.actor", "run.sha", "run.short_sha"])
 
 
 @st.composite
