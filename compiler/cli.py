@@ -7,6 +7,7 @@ Each command is a function returning an exit code: 0 ok, 1 invalid spec, 2 usage
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -46,9 +47,15 @@ _format_option = click.option(
               help="Also write a PipelineRun, to `kubectl create`, as DIR/<spec>.tekton-run.yaml.")
 @click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE",
               help="A param value for the --tekton-run PipelineRun (repeatable); every required param needs one.")
+@click.option("--tekton-triggers", type=click.Choice(["triggers", "pac"]), default="triggers", show_default=True,
+              help="How events start Tekton runs: Tekton Triggers documents, or a Pipelines-as-Code PipelineRun "
+              "(DIR/<spec>.tekton-pac.yaml, for the repository's .tekton/ folder).")
+@click.option("--tekton-checkout", type=click.Choice(["catalog", "inline"]), default="catalog", show_default=True,
+              help="What clones on Tekton: the catalog git-clone task by resolver, or an inline task.")
 @_format_option
 def compile_command(specs: tuple[str, ...], target: str, out_dir: str | None, argo_kind: str,
-                    tekton_run: bool, params: tuple[str, ...], fmt: str) -> None:
+                    tekton_run: bool, params: tuple[str, ...], tekton_triggers: str, tekton_checkout: str,
+                    fmt: str) -> None:
     """Compile SPECS to the target engines' YAML."""
     targets = TARGETS if target == "all" else (target,)
     if out_dir is None and (len(set(specs)) > 1 or len(targets) > 1):
@@ -57,7 +64,8 @@ def compile_command(specs: tuple[str, ...], target: str, out_dir: str | None, ar
         raise click.UsageError("-p/--param sets values of the --tekton-run PipelineRun; add --tekton-run")
     if tekton_run and "tekton" not in targets:
         raise click.UsageError("--tekton-run needs the tekton target")
-    options = _emit_options(argo_kind, tekton_run, params)
+    options = dataclasses.replace(_emit_options(argo_kind, tekton_run, params), tekton_triggers=tekton_triggers,
+                                  tekton_checkout=tekton_checkout)
     raise SystemExit(compile_specs(specs, targets, out_dir, options, fmt))
 
 

@@ -106,7 +106,7 @@ class BoolOp:
 @dataclass(frozen=True, slots=True)
 class Cmp:
     left: RawRef | Lit
-    op: str  # "==" | "!=" | "in" | "notin"
+    op: str  # "==" | "!=" | "in" | "notin" | "startsWith" | "endsWith" | "contains"
     right: tuple[RawRef | Lit, ...]
     start: int
     end: int
@@ -119,6 +119,9 @@ _TOKEN = re.compile(
     rf"""|(?P<op>==|!=|&&|\|\||!|\(|\)|\[|\]|,)|(?P<word>{_NAME}(?:\.{_NAME})*))"""
 )
 
+
+FUNCTIONS = ("startsWith", "endsWith", "contains")
+"""String tests, written as calls: `startsWith(run.ref, 'refs/tags/')`."""
 
 _INSTEAD = {"=": "==", "and": "&&", "or": "||", "not": "!", "&": "&&", "|": "||", "<>": "!="}
 
@@ -150,7 +153,8 @@ def _tokens(text: str) -> list[_Tok]:
 
 
 def parse_condition(text: str) -> Cond:
-    """Parse `a == 'x' && (b || !c) && d in ['x', 'y']`; precedence ! > compare > && > ||."""
+    """Parse `a == 'x' && (b || !c) && d in ['x', 'y'] && startsWith(e, 'v')`; precedence
+    ! > compare > && > ||."""
     if text.strip().startswith(OPEN):
         raise ExprError("a condition is an expression already; it takes no '~{ }'", 0, len(text),
                         "write the reference bare, e.g. `when: params.enable_test`")
@@ -213,6 +217,8 @@ class _Parser:
             inner = self.or_()
             self.take(")")
             return inner
+        if self._is_call():
+            return self.call()
         left = self.operand()
         if self._is("==", "!="):
             op = self.take().text
@@ -226,6 +232,24 @@ class _Parser:
             op = "notin" if negated else "in"
             return Cmp(left, op, values, _start(left), end)
         return left
+
+    def _is_call(self) -> bool:
+        tok = self.peek()
+        after = self.toks[self.pos + 1] if self.pos + 1 < len(self.toks) else None
+        return tok is not None and tok.kind == "word" and after is not None and after.text == "("
+
+    def call(self) -> Cmp:
+        name = self.take()
+        if name.text not in FUNCTIONS:
+            close = [f for f in FUNCTIONS if f.lower() == name.text.lower().replace("_", "")]
+            raise ExprError(f"'{name.text}' is not a function", name.start, name.end,
+                            f"did you mean '{close[0]}'?" if close else "functions: " + ", ".join(FUNCTIONS))
+        self.take("(")
+        subject = self.operand()
+        self.take(",")
+        value = self.operand()
+        end = self.take(")").end
+        return Cmp(subject, name.text, (value,), name.start, end)
 
     def list_(self) -> tuple[tuple[RawRef | Lit, ...], int]:
         self.take("[")

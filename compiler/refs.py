@@ -167,8 +167,9 @@ def _lower(scope: Scope, node: expr.Cond, at: SpanAt, negate: bool) -> ir.Condit
     return ir.Compare(ref, ir.CompareOp.EQ, (ir.Literal(not negate),), ref.span)
 
 
-_NEGATED = {"==": "!=", "!=": "==", "in": "notin", "notin": "in"}
-_OPS = {"==": ir.CompareOp.EQ, "!=": ir.CompareOp.NE, "in": ir.CompareOp.IN, "notin": ir.CompareOp.NOT_IN}
+_OPS = {"==": ir.CompareOp.EQ, "!=": ir.CompareOp.NE, "in": ir.CompareOp.IN, "notin": ir.CompareOp.NOT_IN,
+        "startsWith": ir.CompareOp.STARTS_WITH, "endsWith": ir.CompareOp.ENDS_WITH,
+        "contains": ir.CompareOp.CONTAINS}
 
 
 def _compare(scope: Scope, node: expr.Cmp, at: SpanAt, negate: bool) -> ir.Condition | None:
@@ -185,8 +186,29 @@ def _compare(scope: Scope, node: expr.Cmp, at: SpanAt, negate: bool) -> ir.Condi
         return None
     if isinstance(left, ir.StatusRef) and not _status_words_ok(scope, right, at(node.start, node.end)):
         return None
-    op = _NEGATED[node.op] if negate else node.op
-    return ir.Compare(left, _OPS[op], right, at(node.start, node.end))
+    op = _OPS[node.op]
+    if not op.is_string_test and any(ir.is_list_field(o) for o in operands):
+        scope.report(rules.TYPE_MISMATCH, at(node.start, node.end), "run.pr_labels is a list of names, "
+                     "so it is not compared as text", "test one label: contains(run.pr_labels, 'deploy')")
+        return None
+    if op.is_string_test and not _string_test_ok(scope, node.op, operands, at(node.start, node.end)):
+        return None
+    return ir.Compare(left, op.negated if negate else op, right, at(node.start, node.end))
+
+
+def _string_test_ok(scope: Scope, name: str, operands: list[ir.Operand], span: Span) -> bool:
+    """startsWith/endsWith/contains take text; only `contains` takes the list field pr_labels, first."""
+    kinds = {k for k in (_kind(o) for o in operands) if k not in (None, "string")}
+    if kinds:
+        scope.report(rules.TYPE_MISMATCH, span, f"{name}() tests text, not {' or '.join(sorted(kinds))} values",
+                     "compare bool and int params with == instead")
+        return False
+    lists = [o for o in operands if ir.is_list_field(o)]
+    if lists and (name != "contains" or operands[1] in lists):
+        scope.report(rules.TYPE_MISMATCH, span, "run.pr_labels is a list: only contains(run.pr_labels, 'name') "
+                     "tests it", "write contains(run.pr_labels, 'label')")
+        return False
+    return True
 
 
 def _operand(scope: Scope, node: expr.RawRef | expr.Lit, at: SpanAt) -> ir.Operand | None:

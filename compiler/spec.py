@@ -22,7 +22,9 @@ DNS_SUBDOMAIN_PATTERN = r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a
 SECRET_KEY_PATTERN = r"^[-._a-zA-Z0-9]+$"
 ABSOLUTE_PATH_PATTERN = r"^/"
 CRON_PATTERN = r"^\s*\S+(\s+\S+){4}\s*$"
+REPOSITORY_PATTERN = r"^[^/\s]+(/[^/\s]+)+$"
 PATTERNS = {
+    REPOSITORY_PATTERN: "owner/name of a repository",
     CRON_PATTERN: "a cron schedule of five fields: minute hour day-of-month month day-of-week",
     DURATION_PATTERN: "a duration: seconds (1200) or '90s', '20m', '1h30m'",
     QUANTITY_PATTERN: "a Kubernetes quantity such as 500m, 2, 1Gi or 10G",
@@ -183,9 +185,40 @@ class GitHubTask(Model):
         None, description="A deployment environment: its protection rules (reviewers, wait timers) gate the job.")
 
 
+class Checkout(Model):
+    """What a `uses: checkout` task clones. Credentials are never kept in the clone
+    (`persist-credentials: false`)."""
+
+    repository: Expression | None = Field(None, description="owner/name on GitHub, or a clone URL; the "
+                                          "run's repository (`spec.repository`) if omitted.")
+    ref: Expression | None = Field(None, description="A branch, tag or commit; the commit the run builds "
+                                   "(`run.sha`) if omitted.")
+    depth: Annotated[int, Field(ge=0)] = Field(1, description="Commits of history to fetch; 0 for all.")
+    tags: bool = Field(False, description="Fetch the tags too (e.g. for `git describe`).")
+    submodules: bool | Literal["recursive"] = False
+    lfs: bool = Field(False, description="Download Git LFS files.")
+    token: SecretKeyRef | None = Field(None, description="A token that may read the repository; on GitHub "
+                                       "the platform token if omitted, anonymous on Kubernetes.")
+    path: Path = Field("/workspace/source", description="Where the files are, in this task and in each "
+                       "task that consumes them.")
+
+
+class Oidc(Model):
+    """An OIDC identity token of the run, for keyless signing and cloud logins: GitHub's token
+    (`id-token: write`), or a projected service-account token on Kubernetes. The task reads the
+    token from the file named by $SHIPSPEC_OIDC_TOKEN_FILE."""
+
+    audience: Annotated[str, Field(min_length=1, examples=["sigstore", "sts.amazonaws.com"])]
+
+
 class Task(Model):
     name: Name
-    image: Annotated[str, Field(min_length=1)]
+    image: Annotated[str, Field(min_length=1)] | None = Field(
+        None, description="The container image; none for `uses:` tasks.")
+    uses: Literal["checkout"] | None = Field(
+        None, description="A built-in task: `checkout` clones the repository into an artifact named after "
+        "the task, with results sha, short-sha and ref.")
+    with_: Checkout | None = Field(None, alias="with", description="The built-in task's inputs.")
     run: Annotated[str, Field(min_length=1)] | None = Field(
         None, description="A POSIX sh script; expressions reach it via env vars.")
     command: list[Expression] = []
@@ -204,6 +237,7 @@ class Task(Model):
     timeout: Duration | None = None
     retries: Annotated[int, Field(ge=0)] | Retries | None = None
     matrix: Matrix | None = None
+    oidc: Oidc | None = None
     kubernetes: TaskKubernetes | None = None
     github: GitHubTask | None = None
 
@@ -232,8 +266,28 @@ class Storage(Model):
         "(the storage class must support it).")] = "ReadWriteOnce"
 
 
+class TtlAfter(Model):
+    succeeded: Duration | None = None
+    failed: Duration | None = None
+
+
+class RunSettings(Model):
+    """The run itself (the Argo Workflow, the Tekton PipelineRun), not the pipeline's definition."""
+
+    labels: dict[str, str] = {}
+    annotations: dict[str, str] = Field({}, description="e.g. tekton.dev/auto-cleanup-pvc: 'true'.")
+    delete_after: Duration | TtlAfter | None = Field(
+        None, description="Delete a finished run after this long (Argo ttlStrategy), or per outcome.")
+    keep_runs: Annotated[int, Field(ge=1)] | None = Field(
+        None, description="Keep only the newest runs (Tekton with Pipelines-as-Code: max-keep-runs).")
+    pod_gc: Literal["OnPodCompletion", "OnPodSuccess", "OnWorkflowCompletion", "OnWorkflowSuccess"] | None = (
+        Field(None, alias="podGC", description="Argo: when to delete the run's pods."))
+
+
 class PipelineKubernetes(Model):
     """Settings for the Kubernetes engines (Argo, Tekton); GitHub Actions has no such concepts."""
+
+    run: RunSettings | None = None
 
     service_account: Annotated[str, Field(pattern=DNS_SUBDOMAIN_PATTERN, max_length=253)] | None = None
     host_network: bool = False
@@ -278,6 +332,19 @@ class Schedule(Model):
     timezone: str | None = Field(None, description="An IANA time zone such as Europe/Paris; UTC if omitted.")
 
 
+class Repository(Model):
+    """The repository the pipeline builds: where events come from and what `checkout` clones by default."""
+
+    name: Annotated[str, Field(pattern=REPOSITORY_PATTERN, examples=["acme/shop"],
+                               description="owner/name (GitLab: group/subgroup/name).")]
+    provider: Literal["github", "gitlab"] = "github"
+    url: str | None = Field(None, description="The https clone URL; https://github.com/<name>.git "
+                            "(or gitlab.com) if omitted.")
+    webhook_secret: SecretKeyRef | None = Field(
+        None, description="Kubernetes engines: the secret key holding the webhook's shared secret; "
+        "`<pipeline>-webhook`, key `secret`, if omitted.")
+
+
 class Triggers(Model):
     """What starts a run. Without `triggers`, a run is started by hand or called by another pipeline."""
 
@@ -302,6 +369,7 @@ class PipelineSpec(Model):
     tasks: list[Task] = Field(min_length=1)
     finally_: list[Task] = Field([], alias="finally")
     results: list[PipelineResult] = []
+    repository: Repository | None = None
     triggers: Triggers | None = None
     concurrency: Concurrency | None = None
     timeout: Duration | None = Field(None, description="A limit on the main tasks of a run; finally tasks "

@@ -16,6 +16,8 @@ class EmitOptions:
     argo_kind: str = "Workflow"  # Workflow | WorkflowTemplate | ClusterWorkflowTemplate
     tekton_run: bool = False  # also a PipelineRun, in a file of its own (companion "tekton-run")
     run_params: tuple[tuple[str, str], ...] = ()  # param values for that run: (name, value)
+    tekton_triggers: str = "triggers"  # triggers (Tekton Triggers documents) | pac (Pipelines-as-Code)
+    tekton_checkout: str = "catalog"  # catalog (git-clone task by resolver) | inline (a step of our own)
 
 
 @dataclass(frozen=True, slots=True)

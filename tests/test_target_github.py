@@ -620,6 +620,7 @@ RUN_ENV = {
     "SHIPSPEC_RUN_PR_NUMBER": "${{ format('{0}', github.event.pull_request.number || '') }}",
     "SHIPSPEC_RUN_PR_BASE_REF": "${{ github.base_ref }}",
     "SHIPSPEC_RUN_PR_HEAD_REF": "${{ github.head_ref }}",
+    "SHIPSPEC_RUN_PR_LABELS": "${{ toJSON(github.event.pull_request.labels.*.name) }}",
 }
 
 

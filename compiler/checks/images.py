@@ -15,7 +15,8 @@ ADVISORY = False
 
 def check(pipeline: ir.Pipeline) -> Iterator[Diagnostic]:
     for task in pipeline.all_tasks:
-        yield from _image(task.image, task.image_span, f"task '{task.name}'")
+        if task.image:  # a checkout task has none (its backend's image is pinned)
+            yield from _image(task.image, task.image_span, f"task '{task.name}'")
         for sidecar in task.sidecars:
             yield from _image(sidecar.image, sidecar.image_span, f"sidecar '{sidecar.name}'")
 

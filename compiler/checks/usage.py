@@ -21,7 +21,7 @@ def check(pipeline: ir.Pipeline) -> Iterator[Diagnostic]:
             yield warning(rules.UNUSED_PARAM, param.span, f"param '{param.name}' is never used",
                           "remove it, or read it with ~{ params." + param.name + " }")
     for task in pipeline.all_tasks:
-        for result in task.results:
+        for result in () if task.checkout else task.results:  # a checkout's are built in, not declared
             if (task.name, result.name) not in results:
                 yield warning(rules.UNUSED_RESULT, result.span,
                               f"result '{result.name}' of task '{task.name}' is never read",

@@ -10,9 +10,11 @@ user's line. Edges between tasks name the task: names are unique (checked before
 - `pipeline`: the whole pipeline and its engine settings.
 """
 
-from .conditions import All, Any, Compare, CompareOp, Condition, Literal, Operand, condition_refs
-from .pipeline import DEFAULT_RUNS_ON, ArtifactStore, Concurrency, Pipeline, PipelineResult
+from .conditions import All, Any, Compare, CompareOp, Condition, Literal, Operand, condition_refs, is_list_field
+from .pipeline import DEFAULT_RUNS_ON, ArtifactStore, Concurrency, Pipeline, PipelineResult, Repository, RunSettings
 from .tasks import (
+    CHECKOUT_RESULTS,
+    OIDC_TOKEN_ENV,
     RESULTS_DIR,
     RESULTS_ENV,
     SIDECAR_HOST_KUBERNETES,
@@ -21,11 +23,13 @@ from .tasks import (
     Backoff,
     Cache,
     CacheMount,
+    Checkout,
     Dependency,
     Environment,
     EnvVar,
     Matrix,
     MatrixAxis,
+    Oidc,
     Permissions,
     Resources,
     Result,
@@ -66,5 +70,6 @@ __all__ = [
     "Permissions", "Literal", "Matrix", "MatrixAxis", "MatrixRef", "Operand",
     "Param", "ParamRef", "ParamType", "Pipeline", "PipelineResult", "Ref", "Resources", "Result", "ResultRef",
     "Retry", "RunField", "RunRef", "Scalar", "ScriptAnchor", "SecretFile", "SecretRef", "SecurityContext",
-    "Sidecar", "StatusRef", "Task", "Template", "condition_refs", "env_name", "literal", "ref_text", "upper_snake",
+    "Sidecar", "StatusRef", "Task", "Template", "condition_refs", "CHECKOUT_RESULTS", "OIDC_TOKEN_ENV", "Checkout",
+    "Oidc", "Repository", "RunSettings", "is_list_field", "env_name", "literal", "ref_text", "upper_snake",
 ]

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 
 from ..diagnostics import UNKNOWN_SPAN, Span
 from .conditions import condition_refs
-from .tasks import Cache, Permissions, Task
+from .tasks import ArtifactIn, Cache, Checkout, Permissions, SecretRef, Task
 from .triggers import Triggers
-from .values import Param, ParamRef, Ref, Template
+from .values import RUN_FIELDS, Param, ParamRef, Ref, RunField, Template
 
 DEFAULT_RUNS_ON = "ubuntu-24.04"
 
@@ -28,6 +28,41 @@ class Concurrency:
 
     group: Template  # params and run context only
     cancel_in_progress: bool = False
+    span: Span = UNKNOWN_SPAN
+
+
+@dataclass(frozen=True, slots=True)
+class Repository:
+    """The repository the pipeline builds: where events come from, what checkout clones by default."""
+
+    name: str  # owner/name; GitLab: group/subgroup/name
+    provider: str = "github"  # or "gitlab"
+    clone_url: str = ""
+    webhook_secret: SecretRef | None = None  # Kubernetes engines; None: `<pipeline>-webhook`, key `secret`
+    span: Span = UNKNOWN_SPAN
+
+    @property
+    def owner(self) -> str:
+        return self.name.rsplit("/", 1)[0]
+
+    @property
+    def short_name(self) -> str:
+        return self.name.rsplit("/", 1)[1]
+
+
+@dataclass(frozen=True, slots=True)
+class RunSettings:
+    """The run itself (Argo Workflow, Tekton PipelineRun): its metadata and how long it is kept."""
+
+    labels: tuple[tuple[str, str], ...] = ()
+    annotations: tuple[tuple[str, str], ...] = ()
+    delete_after_success_s: int | None = None  # Argo ttlStrategy
+    delete_after_failure_s: int | None = None
+    delete_after_span: Span = UNKNOWN_SPAN
+    keep_runs: int | None = None  # Pipelines-as-Code max-keep-runs
+    keep_runs_span: Span = UNKNOWN_SPAN
+    pod_gc: str | None = None  # Argo podGC strategy
+    pod_gc_span: Span = UNKNOWN_SPAN
     span: Span = UNKNOWN_SPAN
 
 
@@ -58,6 +93,8 @@ class Pipeline:
     storage_size: str = "1Gi"  # the per-run volume that carries artifacts between tasks
     storage_class: str | None = None
     storage_access_mode: str = "ReadWriteOnce"  # or "ReadWriteMany"
+    repository: Repository | None = None
+    run: RunSettings = RunSettings()  # Kubernetes engines
     triggers: Triggers = Triggers()
     concurrency: Concurrency | None = None
     timeout_s: int | None = None  # the main tasks; finally tasks run after it. None: no limit asked for
@@ -83,6 +120,8 @@ class Pipeline:
                 yield from template.refs
             if task.when is not None:
                 yield from condition_refs(task.when)
+            if task.checkout is not None:
+                yield from (r for t in (task.checkout.repository, task.checkout.ref) if t for r in t.refs)
             for axis in task.matrix.axes if task.matrix else ():
                 if isinstance(axis.values, ParamRef):
                     yield axis.values
@@ -90,6 +129,21 @@ class Pipeline:
             yield from result.value.refs
         if self.concurrency is not None:
             yield from self.concurrency.group.refs
+
+    def run_default(self, run_field: RunField) -> str:
+        """A run field's value when a run is started by hand: the repository's own where it is known."""
+        repo = self.repository
+        if repo is not None and run_field is RunField.REPOSITORY:
+            return repo.name
+        if repo is not None and run_field is RunField.OWNER:
+            return repo.owner
+        if repo is not None and run_field is RunField.CLONE_URL:
+            return repo.clone_url
+        return RUN_FIELDS[run_field][1]
+
+    def checkout_of(self, artifact: ArtifactIn) -> Checkout | None:
+        """The checkout whose files `artifact` is, if it comes from a checkout task."""
+        return self.task(artifact.producer).checkout
 
     def task(self, name: str) -> Task:
         return next(t for t in self.all_tasks if t.name == name)

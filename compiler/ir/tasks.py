@@ -13,6 +13,9 @@ RESULTS_DIR = "/tmp/shipspec/results"
 
 RESULTS_ENV = "SHIPSPEC_RESULTS"
 
+OIDC_TOKEN_ENV = "SHIPSPEC_OIDC_TOKEN_FILE"
+"""The env var naming the file that holds a task's OIDC identity token (`Task.oidc`)."""
+
 
 @dataclass(frozen=True, slots=True)
 class SecretRef:
@@ -163,6 +166,37 @@ class Environment:
     span: Span = UNKNOWN_SPAN
 
 
+@dataclass(frozen=True, slots=True)
+class Oidc:
+    """An OIDC identity token for `audience`, in the file $SHIPSPEC_OIDC_TOKEN_FILE: GitHub's
+    (`id-token: write`, fetched from the runner's token service), or a projected service-account
+    token on Kubernetes."""
+
+    audience: str
+    span: Span = UNKNOWN_SPAN
+
+
+CHECKOUT_RESULTS = ("sha", "short-sha", "ref")
+"""What a checkout task reports: the commit it cloned, its first 7 characters, and the ref asked for."""
+
+
+@dataclass(frozen=True, slots=True)
+class Checkout:
+    """A built-in task that clones a repository. Its files are the artifact named after the task, at
+    `path`; credentials are never kept in the clone. A consumer gets the very commit it cloned (`sha`),
+    so every task of a run builds one revision even if the branch moves."""
+
+    repository: Template | None = None  # owner/name or a clone URL; None: the run's repository
+    ref: Template | None = None  # None: the commit the run builds (run.sha; the default branch by hand)
+    depth: int = 1  # 0: all history
+    tags: bool = False
+    submodules: str = "none"  # "none" | "top" | "recursive"
+    lfs: bool = False
+    token: SecretRef | None = None  # None: GitHub's platform token, anonymous on Kubernetes
+    path: str = "/workspace/source"
+    span: Span = UNKNOWN_SPAN
+
+
 Permissions = tuple[tuple[str, str], ...]
 """GitHub token scopes and their level, as written: (("contents", "read"), ("packages", "write"))."""
 
@@ -187,9 +221,9 @@ class ScriptAnchor:
 class Task:
     """One unit of work: a pod on Kubernetes engines, a job on GitHub.
 
-    Exactly one of `script` and `command` is set. `script` is shell text in which every
-    reference has already been replaced by `"${NAME}"` of an env var in `env`: no value is
-    ever spliced into it.
+    Exactly one of `script`, `command` and `checkout` is set (a checkout task has no image).
+    `script` is shell text in which every reference has already been replaced by `"${NAME}"` of an
+    env var in `env`: no value is ever spliced into it.
     """
 
     name: str
@@ -212,6 +246,8 @@ class Task:
     timeout_s: int | None = None
     retry: Retry | None = None
     matrix: Matrix | None = None
+    checkout: Checkout | None = None  # a `uses: checkout` task: no image, script or command
+    oidc: Oidc | None = None
     runs_on: str | None = None  # GitHub runner label; None: the pipeline's
     runs_on_span: Span | None = None
     permissions: Permissions = ()  # GitHub: the job's token, on top of the pipeline's

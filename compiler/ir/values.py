@@ -85,6 +85,7 @@ class RunField(enum.Enum):
     PR_NUMBER = "pr_number"
     PR_BASE_REF = "pr_base_ref"
     PR_HEAD_REF = "pr_head_ref"
+    PR_LABELS = "pr_labels"
 
 
 RUN_FIELDS: dict[RunField, tuple[str, str]] = {
@@ -107,6 +108,8 @@ RUN_FIELDS: dict[RunField, tuple[str, str]] = {
     RunField.PR_NUMBER: ("the pull request's number ('' when not one)", ""),
     RunField.PR_BASE_REF: ("the branch the pull request targets ('' when not one)", ""),
     RunField.PR_HEAD_REF: ("the pull request's branch ('' when not one)", ""),
+    RunField.PR_LABELS: ("the pull request's label names as a JSON list; `contains(run.pr_labels, 'x')` "
+                         "tests one", "[]"),
 }
 """Each field's meaning, and its value when a run is started by hand without it (a declared param's default)."""
 

@@ -12,7 +12,7 @@ from .. import ir, placement, spec
 from ..diagnostics import Diagnostic
 from ..loader import Document
 from ..refs import Scope, TaskInfo
-from . import params, tasks, triggers
+from . import params, platform, tasks, triggers
 from .context import Context, producers
 from .site import Site
 
@@ -21,7 +21,8 @@ def lower(model: spec.Spec, doc: Document, source: str) -> tuple[ir.Pipeline, li
     """The IR of a validated spec, and every problem found while resolving it."""
     body = model.spec
     scope = Scope(params={p.name: params.PARAM_TYPES[p.type] for p in body.params}, tasks=_task_infos(body))
-    ctx = Context(scope, producers(body), frozenset(c.name for c in body.caches))
+    ctx = Context(scope, producers(body), frozenset(c.name for c in body.caches),
+                  checkouts=frozenset(t.name for t in body.tasks if t.uses == "checkout"))
     root = Site(doc, ("spec",))
     k8s = body.kubernetes or spec.PipelineKubernetes()
     storage = k8s.storage or spec.Storage()
@@ -43,6 +44,8 @@ def lower(model: spec.Spec, doc: Document, source: str) -> tuple[ir.Pipeline, li
         storage_size=storage.size,
         storage_class=storage.storage_class,
         storage_access_mode=storage.access_mode,
+        repository=platform.repository(body.repository, root / "repository"),
+        run=platform.run_settings(ctx, k8s.run, root / "kubernetes" / "run"),
         triggers=triggers.triggers(ctx, body.triggers, root / "triggers"),
         concurrency=params.concurrency(ctx, body.concurrency, root / "concurrency"),
         timeout_s=ctx.seconds(body.timeout, root / "timeout"),
@@ -61,5 +64,6 @@ def _task_infos(body: spec.PipelineSpec) -> dict[str, TaskInfo]:
     for is_finally, group in ((False, body.tasks), (True, body.finally_)):
         for t in group:
             names = tuple(r if isinstance(r, str) else r.name for r in t.results)
+            names = ir.CHECKOUT_RESULTS if t.uses == "checkout" else names
             infos.setdefault(t.name, TaskInfo(t.name, names, t.matrix is not None, is_finally))
     return infos

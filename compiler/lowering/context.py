@@ -24,6 +24,7 @@ class Context:
     producers: dict[str, tuple[str, str]]  # artifact -> (producing task, its path)
     cache_names: frozenset[str]
     sidecars: tuple[str, ...] = field(default=())  # the sidecars of the task being lowered
+    checkouts: frozenset[str] = frozenset()  # the `uses: checkout` tasks
 
     def report(self, rule: Rule, site: Site, message: str, hint: str | None = None) -> None:
         self.scope.report(rule, site.span, message, hint)
@@ -98,6 +99,8 @@ def producers(body: spec.PipelineSpec) -> dict[str, tuple[str, str]]:
     """Artifact -> the first main task that produces it, and the path it produces it at."""
     found: dict[str, tuple[str, str]] = {}
     for t in body.tasks:
+        if t.uses == "checkout":  # its files: the artifact named after it
+            found.setdefault(t.name, (t.name, (t.with_ or spec.Checkout.model_validate({})).path))
         for a in t.produces:
             found.setdefault(a.name, (t.name, a.path))
     return found

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 from .. import ir, rules, scripts, spec
 from ..refs import TaskInfo, did_you_mean, lower_condition
-from . import limits, shell
+from . import checkout, limits, shell
 from .context import Context, as_written, offsets
 from .matrix import matrix
 from .site import Site
@@ -17,24 +17,28 @@ RESERVED_ENV_PREFIX = "SHIPSPEC_"
 
 def task(ctx: Context, t: spec.Task, site: Site, is_finally: bool) -> ir.Task:
     _enter(ctx, t, is_finally)
+    clone = _checkout(ctx, t, site, is_finally)
     env = [_env(ctx, name, value, site / "env" / name) for name, value in t.env.items()]
     script, anchors = shell.script(ctx, t.run, site / "run", env) if t.run is not None else (None, ())
     command, args = shell.argv_templates(ctx, t, site, env)
     when = lower_condition(ctx.scope, t.when, offsets(site / "when")) if t.when else None
     consumes = tuple(_consume(ctx, c, site / "consumes" / i) for i, c in enumerate(t.consumes))
-    _require_one_body(ctx, t, site)
+    if clone is None:
+        _require_one_body(ctx, t, site)
+    argv = command + args + ((clone.repository, clone.ref) if clone else ())
     return ir.Task(
         name=t.name,
-        image=t.image,
+        image=t.image or "",
         script=script,
         command=command,
         args=args,
         env=tuple(env),
-        working_dir=t.working_dir,
-        depends=_depends(ctx, t, site, env, command + args, when, consumes, is_finally),
+        working_dir=t.working_dir or _source_dir(ctx, consumes),
+        depends=_depends(ctx, t, site, env, tuple(a for a in argv if a is not None), when, consumes, is_finally),
         when=when,
-        results=tuple(_result(r, site / "results" / i) for i, r in enumerate(t.results)),
-        produces=tuple(ir.ArtifactOut(a.name, a.path, (site / "produces" / i).span) for i, a in enumerate(t.produces)),
+        results=checkout.results(site) if clone else tuple(_result(r, site / "results" / i)
+                                                           for i, r in enumerate(t.results)),
+        produces=_produces(t, clone, site),
         consumes=tuple(c for c in consumes if c is not None),
         caches=tuple(_cache(ctx, c, site / "caches" / i) for i, c in enumerate(t.caches)),
         secret_files=tuple(_secret_file(s, site / "secretFiles" / i) for i, s in enumerate(t.secret_files)),
@@ -45,6 +49,8 @@ def task(ctx: Context, t: spec.Task, site: Site, is_finally: bool) -> ir.Task:
         timeout_s=ctx.seconds(t.timeout, site / "timeout"),
         retry=limits.retry(ctx, t.retries, site / "retries"),
         matrix=matrix(ctx, t.matrix, site / "matrix"),
+        checkout=clone,
+        oidc=ir.Oidc(t.oidc.audience, (site / "oidc").span) if t.oidc else None,
         runs_on=t.github.runs_on if t.github else None,
         runs_on_span=(site / "github" / "runsOn").span if t.github and t.github.runs_on else None,
         permissions=tuple(t.github.permissions.items()) if t.github else (),
@@ -68,7 +74,34 @@ def _enter(ctx: Context, t: spec.Task, is_finally: bool) -> None:
     ctx.sidecars = tuple(s.name for s in t.sidecars)
 
 
+def _checkout(ctx: Context, t: spec.Task, site: Site, is_finally: bool) -> ir.Checkout | None:
+    if t.uses is None:
+        if t.with_ is not None:
+            ctx.report(rules.WRONG_TYPE, site / "with", "`with` gives the inputs of a `uses:` task",
+                       "add `uses: checkout`, or remove `with`")
+        return None
+    if is_finally:
+        ctx.report(rules.WRONG_TYPE, site / "uses", "a checkout cannot be a finally task: nothing runs after it "
+                   "to read its files", "move it under `tasks:`")
+    return checkout.checkout(ctx, t, site)
+
+
+def _source_dir(ctx: Context, consumes: Iterable[ir.ArtifactIn | None]) -> str | None:
+    """A task that reads one checkout works in its files unless it says otherwise."""
+    clones = [c.path for c in consumes if c is not None and c.producer in ctx.checkouts]
+    return clones[0] if len(clones) == 1 else None
+
+
+def _produces(t: spec.Task, clone: ir.Checkout | None, site: Site) -> tuple[ir.ArtifactOut, ...]:
+    if clone is not None:
+        return (ir.ArtifactOut(t.name, clone.path, (site / "uses").span),)
+    return tuple(ir.ArtifactOut(a.name, a.path, (site / "produces" / i).span) for i, a in enumerate(t.produces))
+
+
 def _require_one_body(ctx: Context, t: spec.Task, site: Site) -> None:
+    if t.image is None:
+        ctx.report(rules.MISSING_FIELD, site, "missing required field 'image'",
+                   "add `image:`, or `uses: checkout` for a clone of the repository")
     if (t.run is None) == (not t.command):
         ctx.report(rules.MISSING_FIELD if t.run is None else rules.WRONG_TYPE, site / "name",
                    f"task '{t.name}' needs either `run` (a script) or `command`, not "

@@ -139,6 +139,7 @@ _RUN: dict[ir.RunField, str] = {
     ir.RunField.PR_NUMBER: "format('{0}', github.event.pull_request.number || '')",
     ir.RunField.PR_BASE_REF: "github.base_ref",
     ir.RunField.PR_HEAD_REF: "github.head_ref",
+    ir.RunField.PR_LABELS: "toJSON(github.event.pull_request.labels.*.name)",
 }
 """The run's context from GitHub's `github` context (actions/runner src/Runner.Worker/GitHubContext.cs
 lists its keys; docs.github.com "Contexts reference"). Only in expressions, never in `run:` text.
