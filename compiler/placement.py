@@ -11,9 +11,11 @@ from . import expr, rules
 from .diagnostics import Diagnostic, error
 from .loader import Document, Loc
 
-_TASK_EXPRESSION_FIELDS = {("run",), ("when",), ("command", int), ("args", int), ("env", str), ("matrix", "axes", str)}
+_TASK_EXPRESSION_FIELDS = {("run",), ("when",), ("command", int), ("args", int), ("env", str), ("matrix", "axes", str),
+                           ("with", "repository"), ("with", "ref")}
 _PLACES = ("expressions work in a task's run, when, command, args and env, in a matrix axis written as one "
-           "~{ params.NAME }, in pipeline result values and in the concurrency group")
+           "~{ params.NAME }, in a checkout's repository and ref, in pipeline result values and in the "
+           "concurrency group")
 
 
 def _takes_expressions(loc: Loc) -> bool:
@@ -27,9 +29,13 @@ def _takes_expressions(loc: Loc) -> bool:
         return loc[3:] == ("value",)
     if loc[1] not in ("tasks", "finally"):
         return False
-    shape = tuple(p if p in ("run", "when", "command", "args", "env", "matrix", "axes") else type(p)
-                  for p in loc[3:])
-    return shape in _TASK_EXPRESSION_FIELDS
+    return any(_fits(loc[3:], pattern) for pattern in _TASK_EXPRESSION_FIELDS)
+
+
+def _fits(path: Loc, pattern: tuple[str | type, ...]) -> bool:
+    """`("env", "ref")` fits `("env", str)`: a word is a key, a type any key of that type."""
+    return len(path) == len(pattern) and all(
+        p == want if isinstance(want, str) else isinstance(p, want) for p, want in zip(path, pattern, strict=True))
 
 
 def expressions_out_of_place(doc: Document) -> Iterator[Diagnostic]:
