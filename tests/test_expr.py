@@ -58,3 +58,22 @@ def test_condition_errors(text: str, message: str) -> None:
     with pytest.raises(ExprError) as info:
         parse_condition(text)
     assert message in info.value.message
+
+
+def test_string_tests_are_calls_with_a_subject_and_a_value() -> None:
+    tree = parse_condition("startsWith(run.ref, 'refs/tags/') || !contains(params.v, \"x\")")
+    assert isinstance(tree, BoolOp) and tree.op == "||"
+    call, negated = tree.items
+    assert call == Cmp(RawRef(("run", "ref"), 11, 18), "startsWith", (Lit("refs/tags/", 20, 32),), 0, 33)
+    assert isinstance(negated, Not) and isinstance(negated.item, Cmp) and negated.item.op == "contains"
+
+
+@pytest.mark.parametrize(("text", "message", "hint"), [
+    ("startswith(run.ref, 'v')", "'startswith' is not a function", "did you mean 'startsWith'?"),
+    ("matches(run.ref, 'v')", "'matches' is not a function", "functions: startsWith, endsWith, contains"),
+    ("contains(run.ref)", "expected ','", None),
+])
+def test_unknown_or_malformed_calls_are_explained(text: str, message: str, hint: str | None) -> None:
+    with pytest.raises(ExprError) as info:
+        parse_condition(text)
+    assert message in info.value.message and info.value.hint == hint

@@ -207,3 +207,115 @@ def test_globs_become_anchored_regular_expressions() -> None:
     assert re.match(ir.glob_regex("services/**"), "services/orders/main.go")
     assert not re.match(ir.glob_regex("v[0-9]*"), "latest")
     assert re.match(ir.glob_regex("v?.?"), "v1.2") and not re.match(ir.glob_regex("*.go"), "a/b.go")
+
+
+CHECKOUT = """\
+  repository:
+    name: acme/shop
+  params:
+    - name: ref
+      default: main
+  tasks:
+    - name: source
+      uses: checkout
+      with: {ref: "~{ params.ref }", depth: 0, submodules: recursive, token: {secret: git, key: token}}
+    - name: test
+      image: golang:1.23
+      consumes: [{artifact: source}]
+      env: {SHA: "~{ tasks.source.results.short-sha }"}
+      run: go test ./...
+"""
+
+
+def test_a_checkout_is_a_task_with_built_in_results_and_an_artifact_named_after_it() -> None:
+    p = _pipeline(CHECKOUT)
+    source, test = p.tasks
+    assert source.checkout is not None and source.image == "" and source.script is None
+    assert (source.checkout.depth, source.checkout.submodules, source.checkout.path) == (0, "recursive",
+                                                                                     "/workspace/source")
+    assert source.checkout.ref is not None and source.checkout.ref.refs == (ir.ParamRef("ref", ir.ParamType.STRING),)
+    assert source.checkout.token == ir.SecretRef("git", "token")
+    assert [r.name for r in source.results] == list(ir.CHECKOUT_RESULTS)
+    assert [(a.name, a.path) for a in source.produces] == [("source", "/workspace/source")]
+    assert test.working_dir == "/workspace/source" and test.depends_on == ("source",)
+    assert p.checkout_of(test.consumes[0]) == source.checkout
+
+
+def test_the_repository_gives_the_by_hand_defaults_of_the_run_fields() -> None:
+    p = _pipeline(CHECKOUT)
+    assert p.repository is not None and p.repository.clone_url == "https://github.com/acme/shop.git"
+    assert p.run_default(ir.RunField.REPOSITORY) == "acme/shop" and p.run_default(ir.RunField.OWNER) == "acme"
+    assert p.run_default(ir.RunField.CLONE_URL) == "https://github.com/acme/shop.git"
+    assert p.run_default(ir.RunField.EVENT) == "manual" and p.run_default(ir.RunField.PR_LABELS) == "[]"
+
+
+def test_a_checkout_task_refuses_container_fields_each_at_its_line() -> None:
+    result = compile_spec(HEAD + """\
+  tasks:
+    - name: source
+      uses: checkout
+      image: alpine/git:2.45.2
+      run: git clone x
+    - name: other
+      image: alpine:3.20
+      with: {depth: 1}
+      run: echo
+""", "t.yaml")
+    assert [(d.rule.code, d.span.line, d.message) for d in result.diagnostics] == [
+        ("SS012", 9, "a `uses: checkout` task has no `image`"),
+        ("SS012", 10, "a `uses: checkout` task has no `run`"),
+        ("SS012", 13, "`with` gives the inputs of a `uses:` task"),
+    ]
+
+
+def test_oidc_and_run_settings_are_lowered() -> None:
+    p = _pipeline("""\
+  kubernetes:
+    run:
+      labels: {team: a}
+      deleteAfter: {succeeded: 1h}
+      keepRuns: 3
+      podGC: OnPodSuccess
+  tasks:
+    - name: sign
+      image: alpine:3.20
+      oidc: {audience: sigstore}
+      run: echo
+""")
+    assert p.tasks[0].oidc == ir.Oidc("sigstore")
+    run = p.run
+    assert (run.labels, run.delete_after_success_s, run.delete_after_failure_s) == ((("team", "a"),), 3600, None)
+    assert (run.keep_runs, run.pod_gc) == (3, "OnPodSuccess")
+
+
+def test_string_tests_are_typed_and_negated_in_normal_form() -> None:
+    when = _pipeline("""\
+  tasks:
+    - name: a
+      image: alpine:3.20
+      when: "!(startsWith(run.ref, 'refs/tags/') || contains(run.pr_labels, 'ok'))"
+      run: echo
+""").tasks[0].when
+    assert isinstance(when, ir.All)
+    tag, label = when.items
+    assert isinstance(tag, ir.Compare) and tag.op is ir.CompareOp.NOT_STARTS_WITH and not tag.is_membership
+    assert isinstance(label, ir.Compare) and label.op is ir.CompareOp.NOT_CONTAINS and label.is_membership
+
+
+def test_labels_are_tested_one_at_a_time_and_string_tests_take_text() -> None:
+    result = compile_spec(HEAD + """\
+  params:
+    - name: flag
+      type: bool
+      default: false
+  tasks:
+    - name: a
+      image: alpine:3.20
+      when: run.pr_labels == 'x' || startsWith(params.flag, 't') || contains('x', run.pr_labels)
+      run: echo
+""", "t.yaml")
+    assert [d.message.split(",")[0] for d in result.diagnostics] == [
+        "run.pr_labels is a list of names",
+        "compares bool and string values",
+        "run.pr_labels is a list: only contains(run.pr_labels",
+    ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..diagnostics import UNKNOWN_SPAN, Span
 from .conditions import condition_refs
@@ -39,7 +39,7 @@ class Repository:
     provider: str = "github"  # or "gitlab"
     clone_url: str = ""
     webhook_secret: SecretRef | None = None  # Kubernetes engines; None: `<pipeline>-webhook`, key `secret`
-    span: Span = UNKNOWN_SPAN
+    span: Span = field(default=UNKNOWN_SPAN, compare=False)
 
     @property
     def owner(self) -> str:
@@ -58,12 +58,12 @@ class RunSettings:
     annotations: tuple[tuple[str, str], ...] = ()
     delete_after_success_s: int | None = None  # Argo ttlStrategy
     delete_after_failure_s: int | None = None
-    delete_after_span: Span = UNKNOWN_SPAN
+    delete_after_span: Span = field(default=UNKNOWN_SPAN, compare=False)
     keep_runs: int | None = None  # Pipelines-as-Code max-keep-runs
-    keep_runs_span: Span = UNKNOWN_SPAN
+    keep_runs_span: Span = field(default=UNKNOWN_SPAN, compare=False)
     pod_gc: str | None = None  # Argo podGC strategy
-    pod_gc_span: Span = UNKNOWN_SPAN
-    span: Span = UNKNOWN_SPAN
+    pod_gc_span: Span = field(default=UNKNOWN_SPAN, compare=False)
+    span: Span = field(default=UNKNOWN_SPAN, compare=False)
 
 
 @dataclass(frozen=True, slots=True)

@@ -173,7 +173,7 @@ class Oidc:
     token on Kubernetes."""
 
     audience: str
-    span: Span = UNKNOWN_SPAN
+    span: Span = field(default=UNKNOWN_SPAN, compare=False)
 
 
 CHECKOUT_RESULTS = ("sha", "short-sha", "ref")
@@ -194,7 +194,7 @@ class Checkout:
     lfs: bool = False
     token: SecretRef | None = None  # None: GitHub's platform token, anonymous on Kubernetes
     path: str = "/workspace/source"
-    span: Span = UNKNOWN_SPAN
+    span: Span = field(default=UNKNOWN_SPAN, compare=False)
 
 
 Permissions = tuple[tuple[str, str], ...]
