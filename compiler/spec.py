@@ -353,6 +353,9 @@ class Triggers(Model):
     schedule: list[Schedule] = []
     manual: bool = Field(True, description="Can be started by hand, the params as its inputs.")
     call: bool = Field(False, description="Can be called by another pipeline (GitHub: workflow_call).")
+    approximate: bool = Field(False, description="Where an engine cannot filter events exactly (e.g. Argo "
+                              "Events and a pull request's paths), start runs more often instead of failing; "
+                              "a warning says what was approximated.")
 
 
 class Concurrency(Model):

@@ -53,6 +53,7 @@ class Triggers:
     schedules: tuple[Schedule, ...] = ()
     manual: bool = True
     call: bool = True  # a spec without `triggers` can be started by hand and called
+    approximate: bool = False  # a filter an engine cannot apply exactly is dropped with a warning, not an error
     span: Span = UNKNOWN_SPAN
 
     @property

@@ -18,7 +18,7 @@ def triggers(ctx: Context, t: spec.Triggers | None, site: Site) -> ir.Triggers:
     if not (push or pr or schedules or t.manual or t.call):
         ctx.report(rules.MISSING_FIELD, site, "nothing can start this pipeline: no push, pull request or schedule, "
                    "and `manual` and `call` are false", "add a trigger, or set `manual: true`")
-    return ir.Triggers(push, pr, schedules, t.manual, t.call, site.span)
+    return ir.Triggers(push, pr, schedules, t.manual, t.call, t.approximate, site.span)
 
 
 def _push(ctx: Context, p: spec.PushTrigger, site: Site) -> ir.PushTrigger:
