@@ -27,6 +27,9 @@ def _takes_expressions(loc: Loc) -> bool:
         return False
     if loc[1] == "results":
         return loc[3:] == ("value",)
+    if loc[1] in ("defaults", "groups"):  # task fields said once (defaults.py)
+        field_path = loc[2:] if loc[1] == "defaults" else loc[3:]
+        return any(_fits(field_path, pattern) for pattern in _TASK_EXPRESSION_FIELDS)
     if loc[1] not in ("tasks", "finally"):
         return False
     return any(_fits(loc[3:], pattern) for pattern in _TASK_EXPRESSION_FIELDS)

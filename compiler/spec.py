@@ -238,6 +238,22 @@ class Task(Model):
     retries: Annotated[int, Field(ge=0)] | Retries | None = None
     matrix: Matrix | None = None
     oidc: Oidc | None = None
+    group: Name | None = Field(None, description="A group of `spec.groups` whose defaults this task takes.")
+    kubernetes: TaskKubernetes | None = None
+    github: GitHubTask | None = None
+
+
+class TaskDefaults(Model):
+    """Fields every task (or every task of a group) gets unless it sets them itself."""
+
+    image: Annotated[str, Field(min_length=1)] | None = None
+    env: dict[str, EnvValue] = Field({}, description="Merged by name; a task's own value wins.")
+    working_dir: Path | None = None
+    consumes: list[ArtifactUse] = Field([], description="Merged by artifact.")
+    caches: list[CacheUse] = Field([], description="Merged by name.")
+    secret_files: list[SecretFileDecl] = Field([], description="Merged by path.")
+    timeout: Duration | None = None
+    retries: Annotated[int, Field(ge=0)] | Retries | None = None
     kubernetes: TaskKubernetes | None = None
     github: GitHubTask | None = None
 
@@ -369,6 +385,10 @@ class Concurrency(Model):
 
 class PipelineSpec(Model):
     params: list[Param] = []
+    defaults: TaskDefaults | None = Field(None, description="What every task gets unless it says otherwise "
+                                          "(`uses:` tasks excepted).")
+    groups: dict[Name, TaskDefaults] = Field({}, description="Named defaults a task takes with `group:`, "
+                                             "before `defaults`.")
     tasks: list[Task] = Field(min_length=1)
     finally_: list[Task] = Field([], alias="finally")
     results: list[PipelineResult] = []

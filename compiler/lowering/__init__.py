@@ -22,7 +22,8 @@ def lower(model: spec.Spec, doc: Document, source: str) -> tuple[ir.Pipeline, li
     body = model.spec
     scope = Scope(params={p.name: params.PARAM_TYPES[p.type] for p in body.params}, tasks=_task_infos(body))
     ctx = Context(scope, producers(body), frozenset(c.name for c in body.caches),
-                  checkouts=frozenset(t.name for t in body.tasks if t.uses == "checkout"))
+                  checkouts=frozenset(t.name for t in body.tasks if t.uses == "checkout"),
+                  groups=frozenset(body.groups))
     root = Site(doc, ("spec",))
     k8s = body.kubernetes or spec.PipelineKubernetes()
     storage = k8s.storage or spec.Storage()

@@ -25,6 +25,7 @@ class Context:
     cache_names: frozenset[str]
     sidecars: tuple[str, ...] = field(default=())  # the sidecars of the task being lowered
     checkouts: frozenset[str] = frozenset()  # the `uses: checkout` tasks
+    groups: frozenset[str] = frozenset()  # `spec.groups`
 
     def report(self, rule: Rule, site: Site, message: str, hint: str | None = None) -> None:
         self.scope.report(rule, site.span, message, hint)

@@ -17,6 +17,7 @@ RESERVED_ENV_PREFIX = "SHIPSPEC_"
 
 def task(ctx: Context, t: spec.Task, site: Site, is_finally: bool) -> ir.Task:
     _enter(ctx, t, is_finally)
+    _group(ctx, t, site)
     clone = _checkout(ctx, t, site, is_finally)
     env = [_env(ctx, name, value, site / "env" / name) for name, value in t.env.items()]
     script, anchors = shell.script(ctx, t.run, site / "run", env) if t.run is not None else (None, ())
@@ -72,6 +73,17 @@ def _enter(ctx: Context, t: spec.Task, is_finally: bool) -> None:
     ctx.scope.task = info
     ctx.scope.axes = tuple(t.matrix.axes) if t.matrix else ()
     ctx.sidecars = tuple(s.name for s in t.sidecars)
+
+
+def _group(ctx: Context, t: spec.Task, site: Site) -> None:
+    if t.group is None:
+        return
+    if t.uses is not None:
+        ctx.report(rules.WRONG_TYPE, site / "group", f"a `uses: {t.uses}` task takes no defaults",
+                   "remove `group`")
+    elif t.group not in ctx.groups:
+        ctx.report(rules.UNKNOWN_REFERENCE, site / "group", f"group '{t.group}' is not defined",
+                   did_you_mean(t.group, ctx.groups) or "define it under spec.groups")
 
 
 def _checkout(ctx: Context, t: spec.Task, site: Site, is_finally: bool) -> ir.Checkout | None:
