@@ -11,11 +11,15 @@ from . import expr, rules
 from .diagnostics import Diagnostic, error
 from .loader import Document, Loc
 
+_NATIVE_INPUTS = {("uses", "github", "with", str), ("uses", "tekton", "params", str),
+                  ("uses", "argo", "arguments", str)}
+_STEP_FIELDS = {("run",), ("command", int), ("args", int), ("env", str), *_NATIVE_INPUTS}
 _TASK_EXPRESSION_FIELDS = {("run",), ("when",), ("command", int), ("args", int), ("env", str), ("matrix", "axes", str),
-                           ("with", "repository"), ("with", "ref")}
+                           ("with", "repository"), ("with", "ref"), *_NATIVE_INPUTS,
+                           *(("steps", int, *field) for field in _STEP_FIELDS)}
 _PLACES = ("expressions work in a task's run, when, command, args and env, in a matrix axis written as one "
-           "~{ params.NAME }, in a checkout's repository and ref, in pipeline result values and in the "
-           "concurrency group")
+           "~{ params.NAME }, in a checkout's repository and ref, in a native unit's inputs, in steps as in "
+           "tasks, in pipeline result values and in the concurrency group")
 
 
 def _takes_expressions(loc: Loc) -> bool:

@@ -48,7 +48,7 @@ def resolve(scope: Scope, raw: expr.RawRef, span: Span) -> ir.Ref | None:
     root, rest = raw.path[0], raw.path[1:]
     if root == "params" and len(rest) == 1:
         return _param(scope, rest[0], span)
-    if root == "tasks" and len(rest) == 3 and rest[1] == "results":
+    if root == "tasks" and len(rest) == 3 and rest[1] in ("results", "outputs"):  # outputs: a native unit's
         return _result(scope, rest[0], rest[2], span)
     if root == "matrix" and len(rest) == 1:
         return _matrix(scope, rest[0], span)

@@ -39,5 +39,6 @@ SECRET_IN_LITERAL = Rule("SS401", "secret-in-literal", "a value that looks like 
 REFERENCE_IN_CODE = Rule("SS403", "reference-in-code",
                          "a reference inside code another interpreter parses (python -c, node -e, ...)")
 UNPINNED_IMAGE = Rule("SS404", "unpinned-image", "an image without a version tag or digest, or tagged latest")
+UNPINNED_ACTION = Rule("SS405", "unpinned-action", "a GitHub action not pinned to a full commit SHA")
 
 UNSUPPORTED_ON_TARGET = Rule("SS501", "unsupported-on-target", "the target cannot express a feature")

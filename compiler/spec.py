@@ -211,18 +211,78 @@ class Oidc(Model):
     audience: Annotated[str, Field(min_length=1, examples=["sigstore", "sts.amazonaws.com"])]
 
 
+NativeValue = Annotated[Expression | int | bool, Field(union_mode="left_to_right")]
+
+
+class GitHubAction(Model):
+    """A GitHub action, pinned to a full commit SHA (the tag goes in `version`, written as a comment)."""
+
+    action: Annotated[str, Field(pattern=r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+(/[^@\s]+)?@\S+$",
+                                 examples=["actions/setup-go@3041bf56c941b39c61721a86cd11f3bb1338122a"],
+                                 description="owner/repo[/path]@<40-hex commit SHA>.")]
+    version: str | None = Field(None, description="The tag the SHA is, e.g. v5.2.0 (written as a comment).")
+    with_: dict[str, NativeValue] = Field({}, alias="with", description="The action's inputs.")
+
+
+class TektonTaskRef(Model):
+    """A Tekton Task (or, for a step, a StepAction) by resolver: hub, bundles, git or cluster."""
+
+    resolver: Literal["hub", "bundles", "git", "cluster"]
+    resource: dict[str, str] = Field(description="The resolver's own params, e.g. {name: golang-build, "
+                                     "version: '0.3'} (hub), {bundle, name, kind} (bundles), "
+                                     "{url, revision, pathInRepo} (git), {kind, name, namespace} (cluster).")
+    params: dict[str, NativeValue] = Field({}, description="The task's params.")
+    workspace: Name | None = Field(None, description="The task's workspace that holds the files this "
+                                   "task consumes (its first artifact), e.g. `source`.")
+
+
+class ArgoTemplateRef(Model):
+    """A template of a WorkflowTemplate (or ClusterWorkflowTemplate) the cluster has."""
+
+    name: Name
+    template: Name
+    cluster_scope: bool = False
+    arguments: dict[str, NativeValue] = Field({}, description="The template's input parameters.")
+
+
+class Native(Model):
+    """A reusable unit of the engines themselves: one entry per target it runs on."""
+
+    github: GitHubAction | None = None
+    tekton: TektonTaskRef | None = None
+    argo: ArgoTemplateRef | None = None
+    outputs: list[Name] = Field([], description="Outputs later tasks read as ~{ tasks.T.outputs.NAME }: the "
+                                "action's outputs, the Tekton task's results, the template's output parameters.")
+
+
+class Step(Model):
+    """One step of a task: all steps of a task share its container filesystem and run in order."""
+
+    name: Name
+    image: Annotated[str, Field(min_length=1)] | None = Field(None, description="The task's image if omitted.")
+    run: Annotated[str, Field(min_length=1)] | None = None
+    command: list[Expression] = []
+    args: list[Expression] = []
+    uses: Native | None = Field(None, description="A native unit instead of a script.")
+    env: dict[str, EnvValue] = {}
+    always: bool = Field(False, description="Run even after an earlier step failed (e.g. to upload reports).")
+    continue_on_error: bool = Field(False, description="A failure of this step does not fail the task.")
+    timeout: Duration | None = None
+
+
 class Task(Model):
     name: Name
     image: Annotated[str, Field(min_length=1)] | None = Field(
         None, description="The container image; none for `uses:` tasks.")
-    uses: Literal["checkout"] | None = Field(
-        None, description="A built-in task: `checkout` clones the repository into an artifact named after "
-        "the task, with results sha, short-sha and ref.")
+    uses: Literal["checkout"] | Native | None = Field(
+        None, description="A built-in task (`checkout` clones the repository into an artifact named after "
+        "the task, with results sha, short-sha and ref), or a native unit of each engine.")
     with_: Checkout | None = Field(None, alias="with", description="The built-in task's inputs.")
     run: Annotated[str, Field(min_length=1)] | None = Field(
         None, description="A POSIX sh script; expressions reach it via env vars.")
     command: list[Expression] = []
     args: list[Expression] = []
+    steps: list[Step] = Field([], description="Instead of `run`/`command`: steps in one container filesystem.")
     env: dict[str, EnvValue] = {}
     working_dir: Path | None = None
     depends: list[Name] = []

@@ -319,3 +319,81 @@ def test_labels_are_tested_one_at_a_time_and_string_tests_take_text() -> None:
         "compares bool and string values",
         "run.pr_labels is a list: only contains(run.pr_labels",
     ]
+
+
+STEPS = """\
+  params:
+    - name: go
+      default: "1.23"
+  tasks:
+    - name: build
+      image: golang:1.23.4
+      env: {GOFLAGS: -mod=readonly}
+      steps:
+        - name: setup
+          uses:
+            github:
+              action: actions/setup-go@3041bf56c941b39c61721a86cd11f3bb1338122a
+              version: v5.2.0
+              with: {go-version: "~{ params.go }"}
+        - name: test
+          run: go test ./... > "$SHIPSPEC_RESULTS/report"
+          timeout: 5m
+        - name: report
+          image: alpine:3.20
+          always: true
+          continueOnError: true
+          env: {WHO: "~{ run.actor }"}
+          run: echo "$WHO"
+      results: [report]
+    - name: publish
+      uses:
+        tekton:
+          resolver: hub
+          resource: {name: buildah, version: "0.9"}
+          params: {IMAGE: "~{ tasks.build.results.report }"}
+        outputs: [IMAGE_DIGEST]
+    - name: after
+      image: alpine:3.20
+      env: {DIGEST: "~{ tasks.publish.outputs.IMAGE_DIGEST }"}
+      run: echo "$DIGEST"
+"""
+
+
+def test_steps_share_a_task_and_carry_their_references_in_their_own_env() -> None:
+    build = _pipeline(STEPS).task("build")
+    assert build.script is None and [s.name for s in build.steps] == ["setup", "test", "report"]
+    setup, test, report = build.steps
+    assert setup.native is not None and setup.native.github is not None and setup.image == ""
+    assert (setup.native.github.action, setup.native.github.version) == ("actions/setup-go", "v5.2.0")
+    assert setup.native.github.inputs[0][1].refs == (ir.ParamRef("go", ir.ParamType.STRING),)
+    assert (test.image, test.timeout_s, test.always) == ("golang:1.23.4", 300, False)
+    assert (report.image, report.always, report.continue_on_error) == ("alpine:3.20", True, True)
+    assert report.script == 'echo "$WHO"' and [e.name for e in report.env] == ["WHO"]
+
+
+def test_a_native_task_has_outputs_read_as_results_and_implies_dependencies() -> None:
+    p = _pipeline(STEPS)
+    publish, after = p.task("publish"), p.task("after")
+    assert publish.native is not None and publish.native.tekton is not None and publish.image == ""
+    assert publish.native.tekton.resource == (("name", "buildah"), ("version", "0.9"))
+    assert [r.name for r in publish.results] == ["IMAGE_DIGEST"] and publish.depends_on == ("build",)
+    assert after.depends_on == ("publish",)
+    assert after.env[0].value == ir.Template((ir.ResultRef("publish", "IMAGE_DIGEST", False),))
+
+
+def test_a_step_needs_one_body_and_an_image_from_itself_or_its_task() -> None:
+    result = compile_spec(HEAD + """\
+  tasks:
+    - name: a
+      steps:
+        - {name: one, run: echo}
+        - {name: two, image: alpine:3.20, run: echo, command: [echo]}
+        - {name: two, image: alpine:3.20}
+""", "t.yaml")
+    assert [(d.span.line, d.message.split(",")[0]) for d in result.diagnostics] == [
+        (9, "step 'one' has no image"),
+        (10, "step 'two' has both `run` and `command`"),
+        (11, "step 'two' has nothing to run"),
+        (11, "task 'a' has two steps named 'two'"),
+    ]

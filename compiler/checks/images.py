@@ -17,6 +17,9 @@ def check(pipeline: ir.Pipeline) -> Iterator[Diagnostic]:
     for task in pipeline.all_tasks:
         if task.image:  # a checkout task has none (its backend's image is pinned)
             yield from _image(task.image, task.image_span, f"task '{task.name}'")
+        for step in task.steps:
+            if step.image and step.image != task.image:
+                yield from _image(step.image, step.image_span, f"step '{step.name}'")
         for sidecar in task.sidecars:
             yield from _image(sidecar.image, sidecar.image_span, f"sidecar '{sidecar.name}'")
 

@@ -11,6 +11,7 @@ user's line. Edges between tasks name the task: names are unique (checked before
 """
 
 from .conditions import All, Any, Compare, CompareOp, Condition, Literal, Operand, condition_refs, is_list_field
+from .native import ArgoTemplateRef, GitHubAction, Native, TektonRef
 from .pipeline import DEFAULT_RUNS_ON, ArtifactStore, Concurrency, Pipeline, PipelineResult, Repository, RunSettings
 from .tasks import (
     CHECKOUT_RESULTS,
@@ -39,6 +40,7 @@ from .tasks import (
     SecretRef,
     SecurityContext,
     Sidecar,
+    Step,
     Task,
 )
 from .triggers import DEFAULT_PR_TYPES, PullRequestTrigger, PushTrigger, Schedule, Triggers, glob_regex
@@ -71,5 +73,6 @@ __all__ = [
     "Param", "ParamRef", "ParamType", "Pipeline", "PipelineResult", "Ref", "Resources", "Result", "ResultRef",
     "Retry", "RunField", "RunRef", "Scalar", "ScriptAnchor", "SecretFile", "SecretRef", "SecurityContext",
     "Sidecar", "StatusRef", "Task", "Template", "condition_refs", "CHECKOUT_RESULTS", "OIDC_TOKEN_ENV", "Checkout",
-    "Oidc", "Repository", "RunSettings", "is_list_field", "env_name", "literal", "ref_text", "upper_snake",
+    "Oidc", "Repository", "RunSettings", "is_list_field", "ArgoTemplateRef", "GitHubAction", "Native", "TektonRef",
+    "Step", "env_name", "literal", "ref_text", "upper_snake",
 ]

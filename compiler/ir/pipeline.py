@@ -120,6 +120,14 @@ class Pipeline:
                 yield from template.refs
             if task.when is not None:
                 yield from condition_refs(task.when)
+            for step in task.steps:
+                for var in step.env:
+                    if isinstance(var.value, Template):
+                        yield from var.value.refs
+                for template in (*step.command, *step.args, *(step.native.inputs if step.native else ())):
+                    yield from template.refs
+            for template in task.native.inputs if task.native else ():
+                yield from template.refs
             if task.checkout is not None:
                 yield from (r for t in (task.checkout.repository, task.checkout.ref) if t for r in t.refs)
             for axis in task.matrix.axes if task.matrix else ():

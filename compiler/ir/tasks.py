@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from ..diagnostics import UNKNOWN_SPAN, Span
 from .conditions import Condition
+from .native import Native
 from .values import ParamRef, Scalar, Template, upper_snake
 
 RESULTS_DIR = "/tmp/shipspec/results"
@@ -218,10 +219,34 @@ class ScriptAnchor:
 
 
 @dataclass(frozen=True, slots=True)
+class Step:
+    """One step of a task with `steps`: the steps share the task's container filesystem (GitHub: the
+    job's steps; Tekton: the task's steps; Argo: a container set) and run in order. `script` or
+    `command` is the portable body (references through `env`, as a task's); `native` names the
+    engine's own unit for the engines it has an entry for, which run it instead of the body. A step
+    with neither for an engine is an error naming the step and the engine."""
+
+    name: str
+    image: str  # the task's unless the step names one; "" without a portable body
+    script: str | None = None
+    command: tuple[Template, ...] = ()
+    args: tuple[Template, ...] = ()
+    native: Native | None = None
+    env: tuple[EnvVar, ...] = ()  # the step's own, after the task's
+    always: bool = False  # runs after an earlier step failed
+    continue_on_error: bool = False
+    timeout_s: int | None = None
+    span: Span = field(default=UNKNOWN_SPAN, compare=False)
+    image_span: Span = field(default=UNKNOWN_SPAN, compare=False)
+    script_anchors: tuple[ScriptAnchor, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class Task:
     """One unit of work: a pod on Kubernetes engines, a job on GitHub.
 
-    Exactly one of `script`, `command` and `checkout` is set (a checkout task has no image).
+    Exactly one of `script`, `command`, `steps`, `checkout` and `native` is set (checkout and native
+    tasks have no image).
     `script` is shell text in which every reference has already been replaced by `"${NAME}"` of an
     env var in `env`: no value is ever spliced into it.
     """
@@ -247,6 +272,8 @@ class Task:
     retry: Retry | None = None
     matrix: Matrix | None = None
     checkout: Checkout | None = None  # a `uses: checkout` task: no image, script or command
+    native: Native | None = None  # a task that is one native unit: no image, script or command
+    steps: tuple[Step, ...] = ()  # instead of script/command
     oidc: Oidc | None = None
     runs_on: str | None = None  # GitHub runner label; None: the pipeline's
     runs_on_span: Span | None = None

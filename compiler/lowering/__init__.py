@@ -66,5 +66,6 @@ def _task_infos(body: spec.PipelineSpec) -> dict[str, TaskInfo]:
         for t in group:
             names = tuple(r if isinstance(r, str) else r.name for r in t.results)
             names = ir.CHECKOUT_RESULTS if t.uses == "checkout" else names
+            names = tuple(t.uses.outputs) if isinstance(t.uses, spec.Native) else names
             infos.setdefault(t.name, TaskInfo(t.name, names, t.matrix is not None, is_finally))
     return infos

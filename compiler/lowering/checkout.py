@@ -7,14 +7,15 @@ at its own line. Its results are `ir.CHECKOUT_RESULTS`.
 
 from __future__ import annotations
 
-from .. import ir, rules, spec
+from .. import ir, spec
 from .context import Context
+from .native import refuse_fields
 from .site import Site
 
 CHECKOUT = "checkout"
 
-_CONTAINER_FIELDS = ("image", "run", "command", "args", "env", "working_dir", "results", "produces", "consumes",
-                     "caches", "secret_files", "sidecars", "matrix", "oidc")
+_CONTAINER_FIELDS = ("image", "run", "command", "args", "steps", "env", "working_dir", "results", "produces",
+                     "consumes", "caches", "secret_files", "sidecars", "matrix", "oidc")
 """Task fields a checkout task cannot have: what it runs and what it makes are the checkout's."""
 
 _RESULT_MEANINGS = {"sha": "the commit cloned", "short-sha": "its first 7 characters",
@@ -23,12 +24,9 @@ _RESULT_MEANINGS = {"sha": "the commit cloned", "short-sha": "its first 7 charac
 
 def checkout(ctx: Context, t: spec.Task, site: Site) -> ir.Checkout:
     """The checkout's settings, after reporting each container field the task also has."""
-    for name in _CONTAINER_FIELDS:
-        if getattr(t, name):
-            key = spec.Task.model_fields[name].alias or name
-            ctx.report(rules.WRONG_TYPE, site / key, f"a `uses: {CHECKOUT}` task has no `{key}`",
-                       "the checkout's files are the artifact named after the task: consume it from a "
-                       "task that runs your commands")
+    refuse_fields(ctx, t, site, _CONTAINER_FIELDS, f"`uses: {CHECKOUT}`",
+                  "the checkout's files are the artifact named after the task: consume it from a task that "
+                  "runs your commands")
     w = t.with_ or spec.Checkout.model_validate({})
     at = site / "with"
     return ir.Checkout(

@@ -75,7 +75,7 @@ def _anchors(run: str, pieces: list[expr.Piece], out: str, site: Site) -> tuple[
     return tuple(anchors)
 
 
-def argv_templates(ctx: Context, t: spec.Task, site: Site,
+def argv_templates(ctx: Context, t: spec.Task | spec.Step, site: Site,
                    env: list[ir.EnvVar]) -> tuple[tuple[ir.Template, ...], tuple[ir.Template, ...]]:
     """command and args; the script of `sh -c` is rewritten as a `run` script is, so a value is
     never parsed as shell, and a reference in another interpreter's code is refused."""

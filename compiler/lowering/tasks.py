@@ -9,24 +9,28 @@ from .. import ir, rules, scripts, spec
 from ..refs import TaskInfo, did_you_mean, lower_condition
 from . import checkout, limits, shell
 from .context import Context, as_written, offsets
+from .env import env_var
 from .matrix import matrix
+from .native import NATIVE_TASK_REFUSES, native, refuse_fields
 from .site import Site
-
-RESERVED_ENV_PREFIX = "SHIPSPEC_"
+from .steps import steps
 
 
 def task(ctx: Context, t: spec.Task, site: Site, is_finally: bool) -> ir.Task:
     _enter(ctx, t, is_finally)
     _group(ctx, t, site)
     clone = _checkout(ctx, t, site, is_finally)
-    env = [_env(ctx, name, value, site / "env" / name) for name, value in t.env.items()]
+    unit = _native(ctx, t, site)
+    env = [env_var(ctx, name, value, site / "env" / name) for name, value in t.env.items()]
     script, anchors = shell.script(ctx, t.run, site / "run", env) if t.run is not None else (None, ())
     command, args = shell.argv_templates(ctx, t, site, env)
+    parts = steps(ctx, t, site) if t.steps else ()
     when = lower_condition(ctx.scope, t.when, offsets(site / "when")) if t.when else None
     consumes = tuple(_consume(ctx, c, site / "consumes" / i) for i, c in enumerate(t.consumes))
-    if clone is None:
+    if t.uses is None:
         _require_one_body(ctx, t, site)
-    argv = command + args + ((clone.repository, clone.ref) if clone else ())
+    read = command + args + ((clone.repository, clone.ref) if clone else ()) + (unit.inputs if unit else ())
+    read += tuple(t for part in parts for t in _step_templates(part))
     return ir.Task(
         name=t.name,
         image=t.image or "",
@@ -35,10 +39,9 @@ def task(ctx: Context, t: spec.Task, site: Site, is_finally: bool) -> ir.Task:
         args=args,
         env=tuple(env),
         working_dir=t.working_dir or _source_dir(ctx, consumes),
-        depends=_depends(ctx, t, site, env, tuple(a for a in argv if a is not None), when, consumes, is_finally),
+        depends=_depends(ctx, t, site, env, tuple(a for a in read if a is not None), when, consumes, is_finally),
         when=when,
-        results=checkout.results(site) if clone else tuple(_result(r, site / "results" / i)
-                                                           for i, r in enumerate(t.results)),
+        results=_results(t, clone, unit, site),
         produces=_produces(t, clone, site),
         consumes=tuple(c for c in consumes if c is not None),
         caches=tuple(_cache(ctx, c, site / "caches" / i) for i, c in enumerate(t.caches)),
@@ -51,6 +54,8 @@ def task(ctx: Context, t: spec.Task, site: Site, is_finally: bool) -> ir.Task:
         retry=limits.retry(ctx, t.retries, site / "retries"),
         matrix=matrix(ctx, t.matrix, site / "matrix"),
         checkout=clone,
+        native=unit,
+        steps=parts,
         oidc=ir.Oidc(t.oidc.audience, (site / "oidc").span) if t.oidc else None,
         runs_on=t.github.runs_on if t.github else None,
         runs_on_span=(site / "github" / "runsOn").span if t.github and t.github.runs_on else None,
@@ -79,11 +84,34 @@ def _group(ctx: Context, t: spec.Task, site: Site) -> None:
     if t.group is None:
         return
     if t.uses is not None:
-        ctx.report(rules.WRONG_TYPE, site / "group", f"a `uses: {t.uses}` task takes no defaults",
+        ctx.report(rules.WRONG_TYPE, site / "group", "a `uses:` task takes no defaults",
                    "remove `group`")
     elif t.group not in ctx.groups:
         ctx.report(rules.UNKNOWN_REFERENCE, site / "group", f"group '{t.group}' is not defined",
                    did_you_mean(t.group, ctx.groups) or "define it under spec.groups")
+
+
+def _step_templates(step: ir.Step) -> tuple[ir.Template, ...]:
+    """What a step reads besides the task's env: its own env, argv and native inputs."""
+    own = tuple(e.value for e in step.env if isinstance(e.value, ir.Template))
+    return own + step.command + step.args + (step.native.inputs if step.native else ())
+
+
+def _native(ctx: Context, t: spec.Task, site: Site) -> ir.Native | None:
+    if not isinstance(t.uses, spec.Native):
+        return None
+    refuse_fields(ctx, t, site, NATIVE_TASK_REFUSES, "native",
+                  "a native unit runs the engine's own step or task: pass values through its inputs, and "
+                  "declare what it reports as `outputs`")
+    return native(ctx, t.uses, site / "uses")
+
+
+def _results(t: spec.Task, clone: ir.Checkout | None, unit: ir.Native | None, site: Site) -> tuple[ir.Result, ...]:
+    if clone is not None:
+        return checkout.results(site)
+    if unit is not None:
+        return tuple(ir.Result(name, None, (site / "uses" / "outputs" / i).span) for i, name in enumerate(unit.outputs))
+    return tuple(_result(r, site / "results" / i) for i, r in enumerate(t.results))
 
 
 def _checkout(ctx: Context, t: spec.Task, site: Site, is_finally: bool) -> ir.Checkout | None:
@@ -91,6 +119,8 @@ def _checkout(ctx: Context, t: spec.Task, site: Site, is_finally: bool) -> ir.Ch
         if t.with_ is not None:
             ctx.report(rules.WRONG_TYPE, site / "with", "`with` gives the inputs of a `uses:` task",
                        "add `uses: checkout`, or remove `with`")
+        return None
+    if isinstance(t.uses, spec.Native):
         return None
     if is_finally:
         ctx.report(rules.WRONG_TYPE, site / "uses", "a checkout cannot be a finally task: nothing runs after it "
@@ -111,6 +141,12 @@ def _produces(t: spec.Task, clone: ir.Checkout | None, site: Site) -> tuple[ir.A
 
 
 def _require_one_body(ctx: Context, t: spec.Task, site: Site) -> None:
+    if t.steps:
+        for field in ("run", "command", "args"):
+            if getattr(t, field):
+                ctx.report(rules.WRONG_TYPE, site / field, f"task '{t.name}' has `steps`, so its `{field}` "
+                           "would never run", f"make it a step, or remove `{field}`")
+        return
     if t.image is None:
         ctx.report(rules.MISSING_FIELD, site, "missing required field 'image'",
                    "add `image:`, or `uses: checkout` for a clone of the repository")
@@ -124,16 +160,6 @@ def _require_one_body(ctx: Context, t: spec.Task, site: Site) -> None:
                    "pass values to the script through `env`, or use `command:` with `args:`")
     elif t.command and not t.command[0]:
         ctx.report(rules.WRONG_TYPE, site / "command" / 0, "the command is empty", "name the program to run")
-
-
-def _env(ctx: Context, name: str, value: spec.EnvValue, site: Site) -> ir.EnvVar:
-    span = site.key_span
-    if name.upper().startswith(RESERVED_ENV_PREFIX):
-        ctx.scope.report(rules.INVALID_NAME, span, f"env var names starting with {RESERVED_ENV_PREFIX} "
-                         "are shipspec's own", f"rename '{name}'")
-    if isinstance(value, spec.SecretKeyRef):
-        return ir.EnvVar(name, ir.SecretRef(value.secret, value.key, site.span), span)
-    return ir.EnvVar(name, ctx.template(as_written(value, site), site, allow_list=True), span)
 
 
 def _depends(ctx: Context, t: spec.Task, site: Site, env: list[ir.EnvVar], argv: tuple[ir.Template, ...],
