@@ -43,26 +43,18 @@ def _merge(doc: Document, into: dict[str, Any], at: Loc, layer: dict[str, Any], 
         mine = into.get(key)
         if key not in into:
             into[key] = copy.deepcopy(value)
-            _copy_positions(doc, (*source, key), (*at, key))
+            doc.copy_positions((*source, key), (*at, key))
         elif key == "env" and isinstance(mine, dict) and isinstance(value, dict):
             for name, item in value.items():
                 if name not in mine:
                     mine[name] = copy.deepcopy(item)
-                    _copy_positions(doc, (*source, key, name), (*at, key, name))
+                    doc.copy_positions((*source, key, name), (*at, key, name))
         elif key in _BY_KEY and isinstance(mine, list) and isinstance(value, list):
             have = {entry.get(_BY_KEY[key]) for entry in mine if isinstance(entry, dict)}
             for j, entry in enumerate(value):
                 if isinstance(entry, dict) and entry.get(_BY_KEY[key]) not in have:
-                    _copy_positions(doc, (*source, key, j), (*at, key, len(mine)))
+                    doc.copy_positions((*source, key, j), (*at, key, len(mine)))
                     mine.append(copy.deepcopy(entry))
         elif (deep or key in _NESTED) and isinstance(mine, dict) and isinstance(value, dict):
             _merge(doc, mine, (*at, key), value, (*source, key), deep=True)
 
-
-def _copy_positions(doc: Document, source: Loc, target: Loc) -> None:
-    """Every position under `source` is also the position of the same path under `target`."""
-    n = len(source)
-    for loc in [loc for loc in doc.values if loc[:n] == source]:
-        doc.values[(*target, *loc[n:])] = doc.values[loc]
-    for loc in [loc for loc in doc.keys if loc[:n] == source]:
-        doc.keys[(*target, *loc[n:])] = doc.keys[loc]

@@ -22,7 +22,7 @@ class Frontend:
 
 def compile_spec(text: str | bytes, file: str) -> Frontend:
     """Everything the compiler knows about one spec; never raises for bad input."""
-    from . import defaults
+    from . import blocks, defaults
     from .checks import ALL_CHECKS
     from .loader import load
     from .lowering import lower
@@ -31,6 +31,8 @@ def compile_spec(text: str | bytes, file: str) -> Frontend:
     try:
         doc = load(text, file)
         defaults.apply(doc)
+        if problems := blocks.expand(doc):
+            raise SpecError(problems)
         model = parse_spec(doc)
     except SpecError as exc:
         return Frontend(None, sort_unique(exc.diagnostics))

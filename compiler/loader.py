@@ -59,6 +59,15 @@ class Document:
         line = self.text.split("\n")[scalar.span.line - 1]
         return line[scalar.span.col - 1 : scalar.span.end_col - 1]
 
+    def copy_positions(self, source: Loc, target: Loc) -> None:
+        """Every position under `source` is also that of the same path under `target` (a value moved
+        by task defaults or a block keeps pointing at where the user wrote it)."""
+        n = len(source)
+        for at in [at for at in self.values if at[:n] == source]:
+            self.values[(*target, *at[n:])] = self.values[at]
+        for at in [at for at in self.keys if at[:n] == source]:
+            self.keys[(*target, *at[n:])] = self.keys[at]
+
     def key_span(self, loc: Loc) -> Span:
         return self.keys.get(loc) or self.span(loc)
 

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import difflib
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
 from . import rules, spec
 from .diagnostics import Diagnostic, SpecError, error
 from .loader import Document, Loc
+
+M = TypeVar("M", bound=BaseModel)
 
 _TYPE_WORDS = {
     "string_type": "a string", "int_type": "an integer", "bool_type": "true or false",
@@ -53,11 +56,26 @@ def _kind(value: Any) -> str:
             dict: "a mapping", type(None): "nothing"}.get(type(value), f"a {type(value).__name__}")
 
 
-def _diagnostics(doc: Document, errors: list[Any]) -> list[Diagnostic]:
+def validate_at(doc: Document, model: type[M], loc: Loc) -> tuple[M | None, list[Diagnostic]]:
+    """Validate the node at `loc` with `model` (a block's inputs), errors positioned as the spec's are."""
+    try:
+        return model.model_validate(_value(doc.data, loc) or {}), []
+    except ValidationError as exc:
+        errors = [{**e, "loc": (*loc, *e["loc"])} for e in exc.errors(include_url=False)]
+        return None, _diagnostics(doc, errors, lambda parent: _fields_below(model, parent[len(loc):], doc, parent))
+
+
+def _fields_below(model: type[BaseModel], rel: Loc, doc: Document, parent: Loc) -> list[str]:
+    """The keys allowed at `rel` inside `model` (only its top level is looked into)."""
+    return [f.alias or name for name, f in model.model_fields.items()] if not rel else _allowed_keys(doc.data, parent)
+
+
+def _diagnostics(doc: Document, errors: list[Any],
+                 allowed: Callable[[Loc], list[str]] | None = None) -> list[Diagnostic]:
     found: dict[tuple[Loc, str], Diagnostic] = {}
     for err in _prefer_specific(doc, errors):
         loc = _data_loc(doc.data, err["loc"], err["type"])
-        diagnostic = _one(doc, loc, err)
+        diagnostic = _one(doc, loc, err, allowed or (lambda parent: _allowed_keys(doc.data, parent)))
         found.setdefault((loc, diagnostic.message), diagnostic)
     return list(found.values())
 
@@ -125,7 +143,7 @@ def _value(data: Any, loc: Loc) -> Any:
     return data
 
 
-def _one(doc: Document, loc: Loc, err: dict[str, Any]) -> Diagnostic:
+def _one(doc: Document, loc: Loc, err: dict[str, Any], allowed: Callable[[Loc], list[str]]) -> Diagnostic:
     kind = err["type"]
     field = _field_name(loc)
     if kind == "missing":
@@ -133,7 +151,7 @@ def _one(doc: Document, loc: Loc, err: dict[str, Any]) -> Diagnostic:
                      f"missing required field '{field}'", f"add `{field}:`")
     if kind == "extra_forbidden":
         return error(rules.UNKNOWN_FIELD, doc.key_span(loc), f"unknown field '{field}'",
-                     _did_you_mean(field, _allowed_keys(doc.data, loc[:-1])))
+                     _did_you_mean(field, allowed(loc[:-1])))
     if kind == "literal_error":
         expected = err.get("ctx", {}).get("expected", "")
         return error(rules.WRONG_TYPE, doc.span(loc), f"'{err['input']}' is not allowed here; expected {expected}")
@@ -170,6 +188,8 @@ def _message(err: dict[str, Any]) -> str:
         return "must not be empty"
     if err["type"] == "string_too_long":
         return f"is longer than {ctx.get('max_length')} characters"
+    if err["type"] in ("less_than_equal", "less_than"):
+        return f"must be at most {ctx.get('le', ctx.get('lt'))}, not {err['input']}"
     if err["type"] in ("greater_than_equal", "greater_than"):
         return f"must be at least {ctx.get('ge', ctx.get('gt'))}, not {err['input']}"
     return str(err["msg"]).replace("Value error, ", "")

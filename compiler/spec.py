@@ -272,13 +272,17 @@ class Step(Model):
     timeout: Duration | None = None
 
 
+BlockName = Literal["checkout", "go", "java", "node", "notify", "python", "version"]
+"""`checkout` and the blocks of compiler/blocks (tests/test_blocks.py keeps the two lists equal)."""
+
+
 class Task(Model):
     name: Name
     image: Annotated[str, Field(min_length=1)] | None = Field(
         None, description="The container image; none for `uses:` tasks.")
-    uses: Literal["checkout"] | Native | None = Field(
-        None, description="A built-in task (`checkout` clones the repository into an artifact named after "
-        "the task, with results sha, short-sha and ref), or a native unit of each engine.")
+    uses: BlockName | Native | None = Field(
+        None, description="A block (docs/blocks.md; `checkout` clones the repository into an artifact named "
+        "after the task, with results sha, short-sha and ref), or a native unit of each engine.")
     with_: Checkout | None = Field(None, alias="with", description="The built-in task's inputs.")
     run: Annotated[str, Field(min_length=1)] | None = Field(
         None, description="A POSIX sh script; expressions reach it via env vars.")

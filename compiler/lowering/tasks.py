@@ -121,7 +121,7 @@ def _checkout(ctx: Context, t: spec.Task, site: Site, is_finally: bool) -> ir.Ch
             ctx.report(rules.WRONG_TYPE, site / "with", "`with` gives the inputs of a `uses:` task",
                        "add `uses: checkout`, or remove `with`")
         return None
-    if isinstance(t.uses, spec.Native):
+    if t.uses != "checkout":  # a native unit; blocks were expanded before validation
         return None
     if is_finally:
         ctx.report(rules.WRONG_TYPE, site / "uses", "a checkout cannot be a finally task: nothing runs after it "

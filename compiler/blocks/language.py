@@ -1,0 +1,82 @@
+"""What the language blocks (go, node, python, java) share: set up the toolchain, then test (with a
+coverage gate), lint and build in one task's steps.
+
+On GitHub the task runs on the runner, the toolchain from the language's official setup action
+(with its dependency cache keyed on the lock file); on Argo and Tekton in the language's image, the
+dependency cache a pipeline cache mounted where the tool keeps it. Every script reads its settings
+from env; a coverage below `coverage` fails the task and the total is the result `coverage`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Annotated
+
+from pydantic import Field
+
+from .base import Call, Fields, Inputs
+from .pins import Action
+
+VERSION_PATTERN = r"^[0-9]+(\.[0-9]+){0,2}$"
+RELATIVE_PATTERN = r"^(\.|[A-Za-z0-9_][-A-Za-z0-9_./]*)$"
+
+
+class LanguageInputs(Inputs):
+    version: Annotated[str, Field(pattern=VERSION_PATTERN, description="The toolchain version, e.g. 1.23.")]
+    directory: Annotated[str, Field(pattern=RELATIVE_PATTERN, description="The project, relative to the "
+                                    "working directory.")] = "."
+    test: bool = Field(True, description="Run the tests.")
+    lint: bool = Field(False, description="Run the linter.")
+    build: bool = Field(False, description="Build.")
+    coverage: Annotated[int, Field(ge=0, le=100)] | None = Field(
+        None, description="Fail when total coverage is below this percentage; the total is the result `coverage`.")
+    cache: str | None = Field(None, description="A pipeline cache (spec.caches) for the dependencies on "
+                              "Kubernetes; GitHub uses its setup action's cache.")
+
+
+@dataclass(frozen=True)
+class Language:
+    key: str
+    image: Callable[[str], str]
+    setup: Action
+    setup_inputs: Callable[[LanguageInputs], dict[str, object]]
+    test: str  # sh: runs the tests; writes coverage as a percentage to "$COVERAGE_FILE" when asked
+    lint: str
+    build: str
+    cache_path: str
+    cache_env: tuple[tuple[str, str], ...]  # env that points the tool at the cache
+
+
+COVERAGE_GATE = """\
+total=$(cat "$COVERAGE_FILE")
+printf '%s' "$total" > "$SHIPSPEC_RESULTS/coverage"
+if awk -v total="$total" -v min="$COVERAGE_MIN" 'BEGIN { exit !(total + 0 < min + 0) }'; then
+  echo "coverage ${total}% is below ${COVERAGE_MIN}%" >&2
+  exit 1
+fi
+echo "coverage ${total}% (minimum ${COVERAGE_MIN}%)"
+"""
+
+
+def expand(lang: Language, inputs: LanguageInputs, call: Call) -> Fields:
+    env: dict[str, object] = {"PROJECT_DIR": inputs.directory, "COVERAGE_FILE": "/tmp/shipspec-coverage"}
+    setup: dict[str, object] = {"name": f"setup-{lang.key}", "uses": lang.setup.native(lang.setup_inputs(inputs))}
+    steps: list[dict[str, object]] = [setup]
+    if inputs.test:
+        steps.append({"name": "test", "run": 'cd "$PROJECT_DIR"\n' + lang.test})
+    if inputs.coverage is not None:
+        env["COVERAGE_MIN"] = call.take("coverage", ("env", "COVERAGE_MIN"))
+        steps.append({"name": "coverage", "run": COVERAGE_GATE})
+    if inputs.lint:
+        steps.append({"name": "lint", "run": 'cd "$PROJECT_DIR"\n' + lang.lint})
+    if inputs.build:
+        steps.append({"name": "build", "run": 'cd "$PROJECT_DIR"\n' + lang.build})
+    fields: Fields = {"image": lang.image(inputs.version), "env": env, "steps": steps,
+                      "github": {"container": False}}
+    if inputs.coverage is not None:
+        fields["results"] = ["coverage"]
+    if inputs.cache is not None:
+        fields["caches"] = [{"name": inputs.cache, "path": lang.cache_path}]
+        env.update(dict(lang.cache_env))
+    return fields

@@ -1,0 +1,125 @@
+"""Blocks: typed inputs with positioned errors, expansion into steps, and the generated reference."""
+
+from __future__ import annotations
+
+import subprocess
+import typing
+from pathlib import Path
+
+import pytest
+
+from shipspec.compiler import ir, spec
+from shipspec.compiler.blocks import BLOCKS, BUILT_IN, reference
+from shipspec.compiler.frontend import compile_spec
+
+ROOT = Path(__file__).resolve().parent.parent
+HEAD = "apiVersion: shipspec.dev/v1\nkind: Pipeline\nmetadata:\n  name: t\nspec:\n"
+
+
+def _pipeline(body: str) -> ir.Pipeline:
+    result = compile_spec(HEAD + body, "t.yaml")
+    assert result.ok, result.diagnostics
+    assert result.pipeline is not None
+    return result.pipeline
+
+
+GO = """\
+  params:
+    - name: min
+      type: int
+      default: 80
+  caches:
+    - name: gomod
+  tasks:
+    - name: source
+      uses: checkout
+    - name: test
+      uses: go
+      with: {version: "1.23", lint: true, coverage: 80, cache: gomod}
+      consumes: [{artifact: source}]
+"""
+
+
+def test_the_go_block_sets_up_tests_gates_coverage_and_lints_in_steps() -> None:
+    task = _pipeline(GO).task("test")
+    assert task.image == "golang:1.23-bookworm" and not task.github_container
+    assert [s.name for s in task.steps] == ["setup-go", "test", "coverage", "lint"]
+    setup, test, coverage, lint = task.steps
+    assert setup.native is not None and setup.native.github is not None and setup.script is None
+    assert setup.native.github.action == "actions/setup-go" and len(setup.native.github.sha) == 40
+    assert dict((k, v.literal) for k, v in setup.native.github.inputs)["cache"] == "false"
+    assert test.script is not None and "go test -race -coverprofile" in test.script
+    assert lint.image.startswith("golangci/golangci-lint:") and lint.native is not None
+    assert [r.name for r in task.results] == ["coverage"]
+    assert [(c.cache, c.path) for c in task.caches] == [("gomod", "/tmp/shipspec-cache/go")]
+    assert {e.name for e in task.env} >= {"PROJECT_DIR", "COVERAGE_MIN", "GOMODCACHE"}
+    assert task.depends_on == ("source",) and task.working_dir == "/workspace/source"
+
+
+def test_an_input_keeps_its_position_and_may_be_an_expression() -> None:
+    p = _pipeline(GO.replace("coverage: 80", "coverage: 80") + """\
+    - name: version
+      uses: version
+      with: {base: "~{ params.min }"}
+""")
+    base = next(e for e in p.task("version").env if e.name == "BASE")
+    assert isinstance(base.value, ir.Template) and base.value.refs == (ir.ParamRef("min", ir.ParamType.INT),)
+    assert base.span.line == 21
+
+
+@pytest.mark.parametrize(("with_", "message"), [
+    ("{version: '1.23', lnt: true}", "unknown field 'lnt'"),
+    ("{version: 'latest'}", "version: 'latest' is not"),
+    ("{lint: true}", "missing required field 'version'"),
+    ("{version: '1.23', coverage: 120}", "coverage: must be at most 100"),
+])
+def test_a_bad_input_is_an_error_at_its_line(with_: str, message: str) -> None:
+    result = compile_spec(HEAD + f"""\
+  tasks:
+    - name: test
+      uses: go
+      with: {with_}
+""", "t.yaml")
+    assert len(result.diagnostics) == 1, result.diagnostics
+    d = result.diagnostics[0]
+    assert message in d.message and d.span.line == 9, d
+
+
+def test_an_unknown_block_is_named_with_a_suggestion() -> None:
+    result = compile_spec(HEAD + "  tasks:\n    - name: t\n      uses: pyhton\n", "t.yaml")
+    assert [(d.span.line, d.message, d.hint) for d in result.diagnostics] == [
+        (8, "there is no block 'pyhton'", "did you mean 'python'?")]
+
+
+def test_a_block_task_cannot_also_say_what_the_block_makes() -> None:
+    result = compile_spec(HEAD + "  tasks:\n    - name: t\n      uses: go\n      with: {version: '1.23'}\n"
+                          "      run: go test\n", "t.yaml")
+    assert [(d.span.line, d.message.split(": the")[0]) for d in result.diagnostics] == [
+        (10, "a `uses: go` task has no `run`")]
+
+
+def test_the_version_block_script_follows_each_scheme(tmp_path: Path) -> None:
+    script = _pipeline("  tasks:\n    - name: v\n      uses: version\n").task("v").script
+    assert script is not None
+    cases = [({"SCHEME": "auto", "REF_TYPE": "tag", "REF_NAME": "v1.2.3"}, "1.2.3"),
+             ({"SCHEME": "auto", "REF_TYPE": "branch", "REF_NAME": "main", "BASE": "1.0.0"}, "1.0.0-abc1234"),
+             ({"SCHEME": "commit", "PR_NUMBER": "7", "PR_SUFFIX": "true"}, "abc1234-pr7")]
+    for env, expected in cases:
+        full = {"REF_TYPE": "", "REF_NAME": "", "SHORT_SHA": "abc1234", "PR_NUMBER": "", "PR_SUFFIX": "false",
+                "BASE": "0.0.0", **env, "SHIPSPEC_RESULTS": str(tmp_path), "PATH": "/usr/bin:/bin"}
+        subprocess.run(["sh", "-ec", script], env=full, check=True, capture_output=True)
+        assert (tmp_path / "version").read_text() == expected
+    bad = {"SCHEME": "tag", "REF_TYPE": "tag", "REF_NAME": "release-1", "SHORT_SHA": "x", "PR_NUMBER": "",
+           "PR_SUFFIX": "false", "BASE": "", "SHIPSPEC_RESULTS": str(tmp_path), "PATH": "/usr/bin:/bin"}
+    assert subprocess.run(["sh", "-ec", script], env=bad, capture_output=True).returncode == 1
+
+
+def test_the_spec_knows_exactly_the_blocks_there_are() -> None:
+    assert set(typing.get_args(spec.BlockName)) == {*BLOCKS, *BUILT_IN}
+
+
+def test_the_block_reference_is_generated_from_the_blocks(update_goldens: bool) -> None:
+    page = ROOT / "docs" / "blocks.md"
+    if update_goldens:
+        page.write_text(reference.render())
+    assert page.read_text() == reference.render()
