@@ -1730,10 +1730,10 @@ def test_a_push_without_filters_matches_every_ref() -> None:
         {"path": "body.deleted", "type": "bool", "value": ["false"]}]
 
 
-def test_path_filters_are_not_supported() -> None:
+def test_pull_request_path_filters_are_not_supported() -> None:
     out = errors(triggered(push=ir.PushTrigger(paths=("src/**",), span=span(51)),
                            pull_request=ir.PullRequestTrigger(paths_ignore=("docs/**",), span=span(55))))
-    assert [e.split(" is not")[0] for e in out] == ["SS501 a push path filter", "SS501 a pull request path filter"]
+    assert [e.split(" is not")[0] for e in out] == ["SS501 a pull request path filter"]
 
 
 def test_a_template_is_submitted_by_reference_from_the_sensor(tmp_path: Path) -> None:
@@ -1915,3 +1915,39 @@ def test_run_settings(tmp_path: Path) -> None:
     assert template_doc["spec"]["workflowMetadata"] == {"labels": {"team": "a"}, "annotations": {"note": "x"}}
     assert "labels" not in template_doc["metadata"]
     assert any("keepRuns" in e for e in errors(pipeline(task("t"), run=ir.RunSettings(keep_runs=3))))
+
+
+def _lua_filter(p: ir.Pipeline, body: Json) -> bool:
+    """Run the push dependency's script filter as Argo Events does: gopher-lua is Lua 5.1, the
+    event data the global `event` (lists as 1-based tables), `true` returned passes."""
+    lupa = pytest.importorskip("lupa.lua51")
+    script = _events(p)[1]["spec"]["dependencies"][0]["filters"]["script"]
+    lua = lupa.LuaRuntime()
+    lua.globals().event = lua.table_from({"headers": {}, "body": body}, recursive=True)
+    return bool(lua.execute(script))
+
+
+@pytest.mark.parametrize(("files", "ref", "runs"), [
+    ([["src/a.go"]], "refs/heads/main", True),
+    ([["docs/x.md"], ["src/gen/y.go"]], "refs/heads/main", False),  # `!src/gen/**` is the last match
+    ([["docs/x.md"], ["go.mod"]], "refs/heads/main", True),
+    ([["go%mod"]], "refs/heads/main", False),  # the glob's `.` is literal
+    ([["docs/x.md"]], "refs/tags/v1", True),  # no path filter for tags
+    ([], "refs/heads/new", True),  # no commit listed: cannot tell
+])
+def test_push_path_filter_is_a_lua_script(files: list[list[str]], ref: str, runs: bool) -> None:
+    push = ir.PushTrigger(paths=("src/**", "!src/gen/**", "go.mod"))
+    p = pipeline(task("t"), triggers=ir.Triggers(push=push))
+    commits = [{"added": f, "modified": [], "removed": []} for f in files]
+    assert _lua_filter(p, {"ref": ref, "commits": commits}) is runs
+
+
+def test_push_paths_ignore_and_quotes_in_globs() -> None:
+    push = ir.PushTrigger(paths_ignore=('docs/**', 'a"b\\'))
+    p = pipeline(task("t"), triggers=ir.Triggers(push=push))
+    body = {"ref": "refs/heads/main", "commits": [{"modified": ["docs/a.md", 'a"b\\']}]}
+    assert _lua_filter(p, body) is False
+    body["commits"].append({"removed": ["src/x"]})
+    assert _lua_filter(p, body) is True
+    assert _lua_filter(p, {"ref": "refs/heads/main", "total_commits_count": 30,
+                           "commits": [{"modified": ["docs/a.md"]}]}) is True

@@ -1,9 +1,9 @@
 """Pushes and pull requests: an Argo Events EventSource and Sensor, in the companion `argo-events`.
 
-EventSource `<pipeline>`: a `webhook` source (event `github`) that GitHub's repository webhook
-posts to. Argo Events' own `github` source would also verify GitHub's signature with a
-`webhookSecret`, but it refuses to start without `repositories` or `organizations`
-(pkg/eventsources/sources/github/validate.go), and a spec names no repository; so the generic
+EventSource `<pipeline>`: for a spec that names no repository, a `webhook` source (event `github`)
+that GitHub's repository webhook posts to. Argo Events' own `github` source verifies GitHub's
+signature with a `webhookSecret`, but it refuses to start without `repositories` or
+`organizations` (pkg/eventsources/sources/github/validate.go); so without a repository the generic
 webhook source is used, and the trigger warns that it checks no signature. Its event data is
 `{header, body}` (pkg/eventsources/events/event-data.go `WebhookEventData`), headers in Go's
 canonical case: the event kind is `header.X-Github-Event.0`.
@@ -15,8 +15,14 @@ dependency (`conditions` names it, so each binds from its own payload) that subm
 (`argoWorkflow`, operation `submit`) with the run params bound from the payload
 (pkg/sensors/triggers/params.go `ResolveParamValue`: `dataKey` is a gjson path, `dataTemplate` a
 Go template with sprig over `.Input`, `value` a literal). Payload fields are GitHub's push and
-pull_request webhook payloads. Path filters cannot be expressed: a pull request's payload lists
-no files, and a push's lists those of at most 20 commits, so they are an error (SS501).
+pull_request webhook payloads. A push's path filters are a Lua `script` filter over the changed
+files its commits list (paths.py); a pull request's payload lists no files, so its path filters
+are an error (SS501).
+
+With a named repository (`spec.repository`) the EventSource is Argo Events' own `github` source,
+which checks each delivery's signature with the webhook secret, or its `gitlab` source, which
+checks GitLab's secret token (gitlab.py); the generic webhook source is only for a spec that names
+no repository, with a warning that it checks nothing.
 """
 
 from __future__ import annotations
@@ -28,7 +34,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ...compiler import ir
-from . import gitlab, run, submit
+from . import gitlab, paths, run, submit
 from .context import Context
 from .filters import match, ref_filters
 
@@ -90,13 +96,14 @@ numbers as float64, which a Go template prints as 1e+06 from a million on. The l
 def documents(ctx: Context, main: Json) -> list[Json]:
     """The EventSource and the Sensor; the path filters are reported, not dropped."""
     t = ctx.pipeline.triggers
-    for trigger, kind in ((t.push, "push"), (t.pull_request, "pull request")):
-        if trigger is not None and (trigger.paths or trigger.paths_ignore):
-            ctx.unsupported(trigger.span, f"a {kind} path filter",
-                            "Argo Events filters on single payload fields, and a pull request's payload "
-                            "lists no changed files (a push's lists them per commit, which no data filter "
-                            "can search)",
-                            "drop the path filter, or test the changed files in a first task")
+    if t.pull_request is not None and (t.pull_request.paths or t.pull_request.paths_ignore):
+        ctx.unsupported(t.pull_request.span, "a pull request path filter",
+                        "a pull request's webhook payload lists no changed files, and the Sensor reads "
+                        "only the payload", "drop the path filter, or test the changed files in a first task")
+    if t.push is not None and (t.push.paths or t.push.paths_ignore):
+        ctx.note(t.push.span, "on argo a push path filter reads the changed files of the commits the push "
+                 "payload lists: a push that lists none, or fewer than it has (GitLab lists 20), starts a run",
+                 "where such pushes must not run, test the changed files in a first task")
     for trigger, globs in ((t.push, t.push.branches + t.push.tags if t.push else ()),
                            (t.pull_request, t.pull_request.branches if t.pull_request else ())):
         if trigger is not None and _reincluded(globs):
@@ -147,7 +154,10 @@ def _sensor(p: ir.Pipeline, main: Json, source: Provider) -> Json:
     triggers: list[Json] = []
     resource = submit.workflow(main, run.declared(p))
     if t.push is not None:
-        deps.append(_dependency(p, "push", source.push_filters(source.header, t.push), source=source))
+        push = _dependency(p, "push", source.push_filters(source.header, t.push), source=source)
+        if t.push.paths or t.push.paths_ignore:
+            push["filters"]["script"] = paths.script(t.push.paths, t.push.paths_ignore)
+        deps.append(push)
         triggers.append(_trigger("push", resource, source.push_fields, p))
     if t.pull_request is not None:
         deps.append(_dependency(p, "pull-request", source.pr_filters(source.header, t.pull_request),
