@@ -115,6 +115,8 @@ def documents(ctx: Context, main: Json) -> list[Json]:
                  "its endpoint can start a run", "expose the EventSource only to GitHub's webhook addresses, "
                  "or name the repository (`spec.repository`): Argo Events' github source then checks it")
     source = WEBHOOK if repo is None else GITLAB if repo.provider == "gitlab" else GITHUB
+    if source is GITLAB and repo is not None:
+        gitlab.note(ctx, repo)
     if source is GITLAB and t.pull_request is not None:
         gitlab.check_pr(ctx, t.pull_request)
     return [_event_source(ctx.pipeline, source), _sensor(ctx.pipeline, main, source)]

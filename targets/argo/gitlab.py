@@ -1,7 +1,11 @@
 """Pushes and merge requests of a GitLab project: Argo Events' gitlab EventSource and the Sensor's
 view of GitLab's webhook payloads (events.py builds the documents).
 
-The source checks each delivery's `X-Gitlab-Token` against `secretToken`; its event data is
+The source checks each delivery's `X-Gitlab-Token` against `secretToken`, but only when it manages
+the project's hook itself (pkg/eventsources/sources/gitlab/start.go reads the token inside
+`NeedToCreateHooks`: an `accessToken` and the EventSource's public `webhook.url`). The access token
+is the secret `<pipeline>-gitlab`, key `token` (some versions refuse to start without one,
+validate.go); the URL is the cluster's, which a spec cannot say: a warning asks for it. Its event data is
 `{headers, body}` (pkg/eventsources/events/event-data.go `GitLabEventData`), the kind in the
 `X-Gitlab-Event` header: `Push Hook`, `Tag Push Hook`, `Merge Request Hook`. Payload fields are
 GitLab's push, tag push and merge request events: the commit a push checks out is `checkout_sha`
@@ -76,12 +80,21 @@ SAME_PROJECT: Json = {"expr": "head == base", "fields": [
 
 
 def config(p: ir.Pipeline, repo: ir.Repository, webhook: Json, secret: Json) -> Json:
-    """The gitlab source for the project; it creates no hook without an `accessToken`: the
-    project's maintainer adds it (the same secret token)."""
+    """The gitlab source for the project: with `webhook.url` set it creates the project's hook
+    with the access token and checks the secret token of each delivery."""
     events = ["PushEvents", "TagPushEvents"] if p.triggers.push is not None else []
     events += ["MergeRequestsEvents"] if p.triggers.pull_request is not None else []
-    return {"projects": [repo.name], "webhook": webhook, "events": events, "secretToken": secret,
+    return {"projects": [repo.name], "webhook": webhook, "events": events,
+            "accessToken": {"name": f"{p.name}-gitlab", "key": "token"}, "secretToken": secret,
             "gitlabBaseURL": BASE_URL}
+
+
+def note(ctx: Context, repo: ir.Repository) -> None:
+    ctx.note(repo.span, "the Argo Events gitlab EventSource checks GitLab's secret token only once it manages "
+             f"the project's hook: it needs the access token `{ctx.pipeline.name}-gitlab` (key `token`) and its "
+             "own public URL in `webhook.url`, which the spec cannot give",
+             "set `webhook.url` in the generated EventSource (e.g. a kustomize patch), and until then expose "
+             "it only to GitLab's addresses")
 
 
 def check_pr(ctx: Context, pr: ir.PullRequestTrigger) -> None:
