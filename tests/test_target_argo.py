@@ -1789,6 +1789,15 @@ def test_checkout_consumers_clone_the_checkouts_sha(tmp_path: Path) -> None:
     assert template(doc, "test")["inputs"]["artifacts"] == [{"name": "source", "path": "/workspace/source"}]
 
 
+def test_a_checkout_needs_no_run_volume(tmp_path: Path) -> None:
+    p = _checkout_pipeline()
+    doc = compile_ok(pipeline(*p.tasks, repository=p.repository, artifact_store=ir.ArtifactStore.VOLUME), tmp_path)
+    assert "volumeClaimTemplates" not in doc["spec"]
+    assert dag_task(doc, "test")["arguments"]["artifacts"][0]["git"]["revision"] == (
+        "{{tasks.source.outputs.parameters.sha}}")
+    assert "volumeMounts" not in template(doc, "test")["script"]
+
+
 def test_checkout_options_and_what_argo_cannot_clone(tmp_path: Path) -> None:
     token = ir.SecretRef("reader", "token")
     repo = text("example/", param_ref("name"))

@@ -30,6 +30,11 @@ Mapping (details in each module):
   `volumeClaimTemplates` claim, a `subPath` per artifact (artifacts.py); caches -> existing
   PVCs `<pipeline>-cache-<cache>`; secret files -> a template's `secret` volumes (0400; 0440 and
   the pod's `fsGroup` for a non-root user).
+- checkout -> `git` input artifacts: the checkout's own clone, and each consumer's at the commit the
+  checkout reported (`sha`), never the artifact repository (checkout.py).
+- oidc -> a projected service-account token with the audience, its path in `SHIPSPEC_OIDC_TOKEN_FILE`.
+- run settings -> the Workflow's labels and annotations (`spec.workflowMetadata` for template
+  kinds), `ttlStrategy`, `podGC`; keepRuns is an error (`run_settings`).
 """
 
 from __future__ import annotations
@@ -127,7 +132,7 @@ def _spec(ctx: Context, kind: str) -> Json:
         out["serviceAccountName"] = p.service_account
     if p.host_network:
         out["hostNetwork"] = True
-    if p.uses_artifacts and not artifacts.repository(ctx):
+    if artifacts.on_volume(ctx):
         out["volumeClaimTemplates"] = [_artifacts_claim(p)]
     volumes = _volumes(ctx)
     if volumes:

@@ -55,6 +55,11 @@ def _stored_out(task: ir.Task) -> tuple[ir.ArtifactOut, ...]:
     return () if task.checkout is not None else task.produces
 
 
+def on_volume(ctx: Context) -> bool:
+    """Whether the run needs its volume: the volume store, and an artifact other than a checkout's."""
+    return not repository(ctx) and any(_stored_out(t) for t in ctx.pipeline.all_tasks)
+
+
 def check(ctx: Context) -> None:
     """What the repository cannot do as the spec says: reported once per artifact or consumer."""
     checkout.check(ctx)
