@@ -78,8 +78,9 @@ def _compare(cond: ir.Compare, render: Render) -> str:
 
 def _string_test(cond: ir.Compare, render: Render) -> str:
     """`a startsWith b`, `not (a contains b)`; membership tests the JSON list's text for the label's
-    JSON string (a literal label becomes a literal; a label from a reference is encoded at run time
-    with expr-lang's `toJSON`, which quotes and escapes as the list's encoder does)."""
+    JSON string (a literal label becomes a literal, encoded as GitHub's payload writes it: UTF-8,
+    `"` and `\\` escaped; a label from a reference is encoded at run time with expr-lang's `toJSON`,
+    which also writes `<`, `>`, `&` as `\\u003c`…, so such a label from a reference never matches)."""
     op = cond.op if cond.op.positive else cond.op.negated
     left = _operand(cond.left, render)
     (right_operand,) = cond.right
