@@ -209,7 +209,8 @@ class _Expr:
 
     _TOKEN = re.compile(
         r"""\s*(?:('(?:[^'\\]|\\.)*')|([A-Za-z_][A-Za-z0-9_]*)|(\?\.|\?\?|==|!=|&&|\|\||[.\[\](),?:]))""", re.S)
-    _PRECEDENCE = {"||": 10, "&&": 15, "==": 20, "!=": 20, "in": 20, "not in": 20, "??": 500}
+    _PRECEDENCE = {"||": 10, "&&": 15, "==": 20, "!=": 20, "in": 20, "not in": 20, "startsWith": 20,
+                   "endsWith": 20, "contains": 20, "??": 500}
     _ESCAPES = {"a": "\a", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t", "v": "\v", "\\": "\\",
                 "'": "'", '"': '"', "`": "`", "?": "?"}
 
@@ -299,6 +300,10 @@ class _Expr:
             elif op in ("in", "not in"):
                 assert isinstance(right, list)
                 left = (left in right) == (op == "in")
+            elif op in ("startsWith", "endsWith", "contains"):
+                assert isinstance(left, str) and isinstance(right, str), (left, op, right)
+                left = {"startsWith": left.startswith, "endsWith": left.endswith,
+                        "contains": left.__contains__}[op](right)
             else:
                 left = (left == right) == (op == "==")
         return left
@@ -329,6 +334,10 @@ class _Expr:
         if kind == "name":
             if token in ("true", "false"):
                 return token == "true"
+            if token == "not":  # unary, binds tighter than every binary operator
+                operand = self._postfix()
+                assert isinstance(operand, bool)
+                return not operand
             assert token in self.env, f"unknown name {token}"
             return self.env[token]
         if token == "(":
@@ -1721,10 +1730,10 @@ def test_a_push_without_filters_matches_every_ref() -> None:
         {"path": "body.deleted", "type": "bool", "value": ["false"]}]
 
 
-def test_path_filters_are_not_supported() -> None:
+def test_pull_request_path_filters_are_not_supported() -> None:
     out = errors(triggered(push=ir.PushTrigger(paths=("src/**",), span=span(51)),
                            pull_request=ir.PullRequestTrigger(paths_ignore=("docs/**",), span=span(55))))
-    assert [e.split(" is not")[0] for e in out] == ["SS501 a push path filter", "SS501 a pull request path filter"]
+    assert [e.split(" is not")[0] for e in out] == ["SS501 a pull request path filter"]
 
 
 def test_a_template_is_submitted_by_reference_from_the_sensor(tmp_path: Path) -> None:
@@ -1753,3 +1762,201 @@ def test_a_negated_pattern_in_a_list_is_a_negated_filter() -> None:
 def test_a_pattern_after_a_negated_one_is_a_warning() -> None:
     out = emit(triggered(push=ir.PushTrigger(branches=("!wip", "wip"), span=span(51))))
     assert any("re-include" in d.message and d.span.line == 51 for d in out.diagnostics)
+
+
+# --- checkout, oidc, string tests, repositories, run settings ---------------------------------
+
+
+def _checkout_pipeline(**checkout: Any) -> ir.Pipeline:
+    source = ir.Task("source", "", results=tuple(ir.Result(r) for r in ir.CHECKOUT_RESULTS),
+                     produces=(ir.ArtifactOut("source", "/workspace/source"),), checkout=ir.Checkout(**checkout))
+    use = task("test", "go test ./...\n", depends=deps("source"), working_dir="/workspace/source",
+               consumes=(ir.ArtifactIn("source", "source", "/workspace/source"),))
+    return pipeline(source, use, repository=ir.Repository("example/app", clone_url="https://github.com/example/app.git"))
+
+
+def test_checkout_consumers_clone_the_checkouts_sha(tmp_path: Path) -> None:
+    doc = compile_ok(_checkout_pipeline(), tmp_path)
+    own = dag_task(doc, "source")["arguments"]["artifacts"][0]["git"]
+    used = dag_task(doc, "test")["arguments"]["artifacts"][0]["git"]
+    assert own["revision"] == "{{workflow.parameters.shipspec-run-sha}}"
+    assert used["revision"] == "{{tasks.source.outputs.parameters.sha}}"
+    assert own["repo"] == used["repo"] == "{{workflow.parameters.shipspec-run-clone-url}}"
+    assert used["depth"] == 1 and used["disableSubmodules"] is True
+    params = {p["name"]: p["value"] for p in doc["spec"]["arguments"]["parameters"]}
+    assert params["shipspec-run-clone-url"] == "https://github.com/example/app.git"  # run_default
+    assert "outputs" not in template(doc, "test") and "artifacts" not in template(doc, "source")["outputs"]
+    assert template(doc, "test")["inputs"]["artifacts"] == [{"name": "source", "path": "/workspace/source"}]
+
+
+def test_a_checkout_needs_no_run_volume(tmp_path: Path) -> None:
+    p = _checkout_pipeline()
+    doc = compile_ok(pipeline(*p.tasks, repository=p.repository, artifact_store=ir.ArtifactStore.VOLUME), tmp_path)
+    assert "volumeClaimTemplates" not in doc["spec"]
+    assert dag_task(doc, "test")["arguments"]["artifacts"][0]["git"]["revision"] == (
+        "{{tasks.source.outputs.parameters.sha}}")
+    assert "volumeMounts" not in template(doc, "test")["script"]
+
+
+def test_checkout_options_and_what_argo_cannot_clone(tmp_path: Path) -> None:
+    token = ir.SecretRef("reader", "token")
+    repo = text("example/", param_ref("name"))
+    tasks = _checkout_pipeline(repository=repo, depth=0, tags=True, submodules="recursive", token=token).tasks
+    doc = compile_ok(pipeline(*tasks, params=(ir.Param("name", ir.ParamType.STRING, "app"),)), tmp_path)
+    git = dag_task(doc, "test")["arguments"]["artifacts"][0]["git"]
+    assert git["repo"] == "https://github.com/example/{{workflow.parameters.name}}.git"
+    assert "depth" not in git and "disableSubmodules" not in git and git["fetch"] == ["refs/tags/*:refs/tags/*"]
+    assert git["usernameSecret"] == git["passwordSecret"] == {"name": "reader", "key": "token"}
+    assert any("lfs" in e for e in errors(_checkout_pipeline(lfs=True)))
+    assert any("submodules: top" in e for e in errors(_checkout_pipeline(submodules="top")))
+
+
+@pytest.mark.parametrize("head", ["detached", "branch", "packed"])
+def test_checkout_script_reports_the_cloned_commit(head: str, tmp_path: Path) -> None:
+    import subprocess
+
+    from shipspec.targets.argo import checkout
+
+    sha = "0123456789abcdef0123456789abcdef01234567"
+    git = tmp_path / "src" / ".git"
+    (git / "refs" / "heads").mkdir(parents=True)
+    results = tmp_path / "results"
+    results.mkdir()
+    if head == "detached":
+        (git / "HEAD").write_text(sha + "\n")
+    else:
+        (git / "HEAD").write_text("ref: refs/heads/main\n")
+    if head == "branch":
+        (git / "refs" / "heads" / "main").write_text(sha + "\n")
+    if head == "packed":
+        (git / "packed-refs").write_text(f"# pack-refs\n{sha} refs/heads/main\n")
+    ref = "refs/tags/$(touch pwned)" if head == "detached" else ""
+    subprocess.run(["sh", "-e", "-c", checkout.SCRIPT], cwd=tmp_path / "src", check=True,
+                   env={"PATH": "/usr/bin:/bin", "SHIPSPEC_RESULTS": str(results), checkout.REF_ENV: ref})
+    assert (results / "sha").read_text() == sha
+    assert (results / "short-sha").read_text().strip() == sha[:7]
+    assert (results / "ref").read_text() == (ref or "refs/heads/main")
+    assert not (tmp_path / "src" / "pwned").exists()
+
+
+def test_oidc_is_a_projected_token_file(tmp_path: Path) -> None:
+    doc = compile_ok(pipeline(task("sign", oidc=ir.Oidc("sigstore"))), tmp_path)
+    leaf = template(doc, "sign")
+    (volume,) = leaf["volumes"]
+    token = volume["projected"]["sources"][0]["serviceAccountToken"]
+    assert token == {"path": "token", "audience": "sigstore", "expirationSeconds": 3600}
+    mount = next(m for m in leaf["script"]["volumeMounts"] if m["name"] == volume["name"])
+    assert mount["readOnly"] is True
+    path = env_values(leaf["script"])[ir.OIDC_TOKEN_ENV]
+    assert path == f"{mount['mountPath']}/{token['path']}"
+
+
+@pytest.mark.parametrize(("op", "right", "value", "holds"), [
+    (ir.CompareOp.STARTS_WITH, "refs/tags/v", "refs/tags/v1.2", True),
+    (ir.CompareOp.NOT_STARTS_WITH, "refs/tags/v", "refs/tags/v1.2", False),
+    (ir.CompareOp.ENDS_WITH, "-rc", "1.0-rc", True),
+    (ir.CompareOp.CONTAINS, "'}}", "a'}}b", True),
+    (ir.CompareOp.NOT_CONTAINS, "dev", "1.0.0", True),
+])
+def test_string_tests_in_when(op: ir.CompareOp, right: str, value: str, holds: bool, tmp_path: Path) -> None:
+    p = pipeline(task("t", when=eq(param_ref("v"), right, op=op)), params=(ir.Param("v", ir.ParamType.STRING, ""),))
+    when = dag_task(compile_ok(p, tmp_path), "t")["when"]
+    assert argo_when(when, {"workflow.parameters.v": value}) is holds
+
+
+@pytest.mark.parametrize(("labels", "holds"), [('["preview","bug"]', True), ('["pre"]', False),
+                                               ('["previews"]', False), ("[]", False)])
+def test_pr_labels_membership_is_not_a_substring(labels: str, holds: bool, tmp_path: Path) -> None:
+    p = pipeline(task("t", when=eq(ir.RunRef(ir.RunField.PR_LABELS), "preview", op=ir.CompareOp.CONTAINS)))
+    when = dag_task(compile_ok(p, tmp_path), "t")["when"]
+    assert argo_when(when, {"workflow.parameters.shipspec-run-pr-labels": labels}) is holds
+
+
+def _events(p: ir.Pipeline) -> list[Json]:
+    emitted = emit(p)
+    assert not [d for d in emitted.diagnostics if d.severity is Severity.ERROR]
+    return emitted.companions[argo.EVENTS_COMPANION]
+
+
+def test_a_github_repository_listens_with_the_signed_github_source(tmp_path: Path) -> None:
+    triggers = ir.Triggers(push=ir.PushTrigger(branches=("main",)), pull_request=ir.PullRequestTrigger())
+    repo = ir.Repository("example/app", webhook_secret=ir.SecretRef("hook", "token"))
+    p = pipeline(task("t", env=(env_of(ir.RunRef(ir.RunField.PR_LABELS)),)), triggers=triggers, repository=repo)
+    emitted = emit(p)
+    assert not any("signature" in d.message for d in emitted.diagnostics)
+    source, sensor = emitted.companions[argo.EVENTS_COMPANION]
+    github = source["spec"]["github"]["github"]
+    assert github["repositories"] == [{"owner": "example", "names": ["app"]}]
+    assert github["webhookSecret"] == {"name": "hook", "key": "token"}
+    assert sensor["spec"]["dependencies"][0]["filters"]["data"][0]["path"] == "headers.X-Github-Event.0"
+    pr = sensor["spec"]["triggers"][1]["template"]["argoWorkflow"]["parameters"]
+    assert [x["src"]["dataKey"] for x in pr] == ["body.pull_request.labels.#.name"]
+    validate([source, sensor], tmp_path)
+
+
+def test_a_gitlab_project_listens_with_the_gitlab_source(tmp_path: Path) -> None:
+    triggers = ir.Triggers(push=ir.PushTrigger(), pull_request=ir.PullRequestTrigger())
+    repo = ir.Repository("group/sub/app", provider="gitlab")
+    p = pipeline(task("t", env=(env_of(ir.RunRef(ir.RunField.SHA)), env_of(ir.RunRef(ir.RunField.OWNER)))),
+                 triggers=triggers, repository=repo)
+    source, sensor = _events(p)
+    gitlab = source["spec"]["gitlab"]["gitlab"]
+    assert gitlab["projects"] == ["group/sub/app"]
+    assert gitlab["secretToken"] == {"name": f"{p.name}-webhook", "key": "secret"}
+    push, mr = (t["template"]["argoWorkflow"]["parameters"] for t in sensor["spec"]["triggers"])
+    assert push[0]["src"]["dataKey"] == "body.checkout_sha"
+    assert mr[0]["src"]["dataKey"] == "body.object_attributes.last_commit.id"
+    assert "dir" in push[1]["src"]["dataTemplate"]
+    validate([source, sensor], tmp_path)
+    labeled = pipeline(task("t"), triggers=ir.Triggers(pull_request=ir.PullRequestTrigger(types=("labeled",))),
+                       repository=repo)
+    assert any("'labeled'" in e for e in errors(labeled))
+
+
+def test_run_settings(tmp_path: Path) -> None:
+    run = ir.RunSettings(labels=(("team", "a"),), annotations=(("note", "x"),), delete_after_success_s=60,
+                         delete_after_failure_s=60, pod_gc="OnPodCompletion")
+    doc = compile_ok(pipeline(task("t"), run=run), tmp_path)
+    assert doc["metadata"]["labels"] == {"team": "a"} and doc["metadata"]["annotations"]["note"] == "x"
+    assert doc["spec"]["ttlStrategy"] == {"secondsAfterCompletion": 60}
+    assert doc["spec"]["podGC"] == {"strategy": "OnPodCompletion"}
+    template_doc = compile_ok(pipeline(task("t"), run=run), tmp_path, kind="WorkflowTemplate")
+    assert template_doc["spec"]["workflowMetadata"] == {"labels": {"team": "a"}, "annotations": {"note": "x"}}
+    assert "labels" not in template_doc["metadata"]
+    assert any("keepRuns" in e for e in errors(pipeline(task("t"), run=ir.RunSettings(keep_runs=3))))
+
+
+def _lua_filter(p: ir.Pipeline, body: Json) -> bool:
+    """Run the push dependency's script filter as Argo Events does: gopher-lua is Lua 5.1, the
+    event data the global `event` (lists as 1-based tables), `true` returned passes."""
+    lupa = pytest.importorskip("lupa.lua51")
+    script = _events(p)[1]["spec"]["dependencies"][0]["filters"]["script"]
+    lua = lupa.LuaRuntime()
+    lua.globals().event = lua.table_from({"headers": {}, "body": body}, recursive=True)
+    return bool(lua.execute(script))
+
+
+@pytest.mark.parametrize(("files", "ref", "runs"), [
+    ([["src/a.go"]], "refs/heads/main", True),
+    ([["docs/x.md"], ["src/gen/y.go"]], "refs/heads/main", False),  # `!src/gen/**` is the last match
+    ([["docs/x.md"], ["go.mod"]], "refs/heads/main", True),
+    ([["go%mod"]], "refs/heads/main", False),  # the glob's `.` is literal
+    ([["docs/x.md"]], "refs/tags/v1", True),  # no path filter for tags
+    ([], "refs/heads/new", True),  # no commit listed: cannot tell
+])
+def test_push_path_filter_is_a_lua_script(files: list[list[str]], ref: str, runs: bool) -> None:
+    push = ir.PushTrigger(paths=("src/**", "!src/gen/**", "go.mod"))
+    p = pipeline(task("t"), triggers=ir.Triggers(push=push))
+    commits = [{"added": f, "modified": [], "removed": []} for f in files]
+    assert _lua_filter(p, {"ref": ref, "commits": commits}) is runs
+
+
+def test_push_paths_ignore_and_quotes_in_globs() -> None:
+    push = ir.PushTrigger(paths_ignore=('docs/**', 'a"b\\'))
+    p = pipeline(task("t"), triggers=ir.Triggers(push=push))
+    body = {"ref": "refs/heads/main", "commits": [{"modified": ["docs/a.md", 'a"b\\']}]}
+    assert _lua_filter(p, body) is False
+    body["commits"].append({"removed": ["src/x"]})
+    assert _lua_filter(p, body) is True
+    assert _lua_filter(p, {"ref": "refs/heads/main", "total_commits_count": 30,
+                           "commits": [{"modified": ["docs/a.md"]}]}) is True

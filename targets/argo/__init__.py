@@ -30,6 +30,11 @@ Mapping (details in each module):
   `volumeClaimTemplates` claim, a `subPath` per artifact (artifacts.py); caches -> existing
   PVCs `<pipeline>-cache-<cache>`; secret files -> a template's `secret` volumes (0400; 0440 and
   the pod's `fsGroup` for a non-root user).
+- checkout -> `git` input artifacts: the checkout's own clone, and each consumer's at the commit the
+  checkout reported (`sha`), never the artifact repository (checkout.py).
+- oidc -> a projected service-account token with the audience, its path in `SHIPSPEC_OIDC_TOKEN_FILE`.
+- run settings -> the Workflow's labels and annotations (`spec.workflowMetadata` for template
+  kinds), `ttlStrategy`, `podGC`; keepRuns is an error (`run_settings`).
 """
 
 from __future__ import annotations
@@ -65,7 +70,8 @@ def emit(pipeline: ir.Pipeline, options: EmitOptions) -> Emitted:
         return Emitted([], diagnostics.sort_unique(ctx.diagnostics))
     artifacts.check(ctx)
     ctx.diagnostics += kubernetes.environment_gates(pipeline, NAME)
-    doc: Document = {"apiVersion": API_VERSION, "kind": kind, "metadata": _metadata(ctx, kind), "spec": _spec(ctx)}
+    metadata = _metadata(ctx, kind)
+    doc: Document = {"apiVersion": API_VERSION, "kind": kind, "metadata": metadata, "spec": _spec(ctx, kind)}
     companions = _companions(ctx, doc)
     return Emitted([doc], diagnostics.sort_unique(ctx.diagnostics), companions)
 
@@ -101,20 +107,24 @@ def _metadata(ctx: Context, kind: str) -> Json:
                  "drop the namespace, or emit a WorkflowTemplate")
     elif p.namespace:
         out["namespace"] = p.namespace
-    if p.labels:
-        out["labels"] = dict(p.labels)
+    run_meta = kind == "Workflow"  # a template's runs get theirs from `spec.workflowMetadata`
+    labels = dict(p.labels) | (dict(p.run.labels) if run_meta else {})
+    if labels:
+        out["labels"] = labels
     annotations = ({DESCRIPTION_ANNOTATION: p.description} if p.description else {}) | dict(p.annotations)
+    annotations |= dict(p.run.annotations) if run_meta else {}
     if annotations:
         out["annotations"] = annotations
     return out
 
 
-def _spec(ctx: Context) -> Json:
+def _spec(ctx: Context, kind: str) -> Json:
     p = ctx.pipeline
     out: Json = {"entrypoint": ENTRYPOINT}
     parameters = [_param(ctx, param) for param in p.params] + _run_params(ctx)
     if parameters:
         out["arguments"] = {"parameters": parameters}
+    out |= run_settings(ctx, kind)
     synchronization = concurrency.synchronization(ctx)
     if synchronization:
         out["synchronization"] = synchronization
@@ -122,7 +132,7 @@ def _spec(ctx: Context) -> Json:
         out["serviceAccountName"] = p.service_account
     if p.host_network:
         out["hostNetwork"] = True
-    if p.uses_artifacts and not artifacts.repository(ctx):
+    if artifacts.on_volume(ctx):
         out["volumeClaimTemplates"] = [_artifacts_claim(p)]
     volumes = _volumes(ctx)
     if volumes:
@@ -140,6 +150,36 @@ workflow started, Argo fails what is still running or pending (workflow/controll
 `getWorkflowDeadline`, exec_control.go). The exit handler still runs after it and its pods are exempt
 from it (workflowpod.go "ignore the workflow deadline for exit handler"): finally tasks run after the
 timeout, each within its own, which is what the spec's timeout means."""
+
+
+def run_settings(ctx: Context, kind: str) -> Json:
+    """The run's own metadata and retention. A WorkflowTemplate's runs are other objects: Argo puts
+    `spec.workflowMetadata` on each Workflow made from it (a Workflow kind has them in its own
+    metadata). `ttlStrategy` deletes the finished Workflow (one `secondsAfterCompletion` when both
+    durations are equal), `podGC.strategy` its pods. Argo keeps no count of runs per workflow
+    (the controller's retention policy is cluster-wide, for the archive), so keepRuns is an error."""
+    r = ctx.pipeline.run
+    out: Json = {}
+    if kind != "Workflow" and (r.labels or r.annotations):
+        meta: Json = {}
+        if r.labels:
+            meta["labels"] = dict(r.labels)
+        if r.annotations:
+            meta["annotations"] = dict(r.annotations)
+        out["workflowMetadata"] = meta
+    success, failure = r.delete_after_success_s, r.delete_after_failure_s
+    if success is not None and success == failure:
+        out["ttlStrategy"] = {"secondsAfterCompletion": success}
+    elif success is not None or failure is not None:
+        ttl = {"secondsAfterSuccess": success} if success is not None else {}
+        out["ttlStrategy"] = ttl | ({"secondsAfterFailure": failure} if failure is not None else {})
+    if r.pod_gc is not None:
+        out["podGC"] = {"strategy": r.pod_gc}
+    if r.keep_runs is not None:
+        ctx.unsupported(r.keep_runs_span, "keepRuns", "Argo keeps no count of runs per workflow (its retention "
+                        "is the controller's, for every workflow of the cluster)",
+                        "use deleteAfter, which is the Workflow's ttlStrategy")
+    return out
 
 
 def _templates(ctx: Context) -> list[Json]:
@@ -170,7 +210,7 @@ def _run_params(ctx: Context) -> list[Json]:
             ctx.unsupported(param.span, f"a param named '{param.name}'",
                             f"the Argo backend declares that param itself for run.{names[param.name].value}",
                             "rename the param")
-    return [run.param(f) for f in fields]
+    return [run.param(ctx.pipeline, f) for f in fields]
 
 
 def _default_text(value: ir.Scalar | tuple[str, ...]) -> str:

@@ -32,7 +32,7 @@ from typing import Any
 
 from ...compiler import ir
 from .. import kubernetes
-from . import syntax
+from . import checkout, syntax
 from .context import ARTIFACTS_VOLUME, Context, Scope
 
 Json = dict[str, Any]
@@ -42,19 +42,38 @@ def repository(ctx: Context) -> bool:
     return ctx.pipeline.artifact_store is ir.ArtifactStore.REPOSITORY
 
 
+def _cloned(ctx: Context, art: ir.ArtifactIn) -> bool:
+    """A checkout's files: a git input artifact of each consumer (checkout.py), in either store."""
+    return ctx.pipeline.checkout_of(art) is not None
+
+
+def _stored_in(ctx: Context, task: ir.Task) -> list[ir.ArtifactIn]:
+    return [a for a in task.consumes if not _cloned(ctx, a)]
+
+
+def _stored_out(task: ir.Task) -> tuple[ir.ArtifactOut, ...]:
+    return () if task.checkout is not None else task.produces
+
+
+def on_volume(ctx: Context) -> bool:
+    """Whether the run needs its volume: the volume store, and an artifact other than a checkout's."""
+    return not repository(ctx) and any(_stored_out(t) for t in ctx.pipeline.all_tasks)
+
+
 def check(ctx: Context) -> None:
     """What the repository cannot do as the spec says: reported once per artifact or consumer."""
+    checkout.check(ctx)
     if not repository(ctx):
         return
     for task in ctx.pipeline.all_tasks:
         if task.matrix:
-            for out in task.produces:
+            for out in _stored_out(task):
                 ctx.unsupported(
                     out.span, "an artifact of a matrix task",
                     "Argo hands on a loop's parameters and results, never its instances' artifacts",
                     "use `kubernetes: {artifacts: volume}`: the instances then write to one directory of the "
                     "run's volume")
-        for art in task.consumes:
+        for art in _stored_in(ctx, task):
             if _optional(ctx, task, art):
                 producer = ctx.pipeline.task(art.producer)
                 why = "is skipped" if not task.is_finally else "is skipped or does not run"
@@ -80,11 +99,12 @@ def global_name(art: ir.ArtifactOut) -> str:
 
 
 def template_inputs(ctx: Context, task: ir.Task) -> list[Json]:
-    """`inputs.artifacts` of the task's template: where Argo puts each artifact."""
-    if not repository(ctx):
-        return []
-    return [_with_optional({"name": a.name, "path": ctx.literal(a.path, a.span)}, _optional(ctx, task, a))
-            for a in task.consumes]
+    """`inputs.artifacts` of the task's template: where Argo puts each artifact (a checkout task's
+    own clone, the checkouts it consumes, and from the repository what it consumes)."""
+    own = [{"name": a.name, "path": ctx.literal(a.path, a.span)} for a in task.produces] if task.checkout else []
+    return own + [_with_optional({"name": a.name, "path": ctx.literal(a.path, a.span)},
+                                 not _cloned(ctx, a) and _optional(ctx, task, a))
+                  for a in task.consumes if _cloned(ctx, a) or repository(ctx)]
 
 
 def template_outputs(ctx: Context, task: ir.Task) -> list[Json]:
@@ -93,7 +113,7 @@ def template_outputs(ctx: Context, task: ir.Task) -> list[Json]:
         return []
     read_by_finally = {a.name for t in ctx.pipeline.finally_tasks for a in t.consumes}
     out = []
-    for art in task.produces:
+    for art in _stored_out(task):
         entry: Json = {"name": art.name, "path": ctx.literal(art.path, art.span)}
         if art.name in read_by_finally:
             entry["globalName"] = global_name(art)
@@ -105,15 +125,16 @@ def volumes(ctx: Context, task: ir.Task) -> list[Json]:
     """An emptyDir for each produced path (repository only)."""
     if not repository(ctx):
         return []
-    return [{"name": _out_volume(a), "emptyDir": {}} for a in task.produces]
+    return [{"name": _out_volume(a), "emptyDir": {}} for a in _stored_out(task)]
 
 
 def mounts(ctx: Context, task: ir.Task) -> list[Json]:
     """The produced paths' emptyDirs (repository: Argo mounts the consumed ones itself), or a
     `subPath` of the run's volume for each produced and consumed artifact."""
     if repository(ctx):
-        return [{"name": _out_volume(a), "mountPath": ctx.literal(a.path, a.span)} for a in task.produces]
-    used = [*((a.name, a.path, a.span) for a in task.produces), *((a.name, a.path, a.span) for a in task.consumes)]
+        return [{"name": _out_volume(a), "mountPath": ctx.literal(a.path, a.span)} for a in _stored_out(task)]
+    used = [*((a.name, a.path, a.span) for a in _stored_out(task)),
+            *((a.name, a.path, a.span) for a in _stored_in(ctx, task))]
     return [{"name": ARTIFACTS_VOLUME, "mountPath": ctx.literal(path, span), "subPath": name}
             for name, path, span in used]
 
@@ -126,22 +147,28 @@ def _out_volume(art: ir.ArtifactOut) -> str:
 
 
 def arguments(ctx: Context, task: ir.Task, scope: Scope) -> list[Json]:
-    """`arguments.artifacts` of the DAG task that calls the task (or its wrapper) from `scope`."""
-    if not repository(ctx):
-        return []
-    return [_with_optional({"name": a.name, "from": _source(ctx, a, scope)}, _optional(ctx, task, a))
-            for a in task.consumes]
+    """`arguments.artifacts` of the DAG task that calls the task (or its wrapper) from `scope`: a
+    checkout's git location (checkout.py), or where the repository has the artifact."""
+    out: list[Json] = []
+    if task.checkout is not None:
+        out += [{"name": a.name, "git": checkout.source(ctx, task, task.checkout, scope)} for a in task.produces]
+    for art in task.consumes:
+        if _cloned(ctx, art) and scope is not Scope.WRAPPED:
+            out.append({"name": art.name, "git": checkout.pinned(ctx, task, art, scope)})
+        elif _cloned(ctx, art) or repository(ctx):
+            out.append(_with_optional({"name": art.name, "from": _source(ctx, art, scope)},
+                                      not _cloned(ctx, art) and _optional(ctx, task, art)))
+    return out
 
 
 def wrapper_inputs(ctx: Context, task: ir.Task) -> list[Json]:
     """`inputs.artifacts` of a matrix task's wrapper DAG templates, which hand them on."""
-    if not repository(ctx):
-        return []
-    return [_with_optional({"name": a.name}, _optional(ctx, task, a)) for a in task.consumes]
+    return [_with_optional({"name": a.name}, not _cloned(ctx, a) and _optional(ctx, task, a))
+            for a in task.consumes if _cloned(ctx, a) or repository(ctx)]
 
 
 def _source(ctx: Context, art: ir.ArtifactIn, scope: Scope) -> str:
-    if scope is Scope.WRAPPED:
+    if scope is Scope.WRAPPED:  # also a checkout's: the wrapper received its git location
         return syntax.input_artifact(art.name)
     if scope is Scope.EXIT:
         produced = next(a for a in ctx.pipeline.task(art.producer).produces if a.name == art.name)

@@ -18,6 +18,10 @@ value is ever read as expression text. Argo evaluates the tag, writes its result
   string, and the IR compares text; they are escaped so that Argo's tag handling (`}}`, JSON,
   `\\u003c`) cannot alter them (`syntax.expr_literal`).
 - `==`, `!=`, `in [..]`, `not in [..]`, `&&`, `||`, nested groups in parentheses.
+- string tests: expr-lang's `startsWith`, `endsWith` and `contains` operators (case-sensitive),
+  negated as `not (…)`. Membership in `run.pr_labels` (its value is the JSON list of the labels'
+  names, `["bug","ok"]`, `[]` by hand): the text contains the JSON string of the label,
+  `"ok"` with its quotes, so `contains(run.pr_labels, 'o')` does not hold for a label `ok`.
 
 Where Argo evaluates it: a tag naming only params and run fields is resolved with the template's
 globals; one naming `tasks.…` waits until those outputs exist (Argo requeues); one naming `item`
@@ -27,6 +31,7 @@ variable in scope); `workflow.status` is only set for the exit handler.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 
 from ...compiler import ir
@@ -36,6 +41,8 @@ Render = Callable[[ir.Ref], str]
 """A reference as an expr-lang operand (values.py `expression_value`)."""
 
 _OPERATORS = {ir.CompareOp.EQ: "==", ir.CompareOp.NE: "!="}
+_STRING_TESTS = {ir.CompareOp.STARTS_WITH: "startsWith", ir.CompareOp.ENDS_WITH: "endsWith",
+                 ir.CompareOp.CONTAINS: "contains"}
 
 
 def when(cond: ir.Condition, render: Render) -> str:
@@ -59,12 +66,33 @@ def _grouped(cond: ir.Condition, render: Render) -> str:
 
 
 def _compare(cond: ir.Compare, render: Render) -> str:
+    if cond.op.is_string_test:
+        return _string_test(cond, render)
     left = _operand(cond.left, render)
     right = [_operand(v, render) for v in cond.right]
     if cond.op in _OPERATORS and len(right) == 1:
         return f"{left} {_OPERATORS[cond.op]} {right[0]}"
     positive = cond.op in (ir.CompareOp.EQ, ir.CompareOp.IN)
     return f"{left} {'in' if positive else 'not in'} [{', '.join(right)}]"
+
+
+def _string_test(cond: ir.Compare, render: Render) -> str:
+    """`a startsWith b`, `not (a contains b)`; membership tests the JSON list's text for the label's
+    JSON string (a literal label becomes a literal, encoded as GitHub's payload writes it: UTF-8,
+    `"` and `\\` escaped; a label from a reference is encoded at run time with expr-lang's `toJSON`,
+    which also writes `<`, `>`, `&` as `\\u003c`…, so such a label from a reference never matches)."""
+    op = cond.op if cond.op.positive else cond.op.negated
+    left = _operand(cond.left, render)
+    (right_operand,) = cond.right
+    if cond.is_membership and isinstance(right_operand, ir.Literal):
+        label = json.dumps(syntax.scalar(right_operand.value), ensure_ascii=False)
+        right = syntax.expr_literal(label)
+    elif cond.is_membership:
+        right = f"toJSON({_operand(right_operand, render)})"
+    else:
+        right = _operand(right_operand, render)
+    text = f"{left} {_STRING_TESTS[op]} {right}"
+    return text if cond.op.positive else f"not ({text})"
 
 
 def _operand(operand: ir.Operand, render: Render) -> str:

@@ -100,6 +100,9 @@ def _finally_reads(pipeline: ir.Pipeline) -> dict[tuple[str, str], str]:
         for ref in (*task_refs(task), *(ir.condition_refs(task.when) if task.when else ())):
             if isinstance(ref, ir.ResultRef):
                 reads.setdefault((ref.task, ref.result), f"{ref.task}_{ref.result}")
+        for art in task.consumes:  # a consumer of a checkout clones the commit it resolved
+            if pipeline.checkout_of(art) is not None:
+                reads.setdefault((art.producer, "sha"), f"{art.producer}_sha")
     return reads
 
 
@@ -128,9 +131,16 @@ def _template_refs(template: ir.Template | ir.SecretRef) -> tuple[ir.Ref, ...]:
     return template.refs if isinstance(template, ir.Template) else ()
 
 
+def checkout_ref(co: ir.Checkout) -> ir.Template:
+    """The ref a checkout reports (its `ref` result): the one asked for, else the run's ref."""
+    return co.ref if co.ref is not None else ir.Template((ir.RunRef(ir.RunField.REF),))
+
+
 def task_refs(task: ir.Task) -> tuple[ir.Ref, ...]:
-    """Distinct references used inside the task's pod (env, command, args, sidecars), in order."""
-    found: list[ir.Ref] = [r for var in task.env for r in _template_refs(var.value)]
+    """Distinct references used inside the task's pod (env, command, args, sidecars; a checkout's
+    ref), in order."""
+    found: list[ir.Ref] = list(checkout_ref(task.checkout).refs) if task.checkout else []
+    found += [r for var in task.env for r in _template_refs(var.value)]
     found += [r for part in (*task.command, *task.args) for r in part.refs]
     found += [r for sidecar in task.sidecars for var in sidecar.env for r in _template_refs(var.value)]
     return tuple(dict.fromkeys(found))

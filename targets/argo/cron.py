@@ -42,9 +42,11 @@ def documents(main: Json, pipeline: ir.Pipeline) -> list[Json]:
         metadata: Json = {"name": name}
         if "namespace" in main["metadata"]:
             metadata["namespace"] = main["metadata"]["namespace"]
-        out.append({"apiVersion": main["apiVersion"], "kind": "CronWorkflow", "metadata": metadata, "spec": {
-            "schedules": [s.cron for s in schedules], "timezone": zone, "concurrencyPolicy": "Allow",
-            "workflowSpec": spec}})
+        cron_spec: Json = {"schedules": [s.cron for s in schedules], "timezone": zone, "concurrencyPolicy": "Allow"}
+        if run_meta := submit.run_metadata(main):
+            cron_spec["workflowMetadata"] = run_meta
+        out.append({"apiVersion": main["apiVersion"], "kind": "CronWorkflow", "metadata": metadata,
+                    "spec": cron_spec | {"workflowSpec": spec}})
     return out
 
 

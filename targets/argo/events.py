@@ -1,9 +1,9 @@
 """Pushes and pull requests: an Argo Events EventSource and Sensor, in the companion `argo-events`.
 
-EventSource `<pipeline>`: a `webhook` source (event `github`) that GitHub's repository webhook
-posts to. Argo Events' own `github` source would also verify GitHub's signature with a
-`webhookSecret`, but it refuses to start without `repositories` or `organizations`
-(pkg/eventsources/sources/github/validate.go), and a spec names no repository; so the generic
+EventSource `<pipeline>`: for a spec that names no repository, a `webhook` source (event `github`)
+that GitHub's repository webhook posts to. Argo Events' own `github` source verifies GitHub's
+signature with a `webhookSecret`, but it refuses to start without `repositories` or
+`organizations` (pkg/eventsources/sources/github/validate.go); so without a repository the generic
 webhook source is used, and the trigger warns that it checks no signature. Its event data is
 `{header, body}` (pkg/eventsources/events/event-data.go `WebhookEventData`), headers in Go's
 canonical case: the event kind is `header.X-Github-Event.0`.
@@ -15,18 +15,28 @@ dependency (`conditions` names it, so each binds from its own payload) that subm
 (`argoWorkflow`, operation `submit`) with the run params bound from the payload
 (pkg/sensors/triggers/params.go `ResolveParamValue`: `dataKey` is a gjson path, `dataTemplate` a
 Go template with sprig over `.Input`, `value` a literal). Payload fields are GitHub's push and
-pull_request webhook payloads. Path filters cannot be expressed: a pull request's payload lists
-no files, and a push's lists those of at most 20 commits, so they are an error (SS501).
+pull_request webhook payloads. A push's path filters are a Lua `script` filter over the changed
+files its commits list (paths.py); a pull request's payload lists no files, so its path filters
+are an error (SS501).
+
+With a named repository (`spec.repository`) the EventSource is Argo Events' own `github` source,
+which checks each delivery's signature with the webhook secret, or its `gitlab` source, which
+checks GitLab's secret token (gitlab.py); the generic webhook source is only for a spec that names
+no repository, with a warning that it checks nothing.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from ...compiler import ir
-from . import run, submit
+from . import gitlab, paths, run, submit
 from .context import Context
+from .filters import match, ref_filters
 
 Json = dict[str, Any]
 Globs = tuple[str, ...]
@@ -57,6 +67,8 @@ PUSH_FIELDS: dict[ir.RunField, Json] = {
 }
 """Where each run field is in a push payload; the pull request fields keep their defaults ("")."""
 
+PUSH_FIELDS[ir.RunField.PR_LABELS] = {"value": "[]"}
+
 PR_FIELDS: dict[ir.RunField, Json] = {
     ir.RunField.EVENT: {"value": "pull_request"},
     ir.RunField.REF: {"dataTemplate": "refs/pull/{{ .Input.body.number | int }}/head"},
@@ -72,64 +84,97 @@ PR_FIELDS: dict[ir.RunField, Json] = {
     ir.RunField.PR_NUMBER: {"dataKey": "body.number"},
     ir.RunField.PR_BASE_REF: {"dataKey": "body.pull_request.base.ref"},
     ir.RunField.PR_HEAD_REF: {"dataKey": "body.pull_request.head.ref"},
+    ir.RunField.PR_LABELS: {"dataKey": "body.pull_request.labels.#.name"},
 }
 """Where each run field is in a pull_request payload. The ref and sha are the head's
 (`refs/pull/N/head`, the head commit), as on Tekton and GitHub: GitHub's merge commit
 (`merge_commit_sha`) is computed after the event and may be missing from it. `| int`: gjson gives
-numbers as float64, which a Go template prints as 1e+06 from a million on."""
+numbers as float64, which a Go template prints as 1e+06 from a million on. The labels: gjson's
+`#.name` gives the JSON list of their names, `["bug","ok"]`, the text run.pr_labels promises."""
 
 
 def documents(ctx: Context, main: Json) -> list[Json]:
     """The EventSource and the Sensor; the path filters are reported, not dropped."""
     t = ctx.pipeline.triggers
-    for trigger, kind in ((t.push, "push"), (t.pull_request, "pull request")):
-        if trigger is not None and (trigger.paths or trigger.paths_ignore):
-            ctx.unsupported(trigger.span, f"a {kind} path filter",
-                            "Argo Events filters on single payload fields, and a pull request's payload "
-                            "lists no changed files (a push's lists them per commit, which no data filter "
-                            "can search)",
-                            "drop the path filter, or test the changed files in a first task")
+    if t.pull_request is not None and (t.pull_request.paths or t.pull_request.paths_ignore):
+        ctx.unsupported(t.pull_request.span, "a pull request path filter",
+                        "a pull request's webhook payload lists no changed files, and the Sensor reads "
+                        "only the payload", "drop the path filter, or test the changed files in a first task")
+    if t.push is not None and (t.push.paths or t.push.paths_ignore):
+        ctx.note(t.push.span, "on argo a push path filter reads the changed files of the commits the push "
+                 "payload lists: a push that lists none, or fewer than it has (GitLab lists 20), starts a run",
+                 "where such pushes must not run, test the changed files in a first task")
     for trigger, globs in ((t.push, t.push.branches + t.push.tags if t.push else ()),
                            (t.pull_request, t.pull_request.branches if t.pull_request else ())):
         if trigger is not None and _reincluded(globs):
             ctx.note(trigger.span, "a pattern after a '!pattern' does not re-include refs on argo: every "
                      "'!pattern' excludes", "order the list with every '!pattern' last")
-    ctx.note(t.span, "the Argo Events webhook EventSource checks no GitHub signature: anyone who reaches "
-             "its endpoint can start a run", "expose the EventSource only to GitHub's webhook addresses, "
-             "or use Argo Events' github source with the repository and a webhookSecret")
-    return [_event_source(ctx.pipeline), _sensor(ctx.pipeline, main)]
+    repo = ctx.pipeline.repository
+    if repo is None:
+        ctx.note(t.span, "the Argo Events webhook EventSource checks no GitHub signature: anyone who reaches "
+                 "its endpoint can start a run", "expose the EventSource only to GitHub's webhook addresses, "
+                 "or name the repository (`spec.repository`): Argo Events' github source then checks it")
+    source = WEBHOOK if repo is None else GITLAB if repo.provider == "gitlab" else GITHUB
+    if source is GITLAB and repo is not None:
+        gitlab.note(ctx, repo)
+    if source is GITLAB and t.pull_request is not None:
+        gitlab.check_pr(ctx, t.pull_request)
+    return [_event_source(ctx.pipeline, source), _sensor(ctx.pipeline, main, source)]
 
 
 def _metadata(p: ir.Pipeline) -> Json:
     return {"name": p.name, **({"namespace": p.namespace} if p.namespace else {})}
 
 
-def _event_source(p: ir.Pipeline) -> Json:
-    webhook = {"endpoint": ENDPOINT, "method": "POST", "port": str(PORT)}
+def _event_source(p: ir.Pipeline, source: Provider) -> Json:
+    webhook = {"endpoint": source.endpoint, "method": "POST", "port": str(PORT)}
+    config: Json = webhook
+    if p.repository is not None:
+        config = source.config(p, p.repository, webhook, webhook_secret(p, p.repository))
     return {"apiVersion": API_VERSION, "kind": "EventSource", "metadata": _metadata(p), "spec": {
-        "service": {"ports": [{"port": PORT, "targetPort": PORT}]}, "webhook": {EVENT: webhook}}}
+        "service": {"ports": [{"port": PORT, "targetPort": PORT}]}, source.kind: {source.event: config}}}
 
 
-def _sensor(p: ir.Pipeline, main: Json) -> Json:
+def webhook_secret(p: ir.Pipeline, repo: ir.Repository) -> Json:
+    """The secret key the repository's webhook is signed with: the spec's, else `<pipeline>-webhook`."""
+    ref = repo.webhook_secret
+    return {"name": ref.secret, "key": ref.key} if ref is not None else {"name": f"{p.name}-webhook", "key": "secret"}
+
+
+def _github_config(p: ir.Pipeline, repo: ir.Repository, webhook: Json, secret: Json) -> Json:
+    """Argo Events' github source for one repository: it checks the `X-Hub-Signature-256` of each
+    delivery with `webhookSecret` (pkg/eventsources/sources/github). Without `apiToken` it does not
+    create the hook: the repository's admin adds it (content type json, the same secret)."""
+    events = [e for e, on in (("push", p.triggers.push), ("pull_request", p.triggers.pull_request)) if on]
+    return {"repositories": [{"owner": repo.owner, "names": [repo.short_name]}], "webhook": webhook,
+            "events": events, "webhookSecret": secret, "contentType": "json"}
+
+
+def _sensor(p: ir.Pipeline, main: Json, source: Provider) -> Json:
     t = p.triggers
     deps: list[Json] = []
     triggers: list[Json] = []
     resource = submit.workflow(main, run.declared(p))
     if t.push is not None:
-        deps.append(_dependency(p, "push", _push_filters(t.push)))
-        triggers.append(_trigger("push", resource, PUSH_FIELDS, p))
+        push = _dependency(p, "push", source.push_filters(source.header, t.push), source=source)
+        if t.push.paths or t.push.paths_ignore:
+            push["filters"]["script"] = paths.script(t.push.paths, t.push.paths_ignore)
+        deps.append(push)
+        triggers.append(_trigger("push", resource, source.push_fields, p))
     if t.pull_request is not None:
-        deps.append(_dependency(p, "pull-request", _pr_filters(t.pull_request), [SAME_REPOSITORY]))
-        triggers.append(_trigger("pull-request", resource, PR_FIELDS, p))
+        deps.append(_dependency(p, "pull-request", source.pr_filters(source.header, t.pull_request),
+                                [source.same_repository], source))
+        triggers.append(_trigger("pull-request", resource, source.pr_fields, p))
     return {"apiVersion": API_VERSION, "kind": "Sensor", "metadata": _metadata(p),
             "spec": {"template": {"serviceAccountName": SERVICE_ACCOUNT}, "dependencies": deps, "triggers": triggers}}
 
 
-def _dependency(p: ir.Pipeline, name: str, filters: list[Json], exprs: list[Json] | None = None) -> Json:
+def _dependency(p: ir.Pipeline, name: str, filters: list[Json], exprs: list[Json] | None = None,
+                source: Provider | None = None) -> Json:
     found: Json = {"data": filters}
     if exprs:
         found["exprs"] = exprs
-    return {"name": name, "eventSourceName": p.name, "eventName": EVENT, "filters": found}
+    return {"name": name, "eventSourceName": p.name, "eventName": (source or GITHUB).event, "filters": found}
 
 
 SAME_REPOSITORY: Json = {"expr": "head == base", "fields": [
@@ -141,22 +186,6 @@ without secrets). pkg/sensors/dependencies/filter.go `filterExpr`; a deleted for
 and the missing path fails the filter closed."""
 
 
-def _match(path: str, values: list[str], negate: bool = False) -> Json:
-    out: Json = {"path": path, "type": "string", "value": values}
-    if negate:
-        out["comparator"] = "!="
-    return out
-
-
-def _ref_filters(path: str, prefix: str, include: Globs, ignore: Globs) -> tuple[list[str], list[Json]]:
-    """The include regexes of one kind of ref (`refs/heads/`), and a `!=` filter per excluded glob:
-    each of `ignore` and each `!pattern` in `include` (GitHub's way to exclude within a list)."""
-    positive = [g for g in include if not g.startswith("!")]
-    excluded = [g[1:] for g in include if g.startswith("!")] + list(ignore)
-    wanted = [ir.glob_regex(prefix + g) for g in positive] or ([f"^{prefix}"] if excluded else [])
-    return wanted, [_match(path, [ir.glob_regex(prefix + g)], negate=True) for g in excluded]
-
-
 def _reincluded(include: Globs) -> bool:
     """A pattern after a `!pattern` re-includes refs on GitHub (the last match wins); filters that
     are ANDed cannot say that order."""
@@ -164,14 +193,14 @@ def _reincluded(include: Globs) -> bool:
     return any(not g.startswith("!") for g in include[first_negative:])
 
 
-def _push_filters(push: ir.PushTrigger) -> list[Json]:
+def _push_filters(header: str, push: ir.PushTrigger) -> list[Json]:
     """GitHub's meaning: with branch filters only, tags never match, and the other way round;
     with neither, every push does (but a deletion)."""
-    heads, not_heads = _ref_filters("body.ref", "refs/heads/", push.branches, push.branches_ignore)
-    tags, not_tags = _ref_filters("body.ref", "refs/tags/", push.tags, push.tags_ignore)
-    out = [_match(EVENT_HEADER, ["^push$"]), NOT_DELETED]
+    heads, not_heads = ref_filters("body.ref", "refs/heads/", push.branches, push.branches_ignore)
+    tags, not_tags = ref_filters("body.ref", "refs/tags/", push.tags, push.tags_ignore)
+    out = [match(header, ["^push$"]), NOT_DELETED]
     if heads or tags:
-        out.append(_match("body.ref", heads + tags))
+        out.append(match("body.ref", heads + tags))
     return out + not_heads + not_tags
 
 
@@ -179,26 +208,51 @@ NOT_DELETED: Json = {"path": "body.deleted", "type": "bool", "value": ["false"]}
 """Deleting a branch or tag is also a push (`deleted: true`, `after` all zeros): nothing to build."""
 
 
-def _pr_filters(pr: ir.PullRequestTrigger) -> list[Json]:
-    base, not_base = _ref_filters("body.pull_request.base.ref", "", pr.branches, pr.branches_ignore)
-    out = [_match(EVENT_HEADER, ["^pull_request$"]), _match("body.action", [f"^{re.escape(a)}$" for a in pr.types])]
+def _pr_filters(header: str, pr: ir.PullRequestTrigger) -> list[Json]:
+    base, not_base = ref_filters("body.pull_request.base.ref", "", pr.branches, pr.branches_ignore)
+    out = [match(header, ["^pull_request$"]), match("body.action", [f"^{re.escape(a)}$" for a in pr.types])]
     if base:
-        out.append(_match("body.pull_request.base.ref", base))
+        out.append(match("body.pull_request.base.ref", base))
     return out + not_base
 
 
-def _fallback(source: Json, field: ir.RunField) -> str:
+def _fallback(source: Json, field: ir.RunField, p: ir.Pipeline) -> str:
     """The value when `dataKey`/`dataTemplate` does not resolve: a template that renders "" (a tag's
     branch) or a missing path fails the whole trigger otherwise (pkg/sensors/triggers/params.go
     `ResolveParamValue` falls back to `value`)."""
-    return str(source.get("value", ir.RUN_FIELDS[field][1]))
+    return str(source.get("value", p.run_default(field)))
 
 
 def _trigger(dependency: str, resource: Json, fields: dict[ir.RunField, Json], p: ir.Pipeline) -> Json:
-    parameters = [{"src": {"dependencyName": dependency, **fields[f], "value": _fallback(fields[f], f)},
+    parameters = [{"src": {"dependencyName": dependency, **fields[f], "value": _fallback(fields[f], f, p)},
                    "dest": f"spec.arguments.parameters.{submit.param_index(resource['spec'], f)}.value"}
                   for f in run.declared(p) if f in fields]
     workflow: Json = {"operation": "submit", "source": {"resource": resource}}
     if parameters:
         workflow["parameters"] = parameters
     return {"template": {"name": dependency, "conditions": dependency, "argoWorkflow": workflow}}
+
+
+@dataclass(frozen=True)
+class Provider:
+    """Where events come from: the EventSource kind and how the Sensor reads its payloads."""
+
+    kind: str  # the EventSource's field: webhook (no repository named), github, gitlab
+    event: str  # the event's name in the EventSource
+    endpoint: str
+    header: str  # the gjson path of the header that names the event's kind
+    push_fields: dict[ir.RunField, Json]
+    pr_fields: dict[ir.RunField, Json]
+    push_filters: Callable[[str, ir.PushTrigger], list[Json]]
+    pr_filters: Callable[[str, ir.PullRequestTrigger], list[Json]]
+    same_repository: Json
+    config: Callable[[ir.Pipeline, ir.Repository, Json, Json], Json]
+
+
+WEBHOOK = Provider("webhook", EVENT, ENDPOINT, EVENT_HEADER, PUSH_FIELDS, PR_FIELDS, _push_filters, _pr_filters,
+                   SAME_REPOSITORY, _github_config)
+GITHUB = dataclasses.replace(WEBHOOK, kind="github", header="headers.X-Github-Event.0")
+"""The webhook source's event data is `{header, body}`, the github source's `{headers, body}`
+(pkg/eventsources/events/event-data.go `WebhookEventData`, `GithubEventData`)."""
+GITLAB = Provider("gitlab", "gitlab", "/gitlab", gitlab.HEADER, gitlab.PUSH_FIELDS, gitlab.PR_FIELDS,
+                  gitlab.push_filters, gitlab.pr_filters, gitlab.SAME_PROJECT, gitlab.config)

@@ -31,14 +31,28 @@ NATIVE = {ir.RunField.ID: "uid", ir.RunField.NAME: "name", ir.RunField.NAMESPACE
 def declared(pipeline: ir.Pipeline) -> tuple[ir.RunField, ...]:
     """The fields the backend declares as params: those the pipeline reads that Argo does not know,
     in `ir.RunField` order (so the output does not depend on where they are read)."""
-    used = {ref.kind for ref in pipeline.refs() if isinstance(ref, ir.RunRef)}
+    used = {ref.kind for ref in pipeline.refs() if isinstance(ref, ir.RunRef)} | _implied(pipeline)
     return tuple(f for f in ir.RunField if f in used and f not in NATIVE)
 
 
-def param(field: ir.RunField) -> Json:
-    """The declared param of a field: its by-hand default and what it means."""
-    meaning, default = ir.RUN_FIELDS[field]
-    return {"name": ir.run_param(field), "value": default, "description": f"run.{field.value}: {meaning}"}
+def _implied(pipeline: ir.Pipeline) -> set[ir.RunField]:
+    """Fields a checkout reads without naming them: the run's clone URL when it names no repository,
+    the run's commit (its revision) and ref (its `ref` result) when it names no ref."""
+    out: set[ir.RunField] = set()
+    for co in (t.checkout for t in pipeline.all_tasks if t.checkout is not None):
+        if co.repository is None:
+            out.add(ir.RunField.CLONE_URL)
+        if co.ref is None:
+            out |= {ir.RunField.SHA, ir.RunField.REF}
+    return out
+
+
+def param(pipeline: ir.Pipeline, field: ir.RunField) -> Json:
+    """The declared param of a field: its by-hand default (the repository's own where the spec
+    names it, `Pipeline.run_default`) and what it means."""
+    meaning = ir.RUN_FIELDS[field][0]
+    return {"name": ir.run_param(field), "value": pipeline.run_default(field),
+            "description": f"run.{field.value}: {meaning}"}
 
 
 def simple_tag(field: ir.RunField) -> str:

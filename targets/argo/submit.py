@@ -22,8 +22,9 @@ TEMPLATE_KINDS = ("WorkflowTemplate", "ClusterWorkflowTemplate")
 
 def workflow_spec(main: Json, fields: tuple[ir.RunField, ...], values: dict[ir.RunField, str]) -> Json:
     """The spec of a Workflow like `main`'s: its arguments hold every field in `fields` (the run
-    params the pipeline declares), with `values` where given, else the by-hand default."""
-    names = {ir.run_param(f): values.get(f, ir.RUN_FIELDS[f][1]) for f in fields}
+    params the pipeline declares), with `values` where given, else the by-hand default `main` declares."""
+    declared = {p["name"]: p.get("value", "") for p in main["spec"].get("arguments", {}).get("parameters", [])}
+    names = {ir.run_param(f): values.get(f, declared[ir.run_param(f)]) for f in fields}
     if main["kind"] not in TEMPLATE_KINDS:
         spec: Json = copy.deepcopy(main["spec"])
         for param in spec.get("arguments", {}).get("parameters", []):
@@ -45,6 +46,8 @@ def workflow(main: Json, fields: tuple[ir.RunField, ...]) -> Json:
     metadata: Json = {"generateName": f"{name}-"}
     if "namespace" in main["metadata"]:
         metadata["namespace"] = main["metadata"]["namespace"]
+    if main["kind"] not in TEMPLATE_KINDS:  # a template's runs get its workflowMetadata
+        metadata |= {k: main["metadata"][k] for k in ("labels", "annotations") if k in main["metadata"]}
     return {"apiVersion": main["apiVersion"], "kind": "Workflow", "metadata": metadata,
             "spec": workflow_spec(main, fields, {})}
 
@@ -53,3 +56,11 @@ def param_index(spec: Json, field: ir.RunField) -> int:
     """Where a run param is in `spec.arguments.parameters` (a Sensor's `dest` names it by index)."""
     names = [p["name"] for p in spec["arguments"]["parameters"]]
     return names.index(ir.run_param(field))
+
+
+def run_metadata(main: Json) -> Json:
+    """A CronWorkflow's `workflowMetadata` for the runs of an inline Workflow: its labels and
+    annotations (a template's runs get the template's own `workflowMetadata`)."""
+    if main["kind"] in TEMPLATE_KINDS:
+        return {}
+    return {k: main["metadata"][k] for k in ("labels", "annotations") if k in main["metadata"]}

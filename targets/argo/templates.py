@@ -8,10 +8,17 @@ from typing import Any
 from ...compiler import ir
 from ...compiler.diagnostics import Span
 from .. import kubernetes
-from . import artifacts, syntax
-from .context import RESULTS_VOLUME, Context, input_name, task_refs
+from . import artifacts, checkout, syntax
+from .context import RESULTS_VOLUME, Context, checkout_ref, input_name, task_refs
 
 Json = dict[str, Any]
+
+OIDC_VOLUME = "shipspec-oidc"
+OIDC_DIR = "/var/run/secrets/shipspec/oidc"
+OIDC_FILE = "token"
+OIDC_EXPIRATION_S = 3600
+"""A projected service-account token lives an hour; the kubelet renews it at 80% of that (the
+API server's minimum is 600 s)."""
 
 
 def leaf(ctx: Context, task: ir.Task, *, exported: bool = True) -> Json:
@@ -22,15 +29,17 @@ def leaf(ctx: Context, task: ir.Task, *, exported: bool = True) -> Json:
     refs = task_refs(task)
     if refs:
         inputs["parameters"] = [{"name": input_name(r)} for r in refs]
-    if task.consumes and artifacts.repository(ctx):
-        inputs["artifacts"] = artifacts.template_inputs(ctx, task)
+    files = artifacts.template_inputs(ctx, task)
+    if files:
+        inputs["artifacts"] = files
     if inputs:
         out["inputs"] = inputs
     outputs: Json = {}
     if task.results:
         outputs["parameters"] = [_output(ctx, task, r, exported) for r in task.results]
-    if task.produces and artifacts.repository(ctx):
-        outputs["artifacts"] = artifacts.template_outputs(ctx, task)
+    stored = artifacts.template_outputs(ctx, task)
+    if stored:
+        outputs["artifacts"] = stored
     if outputs:
         out["outputs"] = outputs
     if task.retry:
@@ -43,7 +52,7 @@ def leaf(ctx: Context, task: ir.Task, *, exported: bool = True) -> Json:
     volumes = _volumes(ctx, task, group)
     if volumes:
         out["volumes"] = volumes
-    out["script" if task.script is not None else "container"] = _main(ctx, task)
+    out["script" if task.script is not None or task.checkout else "container"] = _main(ctx, task)
     if task.sidecars:
         out["sidecars"] = [_sidecar(ctx, s) for s in task.sidecars]
     return out
@@ -58,7 +67,9 @@ def _pod_security(ctx: Context, task: ir.Task, group: int | None) -> Json:
     ownership"), and the wait container cannot pack files only their owner may read. The task's
     user is its `runAsUser`, else root, the user the spec's tasks run as unless they name one."""
     out: Json = {}
-    if (task.consumes or task.produces) and artifacts.repository(ctx):
+    moved = artifacts.repository(ctx) or task.checkout is not None or any(
+        ctx.pipeline.checkout_of(a) for a in task.consumes)
+    if (task.consumes or task.produces) and moved:
         security = task.security or ir.SecurityContext()
         out["runAsUser"] = security.run_as_user if security.run_as_user is not None else 0
         if security.run_as_group is not None:
@@ -83,10 +94,19 @@ def _volumes(ctx: Context, task: ir.Task, group: int | None) -> list[Json]:
     with the fsGroup for a non-root user."""
     out: list[Json] = [{"name": RESULTS_VOLUME, "emptyDir": {}}] if task.results else []
     out += artifacts.volumes(ctx, task)
+    if task.oidc is not None:
+        out.append(_oidc_volume(task.oidc))
     mode = kubernetes.SECRET_MODE if group is None else kubernetes.SECRET_MODE_GROUP
     secrets = dict.fromkeys(f.secret.secret for f in task.secret_files)
     out += [kubernetes.secret_volume(ctx.secret_volumes[s], s, mode) for s in secrets]
     return out
+
+
+def _oidc_volume(oidc: ir.Oidc) -> Json:
+    """The task's identity token for `audience`: a projected service-account token of the pod's
+    account, which the kubelet writes and renews (the cluster's OIDC issuer signs it)."""
+    token = {"path": OIDC_FILE, "audience": oidc.audience, "expirationSeconds": OIDC_EXPIRATION_S}
+    return {"name": OIDC_VOLUME, "projected": {"sources": [{"serviceAccountToken": token}]}}
 
 
 def _output(ctx: Context, task: ir.Task, result: ir.Result, exported: bool) -> Json:
@@ -126,6 +146,8 @@ def _retry(retry: ir.Retry) -> Json:
 
 
 def _main(ctx: Context, task: ir.Task) -> Json:
+    if task.checkout is not None:
+        return _checkout_main(ctx, task, task.checkout)
     out: Json = {"image": ctx.literal(task.image, task.image_span)}
     if task.script is not None:
         out["command"] = ["sh"]  # Argo appends the script's path
@@ -137,6 +159,8 @@ def _main(ctx: Context, task: ir.Task) -> Json:
             out["args"] = [template_text(ctx, t) for t in task.args]
     env = ([_results_env()] if task.results else []) + [_env(ctx, var) for var in task.env]
     env += [{"name": s.host_env, "value": ir.SIDECAR_HOST_KUBERNETES} for s in task.sidecars]
+    if task.oidc is not None:
+        env.append({"name": ir.OIDC_TOKEN_ENV, "value": f"{OIDC_DIR}/{OIDC_FILE}"})
     if env:
         out["env"] = env
     if task.working_dir:
@@ -149,6 +173,13 @@ def _main(ctx: Context, task: ir.Task) -> Json:
     if mounts:
         out["volumeMounts"] = mounts
     return out
+
+
+def _checkout_main(ctx: Context, task: ir.Task, co: ir.Checkout) -> Json:
+    """A checkout's own container: the clone is its input artifact; this writes the results."""
+    env = [_results_env(), {"name": checkout.REF_ENV, "value": template_text(ctx, checkout_ref(co))}]
+    return {"image": checkout.IMAGE, "command": ["sh"], "source": _errexit(checkout.SCRIPT), "env": env,
+            "workingDir": ctx.literal(co.path, co.span), "volumeMounts": _mounts(ctx, task)}
 
 
 def _errexit(script: str) -> str:
@@ -208,6 +239,8 @@ def _mounts(ctx: Context, task: ir.Task) -> list[Json]:
         _mount(ctx.secret_volumes[f.secret.secret], _path(ctx, f.path, f.span), f.secret.key, read_only=True)
         for f in task.secret_files
     ]
+    if task.oidc is not None:
+        mounts.append(_mount(OIDC_VOLUME, OIDC_DIR, read_only=True))
     return mounts
 
 
