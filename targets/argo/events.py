@@ -96,10 +96,15 @@ numbers as float64, which a Go template prints as 1e+06 from a million on. The l
 def documents(ctx: Context, main: Json) -> list[Json]:
     """The EventSource and the Sensor; the path filters are reported, not dropped."""
     t = ctx.pipeline.triggers
-    if t.pull_request is not None and (t.pull_request.paths or t.pull_request.paths_ignore):
+    if t.pull_request is not None and (t.pull_request.paths or t.pull_request.paths_ignore) and t.approximate:
+        ctx.note(t.pull_request.span, "approximated on argo: the pull request path filter is dropped (a pull "
+                 "request's webhook payload lists no changed files), so every matching pull request starts a run",
+                 "test the changed files in a first task where that matters")
+    elif t.pull_request is not None and (t.pull_request.paths or t.pull_request.paths_ignore):
         ctx.unsupported(t.pull_request.span, "a pull request path filter",
                         "a pull request's webhook payload lists no changed files, and the Sensor reads "
-                        "only the payload", "drop the path filter, or test the changed files in a first task")
+                        "only the payload", "drop the path filter, test the changed files in a first task, or allow "
+                        "`triggers.approximate`")
     if t.push is not None and (t.push.paths or t.push.paths_ignore):
         ctx.note(t.push.span, "on argo a push path filter reads the changed files of the commits the push "
                  "payload lists: a push that lists none, or fewer than it has (GitLab lists 20), starts a run",
