@@ -33,7 +33,8 @@ def _expand(inputs: language.LanguageInputs, call: Call) -> Fields:
     for step in fields["steps"]:
         if step["name"] == "lint":  # its own image on Kubernetes, the official action on GitHub
             step["image"] = pins.IMAGES["golangci-lint"]
-            step["uses"] = pins.action("golangci-lint").native({"working-directory": inputs.directory})
+            step["uses"] = pins.action("golangci-lint").native({"working-directory": inputs.directory,
+                                                                "version": pins.GOLANGCI_LINT})
     return fields
 
 
