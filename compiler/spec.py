@@ -188,6 +188,8 @@ class GitHubTask(Model):
     permissions: Permissions = {}
     environment: Annotated[str, Field(min_length=1)] | Environment | None = Field(
         None, description="A deployment environment: its protection rules (reviewers, wait timers) gate the job.")
+    container: bool = Field(True, description="false: run the steps on the runner itself rather than in the "
+                            "task's image (setup actions among the steps provide the tools there).")
 
 
 class Checkout(Model):

@@ -287,6 +287,7 @@ class Task:
     permissions: Permissions = ()  # GitHub: the job's token, on top of the pipeline's
     permissions_span: Span = UNKNOWN_SPAN
     environment: Environment | None = None
+    github_container: bool = True  # False: GitHub runs the steps on the runner, not in `image`
     is_finally: bool = False
     span: Span = UNKNOWN_SPAN
     image_span: Span = UNKNOWN_SPAN

@@ -65,6 +65,7 @@ def task(ctx: Context, t: spec.Task, site: Site, is_finally: bool) -> ir.Task:
         permissions=tuple(t.github.permissions.items()) if t.github else (),
         permissions_span=(site / "github" / "permissions").span,
         environment=_environment(t.github.environment if t.github else None, site / "github" / "environment"),
+        github_container=t.github.container if t.github else True,
         is_finally=is_finally,
         span=(site / "name").span,
         image_span=(site / "image").span,
