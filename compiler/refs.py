@@ -50,6 +50,8 @@ def resolve(scope: Scope, raw: expr.RawRef, span: Span) -> ir.Ref | None:
         return _param(scope, rest[0], span)
     if root == "tasks" and len(rest) == 3 and rest[1] in ("results", "outputs"):  # outputs: a native unit's
         return _result(scope, rest[0], rest[2], span)
+    if root == "tasks" and len(rest) == 2 and rest[1] == "status":
+        return _task_status(scope, rest[0], span)
     if root == "matrix" and len(rest) == 1:
         return _matrix(scope, rest[0], span)
     if root == "run" and len(rest) == 1 and rest[0] in _RUN_FIELDS:
@@ -110,6 +112,22 @@ def _result(scope: Scope, task: str, result: str, span: Span) -> ir.Ref | None:
                      "parallel, after every other task", "produce the value in a main task")
         return None
     return ir.ResultRef(task, result, info.is_matrix, span)
+
+
+def _task_status(scope: Scope, task: str, span: Span) -> ir.Ref | None:
+    info = scope.tasks.get(task)
+    if info is None:
+        scope.report(rules.UNKNOWN_REFERENCE, span, f"task '{task}' is not defined", did_you_mean(task, scope.tasks))
+        return None
+    if scope.task is not None and not scope.task.is_finally:
+        scope.report(rules.STATUS_OUTSIDE_FINALLY, span, f"tasks.{task}.status is only known to finally tasks",
+                     "move this task under `finally:`")
+        return None
+    if info.is_finally:
+        scope.report(rules.RESULT_NOT_UPSTREAM, span, f"'{task}' is a finally task: finally tasks run together, "
+                     "so none knows another's status", "read the status of a main task")
+        return None
+    return ir.StatusRef(span, task)
 
 
 def _matrix(scope: Scope, axis: str, span: Span) -> ir.Ref | None:
@@ -184,7 +202,7 @@ def _compare(scope: Scope, node: expr.Cmp, at: SpanAt, negate: bool) -> ir.Condi
         scope.report(rules.TYPE_MISMATCH, at(node.start, node.end),
                      f"compares {' and '.join(sorted(kinds))} values", _compare_hint(kinds))
         return None
-    if isinstance(left, ir.StatusRef) and not _status_words_ok(scope, right, at(node.start, node.end)):
+    if isinstance(left, ir.StatusRef) and not _status_words_ok(scope, left, right, at(node.start, node.end)):
         return None
     op = _OPS[node.op]
     if not op.is_string_test and any(ir.is_list_field(o) for o in operands):
@@ -238,15 +256,18 @@ def _kind(operand: ir.Operand) -> str | None:
 
 
 STATUS_WORDS = ("Succeeded", "Failed")
+TASK_STATUS_WORDS = ("Succeeded", "Failed", "Skipped")
 
 
-def _status_words_ok(scope: Scope, right: tuple[ir.Operand, ...], span: Span) -> bool:
-    """pipeline.status is `Succeeded` or `Failed` on every engine; any other word never matches."""
+def _status_words_ok(scope: Scope, left: ir.StatusRef, right: tuple[ir.Operand, ...], span: Span) -> bool:
+    """pipeline.status is `Succeeded` or `Failed` on every engine, a task's may also be `Skipped`;
+    any other word never matches."""
+    words = STATUS_WORDS if left.task is None else TASK_STATUS_WORDS
     for operand in right:
-        if isinstance(operand, ir.Literal) and operand.value not in STATUS_WORDS:
-            scope.report(rules.TYPE_MISMATCH, span, f"pipeline.status is never {operand.value!r}; "
-                         "it is 'Succeeded' or 'Failed'",
-                         did_you_mean(str(operand.value), STATUS_WORDS) or "compare with 'Succeeded' or 'Failed'")
+        if isinstance(operand, ir.Literal) and operand.value not in words:
+            scope.report(rules.TYPE_MISMATCH, span, f"{ir.ref_text(left)} is never {operand.value!r}; "
+                         f"it is {' or '.join(repr(w) for w in words)}",
+                         did_you_mean(str(operand.value), words) or f"compare with {', '.join(words)}")
             return False
     return True
 

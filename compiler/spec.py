@@ -137,8 +137,13 @@ class Retries(Model):
 
 class Matrix(Model):
     axes: dict[str, Annotated[list[str | int | bool], Field(min_length=1)] | str] = Field(
-        min_length=1, description="Axis name -> values, or an expression naming an array param.")
+        min_length=1, description="Axis name -> values, or an expression naming an array param or an "
+        "upstream task's result that holds a JSON list.")
     max_parallel: int | None = Field(None, ge=1)
+    include: list[dict[str, str | int | bool]] = Field([], description="Combinations to add (GitHub's "
+                                                       "include): every axis given.")
+    exclude: list[dict[str, str | int | bool]] = Field([], description="Combinations not to run; one that "
+                                                       "names some axes drops every match.")
 
 
 class Resources(Model):

@@ -25,6 +25,7 @@ from .tasks import (
     Cache,
     CacheMount,
     Checkout,
+    Combination,
     Dependency,
     Environment,
     EnvVar,
@@ -74,5 +75,5 @@ __all__ = [
     "Retry", "RunField", "RunRef", "Scalar", "ScriptAnchor", "SecretFile", "SecretRef", "SecurityContext",
     "Sidecar", "StatusRef", "Task", "Template", "condition_refs", "CHECKOUT_RESULTS", "OIDC_TOKEN_ENV", "Checkout",
     "Oidc", "Repository", "RunSettings", "is_list_field", "ArgoTemplateRef", "GitHubAction", "Native", "TektonRef",
-    "Step", "env_name", "literal", "ref_text", "upper_snake",
+    "Step", "Combination", "env_name", "literal", "ref_text", "upper_snake",
 ]

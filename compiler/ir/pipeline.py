@@ -10,7 +10,7 @@ from ..diagnostics import UNKNOWN_SPAN, Span
 from .conditions import condition_refs
 from .tasks import ArtifactIn, Cache, Checkout, Permissions, SecretRef, Task
 from .triggers import Triggers
-from .values import RUN_FIELDS, Param, ParamRef, Ref, RunField, Template
+from .values import RUN_FIELDS, Param, ParamRef, Ref, ResultRef, RunField, Template
 
 DEFAULT_RUNS_ON = "ubuntu-24.04"
 
@@ -131,7 +131,7 @@ class Pipeline:
             if task.checkout is not None:
                 yield from (r for t in (task.checkout.repository, task.checkout.ref) if t for r in t.refs)
             for axis in task.matrix.axes if task.matrix else ():
-                if isinstance(axis.values, ParamRef):
+                if isinstance(axis.values, (ParamRef, ResultRef)):
                     yield axis.values
         for result in self.results:
             yield from result.value.refs

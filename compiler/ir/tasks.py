@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from ..diagnostics import UNKNOWN_SPAN, Span
 from .conditions import Condition
 from .native import Native
-from .values import ParamRef, Scalar, Template, upper_snake
+from .values import ParamRef, ResultRef, Scalar, Template, upper_snake
 
 RESULTS_DIR = "/tmp/shipspec/results"
 """Where a task's script writes result `x`, as the file `$SHIPSPEC_RESULTS/x` (Tekton: /tekton/results)."""
@@ -144,11 +144,16 @@ class Retry:
 
 @dataclass(frozen=True, slots=True)
 class MatrixAxis:
-    """One axis: literal values, or an array param's value."""
+    """One axis: literal values, an array param's value, or an upstream task's result holding a JSON
+    list of strings (a dynamic matrix: GitHub fromJSON, Argo withParam, Tekton a result array)."""
 
     name: str
-    values: tuple[Scalar, ...] | ParamRef
+    values: tuple[Scalar, ...] | ParamRef | ResultRef
     span: Span = UNKNOWN_SPAN
+
+
+Combination = tuple[tuple[str, Scalar], ...]
+"""Axis values of one matrix combination: (("os", "linux"), ("go", "1.23"))."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,6 +161,8 @@ class Matrix:
     axes: tuple[MatrixAxis, ...]
     max_parallel: int | None = None
     span: Span = UNKNOWN_SPAN
+    include: tuple[Combination, ...] = ()  # extra combinations, every axis given
+    exclude: tuple[Combination, ...] = ()  # combinations (partial: every match) that do not run
 
 
 @dataclass(frozen=True, slots=True)

@@ -127,9 +127,11 @@ class RunRef:
 
 @dataclass(frozen=True, slots=True)
 class StatusRef:
-    """`pipeline.status` in a finally task: "Succeeded" or "Failed" (engine's own wording)."""
+    """`pipeline.status` in a finally task: "Succeeded" or "Failed" (engine's own wording); with a
+    `task`, `tasks.T.status`: that main task's, "Succeeded", "Failed" or "Skipped"."""
 
     span: Span = field(default=UNKNOWN_SPAN, compare=False)
+    task: str | None = None
 
 
 Ref = ParamRef | ResultRef | MatrixRef | RunRef | StatusRef
@@ -181,6 +183,8 @@ def env_name(ref: Ref) -> str:
         return f"SHIPSPEC_MATRIX_{upper_snake(ref.axis)}"
     if isinstance(ref, RunRef):
         return f"SHIPSPEC_RUN_{ref.kind.name}"
+    if ref.task is not None:
+        return f"SHIPSPEC_TASK_{upper_snake(ref.task)}_STATUS"
     return "SHIPSPEC_PIPELINE_STATUS"
 
 
@@ -194,4 +198,4 @@ def ref_text(ref: Ref) -> str:
         return f"matrix.{ref.axis}"
     if isinstance(ref, RunRef):
         return f"run.{ref.kind.value}"
-    return "pipeline.status"
+    return "pipeline.status" if ref.task is None else f"tasks.{ref.task}.status"

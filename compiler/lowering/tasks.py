@@ -25,12 +25,15 @@ def task(ctx: Context, t: spec.Task, site: Site, is_finally: bool) -> ir.Task:
     script, anchors = shell.script(ctx, t.run, site / "run", env) if t.run is not None else (None, ())
     command, args = shell.argv_templates(ctx, t, site, env)
     parts = steps(ctx, t, site) if t.steps else ()
+    lowered_matrix = matrix(ctx, t.matrix, site / "matrix")
     when = lower_condition(ctx.scope, t.when, offsets(site / "when")) if t.when else None
     consumes = tuple(_consume(ctx, c, site / "consumes" / i) for i, c in enumerate(t.consumes))
     if t.uses is None:
         _require_one_body(ctx, t, site)
     read = command + args + ((clone.repository, clone.ref) if clone else ()) + (unit.inputs if unit else ())
     read += tuple(t for part in parts for t in _step_templates(part))
+    read += tuple(ir.Template((a.values,)) for a in (lowered_matrix.axes if lowered_matrix else ())
+                  if isinstance(a.values, ir.ResultRef))
     return ir.Task(
         name=t.name,
         image=t.image or "",
@@ -52,7 +55,7 @@ def task(ctx: Context, t: spec.Task, site: Site, is_finally: bool) -> ir.Task:
         resources=_resources(t, site / "kubernetes" / "resources"),
         timeout_s=ctx.seconds(t.timeout, site / "timeout"),
         retry=limits.retry(ctx, t.retries, site / "retries"),
-        matrix=matrix(ctx, t.matrix, site / "matrix"),
+        matrix=lowered_matrix,
         checkout=clone,
         native=unit,
         steps=parts,
