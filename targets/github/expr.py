@@ -219,9 +219,23 @@ def group(c: ir.Condition, scope: Scope) -> str:
     return text if single else f"({text})"
 
 
+_STRING_TESTS = {ir.CompareOp.STARTS_WITH: "startsWith", ir.CompareOp.ENDS_WITH: "endsWith",
+                 ir.CompareOp.CONTAINS: "contains"}
+"""GitHub's own string functions (docs.github.com "Evaluate expressions": they ignore case, as `==` does)."""
+
+LABELS = "github.event.pull_request.labels.*.name"
+"""The pull request's label names as an array (an object filter): `contains` of an array tests membership."""
+
+
 def _compare(c: ir.Compare, scope: Scope) -> str:
-    left = _operand(c.left, scope)
     rights = [_operand(r, scope) for r in c.right]
+    if c.op.is_string_test:
+        # `contains(run.pr_labels, x)` is membership: `contains` of the label array, whose items it
+        # compares whole (`==`), not a substring of the labels' JSON text.
+        left = LABELS if c.is_membership else _operand(c.left, scope)
+        test = f"{_STRING_TESTS[c.op if c.op.positive else c.op.negated]}({left}, {rights[0]})"
+        return test if c.op.positive else "!" + test
+    left = _operand(c.left, scope)
     if c.op is ir.CompareOp.EQ:
         return f"{left} == {rights[0]}"
     if c.op is ir.CompareOp.NE:
