@@ -8,7 +8,8 @@ and runners without Docker
 param named like the backend's own `shipspec-artifact-prefix` input; `include`/`exclude` axes; over
 256 matrix jobs; a ':' in a path `docker run` mounts; over 25 dispatch inputs; `${{` in a param
 default; invalid secret names; a workflow file over 500 KB; `run.short_sha` where only an expression
-goes (a condition, a pipeline result, a sidecar's env, the concurrency group).
+goes (a condition, a pipeline result, a sidecar's env, the concurrency group); a GitLab repository
+(workflows run for GitHub repositories only); a checkout of a URL that is not github.com's.
 Warnings: sidecars in a task that talks to localhost (services are reached by name); over 10
 dispatch inputs (actionlint 1.7.7 rejects them, GitHub does not); caches in a job container of a
 BusyBox image (actions/cache needs GNU tar there, and nothing can add it); a concurrency group
@@ -22,6 +23,7 @@ import re
 
 from ...compiler import ir, rules
 from ...compiler.diagnostics import Diagnostic, Span, error, warning
+from . import checkout
 from . import expr as gx
 from .layout import on_host
 from .steps import ARTIFACT_PREFIX_INPUT
@@ -51,6 +53,7 @@ def check(p: ir.Pipeline) -> list[Diagnostic]:
     found += [d for r in p.results for d in _check_refs(r.value.refs, in_condition=False)]
     found += [d for r in p.results for d in _check_short_sha(r.value.refs, _IN_RESULT)]
     found += _check_concurrency(p.concurrency)
+    found += _check_repository(p.repository)
     for t in p.all_tasks:
         found += _check_task(t, p)
     found += _check_pipeline_timeout(p)
@@ -58,6 +61,29 @@ def check(p: ir.Pipeline) -> list[Diagnostic]:
     for t in p.all_tasks:
         found += _check_permissions(t.permissions, t.permissions_span)
     return found
+
+
+def _check_repository(repo: ir.Repository | None) -> list[Diagnostic]:
+    """A workflow runs in the GitHub repository that holds it; events of a GitLab project never
+    reach it."""
+    if repo is None or repo.provider != "gitlab":
+        return []
+    return [_unsupported(repo.span, f"the GitLab repository {repo.name!r}",
+                         "GitHub Actions runs only for GitHub repositories: GitLab's events never start a workflow",
+                         "compile this pipeline for Argo or Tekton, or use GitLab CI for a GitLab project")]
+
+
+def _check_checkout(t: ir.Task) -> list[Diagnostic]:
+    """actions/checkout clones `owner/name` from the GitHub server the workflow runs on."""
+    c = t.checkout
+    if c is None or c.repository is None or c.repository.refs:
+        return []
+    text = "".join(part for part in c.repository.parts if isinstance(part, str))
+    if checkout.github_slug(text) is not None:
+        return []
+    return [_unsupported(c.repository.span, f"the checkout of {text!r}",
+                         "actions/checkout clones owner/name from the GitHub server the workflow runs on",
+                         "write the repository as owner/name of a GitHub repository")]
 
 
 def _check_permissions(granted: ir.Permissions, span: Span) -> list[Diagnostic]:
@@ -147,6 +173,7 @@ def _check_task(t: ir.Task, p: ir.Pipeline) -> list[Diagnostic]:
     found += _check_cache_tar(t)
     found += _check_matrix(t)
     found += _check_secrets(t)
+    found += _check_checkout(t)
     return found
 
 
@@ -271,7 +298,7 @@ def _check_matrix(t: ir.Task) -> list[Diagnostic]:
 
 
 def _check_secrets(t: ir.Task) -> list[Diagnostic]:
-    refs = [f.secret for f in t.secret_files] + [
+    refs = [f.secret for f in t.secret_files] + ([t.checkout.token] if t.checkout and t.checkout.token else []) + [
         e.value for e in (*t.env, *(e for s in t.sidecars for e in s.env)) if isinstance(e.value, ir.SecretRef)]
     return [_unsupported(r.span, f"the secret name {r.github_name!r}",
                          "GitHub secret names hold letters, digits and '_', start with no digit "

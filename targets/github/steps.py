@@ -12,10 +12,12 @@ main step is `docker run`, docker.py); `layout.Place` says where they find the t
 from __future__ import annotations
 
 import posixpath
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from ...compiler import ir
+from . import checkout, oidc
 from . import expr as gx
 from .docker import NETWORK_ENV, mounts, network_expression, run_command
 from .failfast import stop_run_step
@@ -64,6 +66,8 @@ class JobContext:
 
     pipeline: str
     matrix_tasks: frozenset[str]  # producers whose artifacts come in one piece per instance
+    scope: gx.Scope = field(default_factory=lambda: gx.Scope(""))
+    checkouts: Mapping[str, ir.Checkout] = field(default_factory=dict)  # checkout tasks by name
 
 
 def _run(name: str, script: str, *, id_: str | None = None, if_: str | None = None,
@@ -101,15 +105,23 @@ def artifact_name(ctx: JobContext, artifact: str) -> str:
 
 def steps(task: ir.Task, ctx: JobContext, env: dict[str, str]) -> list[Step]:
     """All steps of the job, in order; `env` is the task's own step env (already rendered)."""
+    if task.checkout is not None:  # actions/checkout on the host, nothing to upload (checkout.py)
+        return [*checkout.job_steps(task, ctx.scope), stop_run_step()]
     place = Place.of(task)
     out = [_short_sha()] if reads_short_sha(task) else []
     out += _prepare(task, place)
     for a in task.consumes:
-        out += _download(a, ctx, task.is_finally, place)
+        clone = ctx.checkouts.get(a.producer)
+        if clone is not None:
+            out += checkout.consumer_steps(a, clone, ctx.scope, place)
+        else:
+            out += _download(a, ctx, task.is_finally, place)
     if task.caches and not place.host:
         out.append(_gnu_tar())
     out += [_restore(m, ctx, task.name, place) for m in task.caches]
     out += [_secret_file(f, place) for f in task.secret_files]
+    if task.oidc is not None:
+        out.append(oidc.token_step(task.oidc, place))
     out.append(_main(task, env))
     for p in task.produces:
         out += _upload(p, ctx, task.matrix is not None, place)
@@ -286,6 +298,8 @@ def host_env_names(task: ir.Task) -> list[str]:
     """The env vars the task's container gets, by name: its own env, the results dir, the sidecars'
     host names (argv references are read by the host's shell and need not be passed)."""
     names = [e.name for e in task.env] + ([ir.RESULTS_ENV] if task.results else [])
+    if task.oidc is not None:
+        names += [ir.OIDC_TOKEN_ENV, *oidc.REQUEST_ENV]
     return names + [s.host_env for s in task.sidecars]
 
 
