@@ -1473,3 +1473,15 @@ def test_string_tests_and_label_membership(tmp_path: Path) -> None:
                              ("quiet", tag, ""))]
     # 'preview-env' holds 'preview' as text, but membership compares whole label names
     assert _evaluate(tmp_path, cases) == [True, False, False, False, True, False, True]
+
+
+def test_pr_labels_as_a_value_is_githubs_indented_json(tmp_path: Path) -> None:
+    value = RUN_ENV["SHIPSPEC_RUN_PR_LABELS"]
+    pr = {"event": {"pull_request": {"labels": [{"name": "bug"}, {"name": "ok"}]}}}
+    text, empty = _evaluate(tmp_path, [(value, {"github": pr}, {}), (value, {"github": {"event": {}}}, {})])
+    assert json.loads(text) == ["bug", "ok"] and empty == "[]"  # by hand, as the IR's default
+
+
+def test_a_checkout_job_needs_no_docker_runner() -> None:
+    p = pipeline(checkout_task(), runs_on="macos-15")
+    assert workflow(p)["jobs"]["source"]["runs-on"] == "macos-15"

@@ -142,11 +142,13 @@ def _check_name(name: str, kind: str, span: Span) -> list[Diagnostic]:
 def _check_task(t: ir.Task, p: ir.Pipeline) -> list[Diagnostic]:
     found = _check_name(t.name, "task", t.span)
     runner = t.runs_on or p.runs_on
-    if runner.lower().startswith(_NON_LINUX):
+    # a checkout job runs actions/checkout alone, in no container: any runner will do
+    label = "" if t.checkout is not None else runner.lower()
+    if label.startswith(_NON_LINUX):
         found.append(_unsupported(t.span, f"a job container on runner {runner!r}",
                                   "GitHub runs job and service containers on Linux runners only",
                                   "choose a Linux runner label"))
-    elif runner.lower() in _NO_DOCKER:
+    elif label in _NO_DOCKER:
         span = (t.runs_on_span if t.runs_on else p.runs_on_span) or t.span
         found.append(_unsupported(span, f"a task on runner {runner!r}",
                                   f"{runner} runs the job itself in an unprivileged container and has no Docker, "

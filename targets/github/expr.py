@@ -158,6 +158,9 @@ lists its keys; docs.github.com "Contexts reference"). Only in expressions, neve
 - pr_number: text, '' when the run is no pull request (`format` of the event's number).
 - pr_base_ref and pr_head_ref: `github.base_ref` and `github.head_ref`, '' when not a pull request.
 - namespace: '' (GitHub has no namespace).
+- pr_labels: `toJSON` of the label names, which GitHub indents (`[\n  "bug",\n  "ok"\n]`, `[]` when
+  not a pull request): the same JSON as `["bug","ok"]` to a JSON parser, not the same text.
+  `contains(run.pr_labels, x)` in a condition tests the names themselves (`_compare`).
 """
 
 _COMPOUND = frozenset({ir.RunField.EVENT, ir.RunField.REF, ir.RunField.REF_NAME, ir.RunField.BRANCH,
