@@ -19,6 +19,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
 from ir_builders import deps, env, ref_env, tpl
 
 import validators
@@ -1393,7 +1394,20 @@ def test_checkout_of_another_repository_reports_its_default_branch() -> None:
     assert with_["jobs"]["other"]["steps"][0]["with"]["repository"] == "${{ inputs.repo }}"
 
 
-def test_place_checkout_copies_every_file_and_tolerates_a_skipped_checkout(tmp_path: Path) -> None:
+def _busybox_path(tmp_path: Path) -> str:
+    """A PATH whose cp, rm and mkdir are BusyBox's, as in an Alpine or BusyBox job container."""
+    busybox = shutil.which("busybox")
+    if busybox is None:
+        pytest.skip("busybox is not installed")
+    bin_dir = tmp_path / "busybox-bin"
+    bin_dir.mkdir()
+    for applet in ("sh", "cp", "rm", "mkdir"):
+        (bin_dir / applet).symlink_to(busybox)
+    return f"{bin_dir}:{os.environ['PATH']}"
+
+
+@pytest.mark.parametrize("busybox", [False, True], ids=["sh", "busybox"])
+def test_place_checkout_copies_every_file_and_tolerates_a_skipped_checkout(tmp_path: Path, busybox: bool) -> None:
     job = workflow(checked_out())["jobs"]["lint"]  # on the host: the target is under $RUNNER_TEMP
     script = step(job, "Place checkout source")["run"]
     workspace, temp = tmp_path / "ws", tmp_path / "temp"
@@ -1403,6 +1417,8 @@ def test_place_checkout_copies_every_file_and_tolerates_a_skipped_checkout(tmp_p
     (clone / "run.sh").write_text("#!/bin/sh\n")
     (clone / "run.sh").chmod(0o755)
     vars_ = {"GITHUB_WORKSPACE": str(workspace), "RUNNER_TEMP": str(temp)}
+    if busybox:
+        vars_["PATH"] = _busybox_path(tmp_path)
     assert _sh(script, vars_, tmp_path).returncode == 0
     placed = temp / "shipspec" / "root" / "src"
     assert (placed / ".git" / "HEAD").read_text() == SHA and os.access(placed / "run.sh", os.X_OK)
@@ -1485,3 +1501,11 @@ def test_pr_labels_as_a_value_is_githubs_indented_json(tmp_path: Path) -> None:
 def test_a_checkout_job_needs_no_docker_runner() -> None:
     p = pipeline(checkout_task(), runs_on="macos-15")
     assert workflow(p)["jobs"]["source"]["runs-on"] == "macos-15"
+
+
+@pytest.mark.parametrize("build", [checked_out, checkout_options, oidc_tasks], ids=lambda f: f.__name__)
+def test_checkout_and_oidc_scripts_hold_no_expression(build: Callable[[], ir.Pipeline]) -> None:
+    """Refs, outputs, audiences and paths reach the new steps through env and `with:`, never `run:` text."""
+    for job in workflow(build())["jobs"].values():
+        for s in job["steps"]:
+            assert "${{" not in s.get("run", "") and "${{" not in s.get("with", {}).get("script", "")
