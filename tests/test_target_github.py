@@ -1509,3 +1509,27 @@ def test_checkout_and_oidc_scripts_hold_no_expression(build: Callable[[], ir.Pip
     for job in workflow(build())["jobs"].values():
         for s in job["steps"]:
             assert "${{" not in s.get("run", "") and "${{" not in s.get("with", {}).get("script", "")
+
+
+def test_argv_consumer_git_trusts_the_checkout_owned_by_the_runner(tmp_path: Path) -> None:
+    """The container runs as root, the files are the runner user's: the env names them safe for git."""
+    repo = tmp_path / "repo"
+    consumer = task("describe", None, image="alpine/git:2.47.2", command=(tpl("git"), tpl("describe")),
+                    consumes=(ir.ArtifactIn("source", "source", str(repo)),), depends=deps("source"))
+    run = step(workflow(pipeline(checkout_task(), consumer))["jobs"]["describe"], "Run command")
+    git = {k: v for k, v in run["env"].items() if k.startswith("GIT_CONFIG_")}
+    assert git == {"GIT_CONFIG_COUNT": "1", "GIT_CONFIG_KEY_0": "safe.directory", "GIT_CONFIG_VALUE_0": str(repo)}
+    assert all(f"-e {name}" in run["run"] for name in git)
+    if os.geteuid() != 0 or shutil.which("git") is None:
+        pytest.skip("needs root and git to own the repository as another user")
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    os.chown(repo, 1001, 1001)
+    base = {"PATH": os.environ["PATH"], "HOME": str(tmp_path), "GIT_CONFIG_NOSYSTEM": "1"}
+    refused = subprocess.run(["git", "-C", str(repo), "status"], env=base, capture_output=True, text=True)
+    assert refused.returncode != 0 and "dubious ownership" in refused.stderr
+    trusted = subprocess.run(["git", "-C", str(repo), "status"], env={**base, **git}, capture_output=True, text=True)
+    assert trusted.returncode == 0, trusted.stderr
+    mine = task("describe", None, command=(tpl("git"),), env=(env("GIT_CONFIG_COUNT", "0"),),
+                consumes=(ir.ArtifactIn("source", "source", "/src"),), depends=deps("source"))
+    own = step(workflow(pipeline(checkout_task(), mine))["jobs"]["describe"], "Run command")["env"]
+    assert own == {"GIT_CONFIG_COUNT": "0"}  # the task's own git config wins

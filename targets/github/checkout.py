@@ -24,17 +24,21 @@ resolved, even when the branch moves meanwhile, and no tar file travels through 
 - In a job container actions/checkout runs inside the task's image and needs git (>= 2.18) there;
   without it the action downloads the commit's files through the REST API (no `.git`, and
   `submodules` fails), so an image that builds from history needs git.
-- An argv task's files belong to the runner's user, while its container runs as root: git in that
-  container refuses the repository as "dubious ownership" unless the task sets `safe.directory`.
+- An argv task's files are host files of the runner's user, while its container runs as root, and
+  git (>= 2.35.2) refuses a repository another user owns ("detected dubious ownership"): the
+  container gets `safe.directory` for each checkout it reads through GIT_CONFIG_COUNT/KEY/VALUE
+  (git >= 2.31 reads them as command-line config, which `safe.directory` trusts), unless the task
+  sets GIT_CONFIG_COUNT itself. In a job container the files are root's, as the task is.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from ...compiler import ir
 from . import expr as gx
-from .layout import Place
+from .layout import Place, absolute
 from .pins import uses
 from .shell import shell_word
 
@@ -150,3 +154,15 @@ def consumer_steps(a: ir.ArtifactIn, c: ir.Checkout, scope: gx.Scope, place: Pla
               f"  rm -rf {source}\n"
               "fi")
     return [clone, {"name": gx.escape(f"Place checkout {a.name}"), "run": gx.escape(script), "shell": "sh -e {0}"}]
+
+
+def safe_directories(task: ir.Task, checkouts: Mapping[str, ir.Checkout]) -> dict[str, str]:
+    """Env that makes git in an argv task's container trust the checkouts it reads (see above)."""
+    paths = list(dict.fromkeys(absolute(a.path) for a in task.consumes if a.producer in checkouts))
+    if not paths or any(e.name == "GIT_CONFIG_COUNT" for e in task.env):
+        return {}
+    env = {"GIT_CONFIG_COUNT": str(len(paths))}
+    for i, path in enumerate(paths):
+        env[f"GIT_CONFIG_KEY_{i}"] = "safe.directory"
+        env[f"GIT_CONFIG_VALUE_{i}"] = gx.escape(path)
+    return env

@@ -122,7 +122,7 @@ def steps(task: ir.Task, ctx: JobContext, env: dict[str, str]) -> list[Step]:
     out += [_secret_file(f, place) for f in task.secret_files]
     if task.oidc is not None:
         out.append(oidc.token_step(task.oidc, place))
-    out.append(_main(task, env))
+    out.append(_main(task, env, ctx))
     for p in task.produces:
         out += _upload(p, ctx, task.matrix is not None, place)
     out += [_save(m, ctx, task.name, place) for m in task.caches]
@@ -288,10 +288,12 @@ def _secret_file(f: ir.SecretFile, place: Place) -> Step:
                 env={"SHIPSPEC_SECRET_FILE": gx.wrap(gx.prop("secrets", f.secret.github_name))})
 
 
-def _main(task: ir.Task, env: dict[str, str]) -> Step:
+def _main(task: ir.Task, env: dict[str, str], ctx: JobContext) -> Step:
     if task.script is not None:
         return _run("Run script", task.script, working_directory=task.working_dir, env=env)
-    return _run("Run command", run_command(task, host_env_names(task)), env=_docker_env(task, env))
+    git = checkout.safe_directories(task, ctx.checkouts)
+    return _run("Run command", run_command(task, host_env_names(task) + list(git)),
+                env=_docker_env(task, env) | git)
 
 
 def host_env_names(task: ir.Task) -> list[str]:
