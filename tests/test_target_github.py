@@ -1533,3 +1533,8 @@ def test_argv_consumer_git_trusts_the_checkout_owned_by_the_runner(tmp_path: Pat
                 consumes=(ir.ArtifactIn("source", "source", "/src"),), depends=deps("source"))
     own = step(workflow(pipeline(checkout_task(), mine))["jobs"]["describe"], "Run command")["env"]
     assert own == {"GIT_CONFIG_COUNT": "0"}  # the task's own git config wins
+
+
+def test_ss501_short_sha_in_a_checkout_ref() -> None:
+    clone = ir.Checkout(ref=tpl(ir.RunRef(ir.RunField.SHORT_SHA)))
+    _only(pipeline(checkout_task("source", clone)), "run.short_sha in a checkout's repository or ref")

@@ -8,8 +8,9 @@ and runners without Docker
 param named like the backend's own `shipspec-artifact-prefix` input; `include`/`exclude` axes; over
 256 matrix jobs; a ':' in a path `docker run` mounts; over 25 dispatch inputs; `${{` in a param
 default; invalid secret names; a workflow file over 500 KB; `run.short_sha` where only an expression
-goes (a condition, a pipeline result, a sidecar's env, the concurrency group); a GitLab repository
-(workflows run for GitHub repositories only); a checkout of a URL that is not github.com's.
+goes (a condition, a pipeline result, a sidecar's env, the concurrency group, a checkout's repository
+or ref); a GitLab repository (workflows run for GitHub repositories only); a checkout of a URL that
+is not github.com's.
 Warnings: sidecars in a task that talks to localhost (services are reached by name); over 10
 dispatch inputs (actionlint 1.7.7 rejects them, GitHub does not); caches in a job container of a
 BusyBox image (actions/cache needs GNU tar there, and nothing can add it); a concurrency group
@@ -74,14 +75,18 @@ def _check_repository(repo: ir.Repository | None) -> list[Diagnostic]:
 
 
 def _check_checkout(t: ir.Task) -> list[Diagnostic]:
-    """actions/checkout clones `owner/name` from the GitHub server the workflow runs on."""
+    """actions/checkout clones `owner/name` from the GitHub server the workflow runs on; its
+    inputs are expressions, evaluated before a step could cut run.short_sha."""
     c = t.checkout
-    if c is None or c.repository is None or c.repository.refs:
+    if c is None:
         return []
+    found = _check_short_sha(tuple(r for x in (c.repository, c.ref) if x is not None for r in x.refs), _IN_CHECKOUT)
+    if c.repository is None or c.repository.refs:
+        return found
     text = "".join(part for part in c.repository.parts if isinstance(part, str))
     if checkout.github_slug(text) is not None:
-        return []
-    return [_unsupported(c.repository.span, f"the checkout of {text!r}",
+        return found
+    return found + [_unsupported(c.repository.span, f"the checkout of {text!r}",
                          "actions/checkout clones owner/name from the GitHub server the workflow runs on",
                          "write the repository as owner/name of a GitHub repository")]
 
@@ -201,6 +206,8 @@ _IN_RESULT = ("a pipeline result", "a workflow's outputs read the `github` conte
               "use run.sha, or write the short sha to a task result and return that")
 _IN_SIDECAR = ("a sidecar's env", "service containers start before any step of the job",
                "pass run.sha and cut it in the sidecar")
+_IN_CHECKOUT = ("a checkout's repository or ref", "the checkout job runs no step before actions/checkout",
+                "use run.sha")
 _IN_GROUP = ("the concurrency group", "the group is evaluated when the run is queued, before any job",
              "use run.sha, or another run field")
 
