@@ -19,6 +19,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
 from ir_builders import deps, env, ref_env, tpl
 
 import validators
@@ -232,11 +233,70 @@ def triggered() -> ir.Pipeline:
                     params=FALSY, triggers=PUSHED)
 
 
+SOURCE = "/workspace/source"
+SHA = "0123456789abcdef0123456789abcdef01234567"
+
+
+def checkout_task(name: str = "source", clone: ir.Checkout | None = None) -> ir.Task:
+    """A `uses: checkout` task as lowering makes it: no image, its results, its files an artifact."""
+    clone = clone or ir.Checkout()
+    return ir.Task(name, "", checkout=clone, results=tuple(ir.Result(r) for r in ir.CHECKOUT_RESULTS),
+                   produces=(ir.ArtifactOut(name, clone.path),))
+
+
+def checked_out() -> ir.Pipeline:
+    """The run's repository cloned once; a script task and an argv task work in that commit."""
+    source = ir.ArtifactIn("source", "source", SOURCE)
+    return pipeline(checkout_task(),
+                    task("test", "go test ./...\n", image="golang:1.23.4", consumes=(source,),
+                         working_dir=SOURCE, depends=deps("source")),
+                    task("lint", None, image="golangci/golangci-lint:v1.62.2", command=(tpl("golangci-lint"),),
+                         args=(tpl("run"),), consumes=(ir.ArtifactIn("source", "source", "/src"),),
+                         working_dir="/src", depends=deps("source")),
+                    task("describe", 'echo "$SHA $SHORT $REF"\n',
+                         env=tuple(env(k, ir.ResultRef("source", r)) for k, r in
+                                   (("SHA", "sha"), ("SHORT", "short-sha"), ("REF", "ref"))),
+                         depends=deps("source")))
+
+
+CHARTS = ir.Checkout(repository=tpl("https://github.com/example/charts.git"), ref=tpl(ir.ParamRef("ref", S)),
+                     depth=0, tags=True, submodules="recursive", lfs=True, token=ir.SecretRef("charts", "token"),
+                     path="/workspace/charts")
+
+
+def checkout_options() -> ir.Pipeline:
+    return pipeline(checkout_task("charts", CHARTS),
+                    task("lint", "helm lint .\n", image="alpine/helm:3.16.3",
+                         consumes=(ir.ArtifactIn("charts", "charts", "/workspace/charts"),),
+                         working_dir="/workspace/charts", depends=deps("charts")),
+                    params=(ir.Param("ref", S, "main"),), triggers=PUSHED)
+
+
+def oidc_tasks() -> ir.Pipeline:
+    return pipeline(task("sign", None, image="ghcr.io/sigstore/cosign/cosign:v2.4.1",
+                         command=(tpl("cosign"), tpl("version")), oidc=ir.Oidc("sigstore")),
+                    task("login", 'test -s "$SHIPSPEC_OIDC_TOKEN_FILE"\n', oidc=ir.Oidc("sts.amazonaws.com")),
+                    task("plain"))
+
+
+def string_conditions() -> ir.Pipeline:
+    labels, ref = ir.RunRef(ir.RunField.PR_LABELS), ir.RunRef(ir.RunField.REF)
+    version = ir.ParamRef("version", S)
+    return pipeline(
+        task("release", when=ir.All((cmp(ref, ir.CompareOp.STARTS_WITH, lit("refs/tags/v")),
+                                     cmp(version, ir.CompareOp.NOT_ENDS_WITH, lit("-rc"))))),
+        task("preview", when=ir.Any((cmp(labels, ir.CompareOp.CONTAINS, lit("preview")),
+                                     cmp(version, ir.CompareOp.CONTAINS, lit("dev"))))),
+        task("quiet", when=cmp(labels, ir.CompareOp.NOT_CONTAINS, lit("no-ci"))),
+        params=(ir.Param("version", S, "1.0.0"),))
+
+
 VALID: dict[str, Callable[[], ir.Pipeline]] = {
     f.__name__.replace("_", "-"): f for f in (basic, matrix, with_finally, artifacts, caches, secrets, sidecar,
                                               security, kubernetes_only, results, command, kaniko, entrypoint_args,
                                               escapes, run_metadata, run_context_argv, concurrency,
-                                              triggered)}
+                                              triggered, checked_out, checkout_options, oidc_tasks,
+                                              string_conditions)}
 
 
 # --- structure ---------------------------------------------------------------------------------
@@ -1257,3 +1317,224 @@ def test_a_deployment_environment_gates_the_job() -> None:
                              task("stage", environment=ir.Environment("staging"))))["jobs"]
     assert jobs["deploy"]["environment"] == {"name": "production", "url": "https://example.com"}
     assert jobs["stage"]["environment"] == "staging"
+
+
+# --- checkout, OIDC, string tests, repositories ------------------------------------------------
+
+CHECKOUT_USES = f"actions/checkout@{pins.PINS['actions/checkout'].sha}"
+
+
+def test_checkout_job_runs_pinned_actions_checkout_and_reports_the_commit() -> None:
+    doc = workflow(checked_out())
+    job = doc["jobs"]["source"]
+    assert "container" not in job and "workflow_call" in doc["on"] and doc["on"]["workflow_call"] == {}
+    assert job["permissions"]["contents"] == "read"
+    assert job["outputs"] == {
+        "sha": "${{ steps.checkout.outputs.commit }}", "short-sha": "${{ steps.results.outputs.short-sha }}",
+        "ref": "${{ github.event.pull_request.number && format('refs/pull/{0}/head', "
+               "github.event.pull_request.number) || github.ref }}"}
+    clone, short, stop = job["steps"]
+    assert clone["uses"] == CHECKOUT_USES and clone["id"] == "checkout"
+    assert clone["with"] == {"ref": "${{ github.event.pull_request.head.sha || github.sha }}",
+                             "path": ".shipspec/checkout/source", "persist-credentials": False}
+    assert short["env"] == {"SHIPSPEC_SHA": "${{ steps.checkout.outputs.commit }}"}
+    assert stop["name"] == "Stop the run after a failure"
+    assert "upload-artifact" not in json.dumps(doc) and "download-artifact" not in json.dumps(doc)
+
+
+def test_checkout_short_sha_step_cuts_seven_characters(tmp_path: Path) -> None:
+    script = workflow(checked_out())["jobs"]["source"]["steps"][1]["run"]
+    output = tmp_path / "output"
+    output.write_text("")
+    assert _sh(script, {"SHIPSPEC_SHA": SHA, "GITHUB_OUTPUT": str(output)}, tmp_path).returncode == 0
+    assert _parse_github_output(output.read_text()) == {"short-sha": "0123456"}
+
+
+def test_each_consumer_checks_out_the_checkout_jobs_commit() -> None:
+    jobs = workflow(checked_out())["jobs"]
+    for name, target in (("test", "'/workspace/source'"), ("lint", "\"$RUNNER_TEMP\"'/shipspec/root/src'")):
+        job = jobs[name]
+        assert job["needs"] == ["source"] and job["permissions"]["contents"] == "read"
+        clone = step(job, "Check out source")
+        assert clone["if"] == "${{ needs.source.result == 'success' }}" and clone["uses"] == CHECKOUT_USES
+        assert clone["with"] == {"ref": "${{ needs.source.outputs.sha }}", "path": ".shipspec/checkout/source",
+                                 "persist-credentials": False}
+        assert f"cp -a \"$GITHUB_WORKSPACE\"/'.shipspec/checkout/source'/. {target}/" in \
+            step(job, "Place checkout source")["run"]
+    assert "-v \"$RUNNER_TEMP\"'/shipspec/root/src:/src'" in step(jobs["lint"], "Run command")["run"]
+    assert step(jobs["test"], "Run script")["working-directory"] == SOURCE
+    assert jobs["describe"]["steps"][0]["env"] == {"SHA": "${{ needs.source.outputs.sha }}",
+                                                   "SHORT": "${{ needs.source.outputs.short-sha }}",
+                                                   "REF": "${{ needs.source.outputs.ref }}"}
+    assert "permissions" not in jobs["describe"] or "contents" not in jobs["describe"]["permissions"]
+
+
+def test_checkout_options_are_the_same_in_every_job() -> None:
+    doc = workflow(checkout_options())
+    expected = {"repository": "example/charts", "token": "${{ secrets.CHARTS_TOKEN }}",
+                "path": ".shipspec/checkout/charts", "fetch-depth": 0, "fetch-tags": True,
+                "submodules": "recursive", "lfs": True, "persist-credentials": False}
+    first = doc["jobs"]["charts"]["steps"][0]["with"]
+    again = step(doc["jobs"]["lint"], "Check out charts")["with"]
+    ref = "${{ fromJSON(toJSON(inputs.ref) != 'null' && toJSON(inputs.ref) || '\"main\"') }}"
+    assert first == {**expected, "ref": ref} and again == {**expected, "ref": "${{ needs.charts.outputs.sha }}"}
+    assert doc["jobs"]["charts"]["outputs"]["ref"] == "${{ " + ref[4:]
+    assert doc["on"]["workflow_call"]["secrets"] == {"CHARTS_TOKEN": {"required": True}}
+    for job in doc["jobs"].values():  # a token of its own: the job's token needs no contents scope
+        assert "contents" not in job["permissions"]
+
+
+def test_checkout_of_another_repository_reports_its_default_branch() -> None:
+    clone = ir.Checkout(repository=tpl("example/other"))
+    job = workflow(pipeline(checkout_task("other", clone)))["jobs"]["other"]
+    assert "ref" not in job["steps"][0]["with"] and job["steps"][0]["with"]["repository"] == "example/other"
+    assert job["outputs"]["ref"] == "${{ steps.checkout.outputs.ref }}"
+    param = ir.Checkout(repository=tpl(ir.ParamRef("repo", S)))
+    with_ = workflow(pipeline(checkout_task("other", param), params=(ir.Param("repo", S, "o/r"),)))
+    assert with_["jobs"]["other"]["steps"][0]["with"]["repository"] == "${{ inputs.repo }}"
+
+
+def _busybox_path(tmp_path: Path) -> str:
+    """A PATH whose cp, rm and mkdir are BusyBox's, as in an Alpine or BusyBox job container."""
+    busybox = shutil.which("busybox")
+    if busybox is None:
+        pytest.skip("busybox is not installed")
+    bin_dir = tmp_path / "busybox-bin"
+    bin_dir.mkdir()
+    for applet in ("sh", "cp", "rm", "mkdir"):
+        (bin_dir / applet).symlink_to(busybox)
+    return f"{bin_dir}:{os.environ['PATH']}"
+
+
+@pytest.mark.parametrize("busybox", [False, True], ids=["sh", "busybox"])
+def test_place_checkout_copies_every_file_and_tolerates_a_skipped_checkout(tmp_path: Path, busybox: bool) -> None:
+    job = workflow(checked_out())["jobs"]["lint"]  # on the host: the target is under $RUNNER_TEMP
+    script = step(job, "Place checkout source")["run"]
+    workspace, temp = tmp_path / "ws", tmp_path / "temp"
+    clone = workspace / ".shipspec" / "checkout" / "source"
+    (clone / ".git").mkdir(parents=True)
+    (clone / ".git" / "HEAD").write_text(SHA)
+    (clone / "run.sh").write_text("#!/bin/sh\n")
+    (clone / "run.sh").chmod(0o755)
+    vars_ = {"GITHUB_WORKSPACE": str(workspace), "RUNNER_TEMP": str(temp)}
+    if busybox:
+        vars_["PATH"] = _busybox_path(tmp_path)
+    assert _sh(script, vars_, tmp_path).returncode == 0
+    placed = temp / "shipspec" / "root" / "src"
+    assert (placed / ".git" / "HEAD").read_text() == SHA and os.access(placed / "run.sh", os.X_OK)
+    assert not clone.exists()
+    shutil.rmtree(placed)
+    assert _sh(script, vars_, tmp_path).returncode == 0 and placed.is_dir() and not any(placed.iterdir())
+
+
+def test_ss501_gitlab_repository_and_checkout_urls_off_github() -> None:
+    gitlab = ir.Repository("example/platform/app", "gitlab", "https://gitlab.com/example/platform/app.git")
+    _only(pipeline(task("a"), repository=gitlab), "the GitLab repository 'example/platform/app' is not supported")
+    url = ir.Checkout(repository=tpl("https://gitlab.com/example/app.git"))
+    _only(pipeline(checkout_task("source", url)), "the checkout of 'https://gitlab.com/example/app.git'")
+    github_repo = ir.Repository("example/app", "github", "https://github.com/example/app.git")
+    assert workflow(pipeline(checkout_task(), repository=github_repo))["jobs"]["source"]
+
+
+def test_oidc_token_is_granted_to_its_job_only_and_fetched_before_the_task() -> None:
+    jobs = workflow(oidc_tasks())["jobs"]
+    assert jobs["sign"]["permissions"]["id-token"] == "write" and jobs["login"]["permissions"]["id-token"] == "write"
+    assert "id-token" not in jobs["plain"]["permissions"]
+    for name, path in (("sign", "${{ runner.temp }}/shipspec/root/tmp/shipspec/oidc/token"),
+                       ("login", "/tmp/shipspec/oidc/token")):
+        names = [s["name"] for s in jobs[name]["steps"]]
+        assert names.index("Fetch OIDC token") == names.index("Run " + ("command" if name == "sign" else "script")) - 1
+        fetch = step(jobs[name], "Fetch OIDC token")
+        assert fetch["uses"] == f"actions/github-script@{pins.PINS['actions/github-script'].sha}"
+        assert fetch["env"]["SHIPSPEC_OIDC_TOKEN_PATH"] == path
+        assert "sigstore" not in fetch["with"]["script"] and "sts." not in fetch["with"]["script"]
+    assert step(jobs["login"], "Run script")["env"] == {ir.OIDC_TOKEN_ENV: "/tmp/shipspec/oidc/token"}
+    run = step(jobs["sign"], "Run command")
+    assert run["env"] == {ir.OIDC_TOKEN_ENV: "/tmp/shipspec/oidc/token"}
+    for option in ("-e SHIPSPEC_OIDC_TOKEN_FILE", "-e ACTIONS_ID_TOKEN_REQUEST_URL",
+                   "-e ACTIONS_ID_TOKEN_REQUEST_TOKEN",
+                   "-v \"$RUNNER_TEMP\"'/shipspec/root/tmp/shipspec/oidc:/tmp/shipspec/oidc:ro'"):
+        assert option in run["run"]
+    assert "shipspec/root/tmp/shipspec/oidc" in step(jobs["sign"], "Prepare directories")["run"]
+
+
+def test_oidc_fetch_script_writes_the_token_private(tmp_path: Path) -> None:
+    """The github-script body, run by node with a stand-in for @actions/core's getIDToken."""
+    script = step(workflow(oidc_tasks())["jobs"]["login"], "Fetch OIDC token")["with"]["script"]
+    runner = tmp_path / "run.js"
+    runner.write_text("const core = { getIDToken: async (aud) => `token-for-${aud}` };\n"
+                      f"(async () => {{\n{script}\n}})().catch((e) => {{ console.error(e); process.exit(1); }});\n")
+    token = tmp_path / "oidc" / "token"
+    proc = subprocess.run(["node", str(runner)], capture_output=True, text=True, timeout=60,
+                          env={"PATH": os.environ["PATH"], "SHIPSPEC_OIDC_TOKEN_PATH": str(token),
+                               "SHIPSPEC_OIDC_AUDIENCE": "it's $(aud)"})
+    assert proc.returncode == 0, proc.stderr
+    assert token.read_text() == "token-for-it's $(aud)" and stat.S_IMODE(token.stat().st_mode) == 0o600
+
+
+def test_string_tests_and_label_membership(tmp_path: Path) -> None:
+    jobs = workflow(string_conditions())["jobs"]
+    assert jobs["release"]["if"] == (
+        "${{ startsWith((github.event.pull_request.number && format('refs/pull/{0}/head', "
+        "github.event.pull_request.number) || github.ref), 'refs/tags/v') && !endsWith(inputs.version, '-rc') }}")
+    assert jobs["preview"]["if"] == ("${{ contains(github.event.pull_request.labels.*.name, 'preview') || "
+                                     "contains(inputs.version, 'dev') }}")
+    assert jobs["quiet"]["if"] == "${{ !contains(github.event.pull_request.labels.*.name, 'no-ci') }}"
+    pr = {"event_name": "pull_request", "ref": "refs/pull/7/merge",
+          "event": {"pull_request": {"number": 7, "labels": [{"name": "preview-env"}, {"name": "no-ci"}]}}}
+    tag = {"event_name": "push", "ref": "refs/tags/v1.2.0", "event": {}}
+    cases = [(jobs[j]["if"], {"github": g, "inputs": {"version": v}}, {})
+             for j, g, v in (("release", tag, "1.2.0"), ("release", tag, "1.2.0-rc"), ("release", pr, "1.2.0"),
+                             ("preview", pr, "1.0.0"), ("preview", tag, "2.0.0-dev"), ("quiet", pr, ""),
+                             ("quiet", tag, ""))]
+    # 'preview-env' holds 'preview' as text, but membership compares whole label names
+    assert _evaluate(tmp_path, cases) == [True, False, False, False, True, False, True]
+
+
+def test_pr_labels_as_a_value_is_githubs_indented_json(tmp_path: Path) -> None:
+    value = RUN_ENV["SHIPSPEC_RUN_PR_LABELS"]
+    pr = {"event": {"pull_request": {"labels": [{"name": "bug"}, {"name": "ok"}]}}}
+    text, empty = _evaluate(tmp_path, [(value, {"github": pr}, {}), (value, {"github": {"event": {}}}, {})])
+    assert json.loads(text) == ["bug", "ok"] and empty == "[]"  # by hand, as the IR's default
+
+
+def test_a_checkout_job_needs_no_docker_runner() -> None:
+    p = pipeline(checkout_task(), runs_on="macos-15")
+    assert workflow(p)["jobs"]["source"]["runs-on"] == "macos-15"
+
+
+@pytest.mark.parametrize("build", [checked_out, checkout_options, oidc_tasks], ids=lambda f: f.__name__)
+def test_checkout_and_oidc_scripts_hold_no_expression(build: Callable[[], ir.Pipeline]) -> None:
+    """Refs, outputs, audiences and paths reach the new steps through env and `with:`, never `run:` text."""
+    for job in workflow(build())["jobs"].values():
+        for s in job["steps"]:
+            assert "${{" not in s.get("run", "") and "${{" not in s.get("with", {}).get("script", "")
+
+
+def test_argv_consumer_git_trusts_the_checkout_owned_by_the_runner(tmp_path: Path) -> None:
+    """The container runs as root, the files are the runner user's: the env names them safe for git."""
+    repo = tmp_path / "repo"
+    consumer = task("describe", None, image="alpine/git:2.47.2", command=(tpl("git"), tpl("describe")),
+                    consumes=(ir.ArtifactIn("source", "source", str(repo)),), depends=deps("source"))
+    run = step(workflow(pipeline(checkout_task(), consumer))["jobs"]["describe"], "Run command")
+    git = {k: v for k, v in run["env"].items() if k.startswith("GIT_CONFIG_")}
+    assert git == {"GIT_CONFIG_COUNT": "1", "GIT_CONFIG_KEY_0": "safe.directory", "GIT_CONFIG_VALUE_0": str(repo)}
+    assert all(f"-e {name}" in run["run"] for name in git)
+    if os.geteuid() != 0 or shutil.which("git") is None:
+        pytest.skip("needs root and git to own the repository as another user")
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    os.chown(repo, 1001, 1001)
+    base = {"PATH": os.environ["PATH"], "HOME": str(tmp_path), "GIT_CONFIG_NOSYSTEM": "1"}
+    refused = subprocess.run(["git", "-C", str(repo), "status"], env=base, capture_output=True, text=True)
+    assert refused.returncode != 0 and "dubious ownership" in refused.stderr
+    trusted = subprocess.run(["git", "-C", str(repo), "status"], env={**base, **git}, capture_output=True, text=True)
+    assert trusted.returncode == 0, trusted.stderr
+    mine = task("describe", None, command=(tpl("git"),), env=(env("GIT_CONFIG_COUNT", "0"),),
+                consumes=(ir.ArtifactIn("source", "source", "/src"),), depends=deps("source"))
+    own = step(workflow(pipeline(checkout_task(), mine))["jobs"]["describe"], "Run command")["env"]
+    assert own == {"GIT_CONFIG_COUNT": "0"}  # the task's own git config wins
+
+
+def test_ss501_short_sha_in_a_checkout_ref() -> None:
+    clone = ir.Checkout(ref=tpl(ir.RunRef(ir.RunField.SHORT_SHA)))
+    _only(pipeline(checkout_task("source", clone)), "run.short_sha in a checkout's repository or ref")

@@ -50,6 +50,12 @@ Design choices (each follows from how GitHub differs from a Kubernetes engine):
   warning when the task mentions localhost).
 - A script's steps run in `/__w/<repo>/<repo>` (the workspace) unless the task sets a working dir,
   not in the image's WORKDIR (an argv starts in the image's WORKDIR, as on Kubernetes).
+- Checkout (`uses: checkout`, checkout.py): the checkout task's job runs the pinned actions/checkout
+  (`persist-credentials: false`) and reports sha/short-sha/ref; each consumer job runs
+  actions/checkout itself at `needs.<checkout>.outputs.sha` with the same options and copies the
+  files to its path, instead of an artifact: every job builds the commit the checkout resolved.
+- OIDC (`oidc`, oidc.py): `id-token: write` on that job only, and a step that writes the token for
+  the audience to a 0600 file at $SHIPSPEC_OIDC_TOKEN_FILE (mounted read-only into `docker run`).
 - What GitHub cannot express is reported as SS501 by checks.py.
 - Kubernetes-only settings (resources, security context, service account, host network, storage)
   are ignored by design: the spec keeps them under `kubernetes:`.
@@ -62,10 +68,11 @@ from typing import Any
 
 from ...compiler import ir
 from ..base import Document, EmitOptions, Emitted
+from . import checkout, permissions, triggers
 from . import expr as gx
-from . import permissions, triggers
 from .checks import check, check_size
 from .layout import on_host
+from .oidc import TOKEN_FILE
 from .steps import JobContext, steps
 from .triggers import PLATFORM_TOKEN
 
@@ -75,10 +82,19 @@ NAME = "github"
 
 
 def emit(pipeline: ir.Pipeline, options: EmitOptions) -> Emitted:
-    """The workflow document and every diagnostic about what GitHub cannot express."""
+    """The workflow document and every diagnostic about what GitHub cannot express.
+
+    `pipeline.run` (the spec's `kubernetes.run`: labels, annotations, deleteAfter, keepRuns, podGC of
+    the Argo Workflow or Tekton PipelineRun) is Kubernetes-only and writes nothing here: a workflow
+    run has no labels, and GitHub keeps runs by the repository's retention setting. So is the
+    repository's `webhookSecret` (GitHub signs its own events); a GitLab repository is an SS501.
+    GitHub writes no by-hand defaults of run fields (`pipeline.run_default`): a run by hand has the
+    `github` context too.
+    """
     diagnostics = check(pipeline) + triggers.check(pipeline)
     scope = triggers.scope(pipeline)
-    ctx = JobContext(pipeline.name, frozenset(t.name for t in pipeline.all_tasks if t.matrix))
+    checkouts = {t.name: t.checkout for t in pipeline.all_tasks if t.checkout is not None}
+    ctx = JobContext(pipeline.name, frozenset(t.name for t in pipeline.all_tasks if t.matrix), scope, checkouts)
     jobs = {t.name: _job(t, pipeline, ctx, scope) for t in pipeline.all_tasks}
     doc: Document = {"name": pipeline.name, "on": triggers.on(pipeline, scope), "permissions": {}}
     if pipeline.concurrency is not None:
@@ -123,9 +139,11 @@ def _job(task: ir.Task, p: ir.Pipeline, ctx: JobContext, scope: gx.Scope) -> dic
         job["container"] = _container(task)
     if task.sidecars:
         job["services"] = {s.name: _service(s, scope) for s in task.sidecars}
-    if task.results and not task.matrix:
+    if task.checkout is not None:
+        job["outputs"] = checkout.job_outputs(task, scope)
+    elif task.results and not task.matrix:
         job["outputs"] = {r.name: gx.wrap(gx.prop("steps.results.outputs", r.name)) for r in task.results}
-    env = {ir.RESULTS_ENV: ir.RESULTS_DIR} if task.results else {}
+    env = {ir.RESULTS_ENV: ir.RESULTS_DIR} if task.results and task.checkout is None else {}
     env |= {s.host_env: s.name for s in task.sidecars}  # services are reached by name
     if env and not on_host(task):  # on the host, the steps that need them set them (steps.py)
         job["env"] = env
@@ -193,6 +211,8 @@ def _service(s: ir.Sidecar, scope: gx.Scope) -> dict[str, Any]:
 def _step_env(task: ir.Task, scope: gx.Scope) -> dict[str, str]:
     """The task's env, plus one var per reference in command/args (argv reads them as "${VAR}")."""
     env = {e.name: _env_value(e.value, scope) for e in task.env}
+    if task.oidc is not None:
+        env[ir.OIDC_TOKEN_ENV] = TOKEN_FILE
     for t in (*task.command, *task.args):
         for r in t.refs:
             env.setdefault(ir.env_name(r), gx.template(ir.Template((r,)), scope))

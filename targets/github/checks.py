@@ -8,7 +8,9 @@ and runners without Docker
 param named like the backend's own `shipspec-artifact-prefix` input; `include`/`exclude` axes; over
 256 matrix jobs; a ':' in a path `docker run` mounts; over 25 dispatch inputs; `${{` in a param
 default; invalid secret names; a workflow file over 500 KB; `run.short_sha` where only an expression
-goes (a condition, a pipeline result, a sidecar's env, the concurrency group).
+goes (a condition, a pipeline result, a sidecar's env, the concurrency group, a checkout's repository
+or ref); a GitLab repository (workflows run for GitHub repositories only); a checkout of a URL that
+is not github.com's.
 Warnings: sidecars in a task that talks to localhost (services are reached by name); over 10
 dispatch inputs (actionlint 1.7.7 rejects them, GitHub does not); caches in a job container of a
 BusyBox image (actions/cache needs GNU tar there, and nothing can add it); a concurrency group
@@ -22,6 +24,7 @@ import re
 
 from ...compiler import ir, rules
 from ...compiler.diagnostics import Diagnostic, Span, error, warning
+from . import checkout
 from . import expr as gx
 from .layout import on_host
 from .steps import ARTIFACT_PREFIX_INPUT
@@ -51,6 +54,7 @@ def check(p: ir.Pipeline) -> list[Diagnostic]:
     found += [d for r in p.results for d in _check_refs(r.value.refs, in_condition=False)]
     found += [d for r in p.results for d in _check_short_sha(r.value.refs, _IN_RESULT)]
     found += _check_concurrency(p.concurrency)
+    found += _check_repository(p.repository)
     for t in p.all_tasks:
         found += _check_task(t, p)
     found += _check_pipeline_timeout(p)
@@ -58,6 +62,33 @@ def check(p: ir.Pipeline) -> list[Diagnostic]:
     for t in p.all_tasks:
         found += _check_permissions(t.permissions, t.permissions_span)
     return found
+
+
+def _check_repository(repo: ir.Repository | None) -> list[Diagnostic]:
+    """A workflow runs in the GitHub repository that holds it; events of a GitLab project never
+    reach it."""
+    if repo is None or repo.provider != "gitlab":
+        return []
+    return [_unsupported(repo.span, f"the GitLab repository {repo.name!r}",
+                         "GitHub Actions runs only for GitHub repositories: GitLab's events never start a workflow",
+                         "compile this pipeline for Argo or Tekton, or use GitLab CI for a GitLab project")]
+
+
+def _check_checkout(t: ir.Task) -> list[Diagnostic]:
+    """actions/checkout clones `owner/name` from the GitHub server the workflow runs on; its
+    inputs are expressions, evaluated before a step could cut run.short_sha."""
+    c = t.checkout
+    if c is None:
+        return []
+    found = _check_short_sha(tuple(r for x in (c.repository, c.ref) if x is not None for r in x.refs), _IN_CHECKOUT)
+    if c.repository is None or c.repository.refs:
+        return found
+    text = "".join(part for part in c.repository.parts if isinstance(part, str))
+    if checkout.github_slug(text) is not None:
+        return found
+    return found + [_unsupported(c.repository.span, f"the checkout of {text!r}",
+                         "actions/checkout clones owner/name from the GitHub server the workflow runs on",
+                         "write the repository as owner/name of a GitHub repository")]
 
 
 def _check_permissions(granted: ir.Permissions, span: Span) -> list[Diagnostic]:
@@ -116,11 +147,13 @@ def _check_name(name: str, kind: str, span: Span) -> list[Diagnostic]:
 def _check_task(t: ir.Task, p: ir.Pipeline) -> list[Diagnostic]:
     found = _check_name(t.name, "task", t.span)
     runner = t.runs_on or p.runs_on
-    if runner.lower().startswith(_NON_LINUX):
+    # a checkout job runs actions/checkout alone, in no container: any runner will do
+    label = "" if t.checkout is not None else runner.lower()
+    if label.startswith(_NON_LINUX):
         found.append(_unsupported(t.span, f"a job container on runner {runner!r}",
                                   "GitHub runs job and service containers on Linux runners only",
                                   "choose a Linux runner label"))
-    elif runner.lower() in _NO_DOCKER:
+    elif label in _NO_DOCKER:
         span = (t.runs_on_span if t.runs_on else p.runs_on_span) or t.span
         found.append(_unsupported(span, f"a task on runner {runner!r}",
                                   f"{runner} runs the job itself in an unprivileged container and has no Docker, "
@@ -147,6 +180,7 @@ def _check_task(t: ir.Task, p: ir.Pipeline) -> list[Diagnostic]:
     found += _check_cache_tar(t)
     found += _check_matrix(t)
     found += _check_secrets(t)
+    found += _check_checkout(t)
     return found
 
 
@@ -172,6 +206,8 @@ _IN_RESULT = ("a pipeline result", "a workflow's outputs read the `github` conte
               "use run.sha, or write the short sha to a task result and return that")
 _IN_SIDECAR = ("a sidecar's env", "service containers start before any step of the job",
                "pass run.sha and cut it in the sidecar")
+_IN_CHECKOUT = ("a checkout's repository or ref", "the checkout job runs no step before actions/checkout",
+                "use run.sha")
 _IN_GROUP = ("the concurrency group", "the group is evaluated when the run is queued, before any job",
              "use run.sha, or another run field")
 
@@ -271,7 +307,7 @@ def _check_matrix(t: ir.Task) -> list[Diagnostic]:
 
 
 def _check_secrets(t: ir.Task) -> list[Diagnostic]:
-    refs = [f.secret for f in t.secret_files] + [
+    refs = [f.secret for f in t.secret_files] + ([t.checkout.token] if t.checkout and t.checkout.token else []) + [
         e.value for e in (*t.env, *(e for s in t.sidecars for e in s.env)) if isinstance(e.value, ir.SecretRef)]
     return [_unsupported(r.span, f"the secret name {r.github_name!r}",
                          "GitHub secret names hold letters, digits and '_', start with no digit "

@@ -37,6 +37,9 @@ from . import expr as gx
 from .layout import Place, absolute
 from .shell import shell_word, template_word
 
+OIDC_TOKEN_DIR = "/tmp/shipspec/oidc"
+"""The directory of a task's OIDC token file (oidc.py `TOKEN_FILE`), mounted read-only."""
+
 NETWORK_ENV = "SHIPSPEC_NETWORK"
 """The step env var holding the job's service network (`job.services.<id>.network`)."""
 
@@ -55,6 +58,8 @@ def mounts(task: ir.Task) -> list[tuple[str, bool]]:
     found += [(absolute(p), False) for p in (*(a.path for a in task.consumes), *(a.path for a in task.produces),
                                              *(m.path for m in task.caches))]
     found += [(absolute(f.path), True) for f in task.secret_files]
+    if task.oidc is not None:
+        found.append((OIDC_TOKEN_DIR, True))
     return sorted(found, key=lambda m: m[0].count("/"))
 
 

@@ -158,6 +158,9 @@ lists its keys; docs.github.com "Contexts reference"). Only in expressions, neve
 - pr_number: text, '' when the run is no pull request (`format` of the event's number).
 - pr_base_ref and pr_head_ref: `github.base_ref` and `github.head_ref`, '' when not a pull request.
 - namespace: '' (GitHub has no namespace).
+- pr_labels: `toJSON` of the label names, which GitHub indents (`[\n  "bug",\n  "ok"\n]`, `[]` when
+  not a pull request): the same JSON as `["bug","ok"]` to a JSON parser, not the same text.
+  `contains(run.pr_labels, x)` in a condition tests the names themselves (`_compare`).
 """
 
 _COMPOUND = frozenset({ir.RunField.EVENT, ir.RunField.REF, ir.RunField.REF_NAME, ir.RunField.BRANCH,
@@ -219,9 +222,23 @@ def group(c: ir.Condition, scope: Scope) -> str:
     return text if single else f"({text})"
 
 
+_STRING_TESTS = {ir.CompareOp.STARTS_WITH: "startsWith", ir.CompareOp.ENDS_WITH: "endsWith",
+                 ir.CompareOp.CONTAINS: "contains"}
+"""GitHub's own string functions (docs.github.com "Evaluate expressions": they ignore case, as `==` does)."""
+
+LABELS = "github.event.pull_request.labels.*.name"
+"""The pull request's label names as an array (an object filter): `contains` of an array tests membership."""
+
+
 def _compare(c: ir.Compare, scope: Scope) -> str:
-    left = _operand(c.left, scope)
     rights = [_operand(r, scope) for r in c.right]
+    if c.op.is_string_test:
+        # `contains(run.pr_labels, x)` is membership: `contains` of the label array, whose items it
+        # compares whole (`==`), not a substring of the labels' JSON text.
+        left = LABELS if c.is_membership else _operand(c.left, scope)
+        test = f"{_STRING_TESTS[c.op if c.op.positive else c.op.negated]}({left}, {rights[0]})"
+        return test if c.op.positive else "!" + test
+    left = _operand(c.left, scope)
     if c.op is ir.CompareOp.EQ:
         return f"{left} == {rights[0]}"
     if c.op is ir.CompareOp.NE:

@@ -12,10 +12,12 @@ main step is `docker run`, docker.py); `layout.Place` says where they find the t
 from __future__ import annotations
 
 import posixpath
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from ...compiler import ir
+from . import checkout, oidc
 from . import expr as gx
 from .docker import NETWORK_ENV, mounts, network_expression, run_command
 from .failfast import stop_run_step
@@ -64,6 +66,8 @@ class JobContext:
 
     pipeline: str
     matrix_tasks: frozenset[str]  # producers whose artifacts come in one piece per instance
+    scope: gx.Scope = field(default_factory=lambda: gx.Scope(""))
+    checkouts: Mapping[str, ir.Checkout] = field(default_factory=dict)  # checkout tasks by name
 
 
 def _run(name: str, script: str, *, id_: str | None = None, if_: str | None = None,
@@ -101,16 +105,24 @@ def artifact_name(ctx: JobContext, artifact: str) -> str:
 
 def steps(task: ir.Task, ctx: JobContext, env: dict[str, str]) -> list[Step]:
     """All steps of the job, in order; `env` is the task's own step env (already rendered)."""
+    if task.checkout is not None:  # actions/checkout on the host, nothing to upload (checkout.py)
+        return [*checkout.job_steps(task, ctx.scope), stop_run_step()]
     place = Place.of(task)
     out = [_short_sha()] if reads_short_sha(task) else []
     out += _prepare(task, place)
     for a in task.consumes:
-        out += _download(a, ctx, task.is_finally, place)
+        clone = ctx.checkouts.get(a.producer)
+        if clone is not None:
+            out += checkout.consumer_steps(a, clone, ctx.scope, place)
+        else:
+            out += _download(a, ctx, task.is_finally, place)
     if task.caches and not place.host:
         out.append(_gnu_tar())
     out += [_restore(m, ctx, task.name, place) for m in task.caches]
     out += [_secret_file(f, place) for f in task.secret_files]
-    out.append(_main(task, env))
+    if task.oidc is not None:
+        out.append(oidc.token_step(task.oidc, place))
+    out.append(_main(task, env, ctx))
     for p in task.produces:
         out += _upload(p, ctx, task.matrix is not None, place)
     out += [_save(m, ctx, task.name, place) for m in task.caches]
@@ -276,16 +288,20 @@ def _secret_file(f: ir.SecretFile, place: Place) -> Step:
                 env={"SHIPSPEC_SECRET_FILE": gx.wrap(gx.prop("secrets", f.secret.github_name))})
 
 
-def _main(task: ir.Task, env: dict[str, str]) -> Step:
+def _main(task: ir.Task, env: dict[str, str], ctx: JobContext) -> Step:
     if task.script is not None:
         return _run("Run script", task.script, working_directory=task.working_dir, env=env)
-    return _run("Run command", run_command(task, host_env_names(task)), env=_docker_env(task, env))
+    git = checkout.safe_directories(task, ctx.checkouts)
+    return _run("Run command", run_command(task, host_env_names(task) + list(git)),
+                env=_docker_env(task, env) | git)
 
 
 def host_env_names(task: ir.Task) -> list[str]:
     """The env vars the task's container gets, by name: its own env, the results dir, the sidecars'
     host names (argv references are read by the host's shell and need not be passed)."""
     names = [e.name for e in task.env] + ([ir.RESULTS_ENV] if task.results else [])
+    if task.oidc is not None:
+        names += [ir.OIDC_TOKEN_ENV, *oidc.REQUEST_ENV]
     return names + [s.host_env for s in task.sidecars]
 
 

@@ -88,7 +88,8 @@ def _pull_request(pr: ir.PullRequestTrigger) -> dict[str, Any]:
 def _call(p: ir.Pipeline, s: gx.Scope) -> dict[str, Any]:
     call: dict[str, Any] = {}
     inputs = {param.name: _input(param) for param in p.params}
-    if any(t.produces for t in p.all_tasks):  # only a call can share its run with another call
+    # only a call can share its run with another call; a checkout's files travel by actions/checkout
+    if any(t.produces for t in p.all_tasks if t.checkout is None):
         inputs[ARTIFACT_PREFIX_INPUT] = dict(_ARTIFACT_PREFIX)
     if inputs:
         call["inputs"] = inputs
@@ -139,6 +140,7 @@ def _secrets(p: ir.Pipeline) -> list[str]:
     """GitHub names of every secret read, sorted: a reusable workflow must declare them, except the
     platform token, which every workflow has and none may declare."""
     names = {f.secret.github_name for t in p.all_tasks for f in t.secret_files}
+    names |= {t.checkout.token.github_name for t in p.all_tasks if t.checkout and t.checkout.token}
     for t in p.all_tasks:
         for env in (*t.env, *(e for s in t.sidecars for e in s.env)):
             if isinstance(env.value, ir.SecretRef):
