@@ -86,6 +86,8 @@ EnvValue = Annotated[
 class ResultDecl(Model):
     name: Name
     description: str | None = None
+    optional: bool = Field(False, description="Nothing needs to read it (no unused-result warning): a "
+                           "value kept for people or for later use.")
 
 
 class ArtifactDecl(Model):

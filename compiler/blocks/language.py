@@ -75,7 +75,7 @@ def expand(lang: Language, inputs: LanguageInputs, call: Call) -> Fields:
     fields: Fields = {"image": lang.image(inputs.version), "env": env, "steps": steps,
                       "github": {"container": False}}
     if inputs.coverage is not None:
-        fields["results"] = ["coverage"]
+        fields["results"] = [{"name": "coverage", "optional": True, "description": "total coverage in percent"}]
     if inputs.cache is not None:
         fields["caches"] = [{"name": inputs.cache, "path": lang.cache_path}]
         env.update(dict(lang.cache_env))

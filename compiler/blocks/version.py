@@ -45,7 +45,8 @@ def _expand(inputs: VersionInputs, call: Call) -> Fields:
         "PR_NUMBER": "~{ run.pr_number }",
         "BASE": call.take("base", ("env", "BASE")) if call.given("base") else inputs.base,
     }
-    return {"image": pins.IMAGES["shell"], "env": env, "run": _SCRIPT, "results": ["version"]}
+    return {"image": pins.IMAGES["shell"], "env": env, "run": _SCRIPT, "results": [{"name": "version", "optional": True,
+                                                                              "description": "the version"}]}
 
 
 BLOCK = Block("version", "The version to build: from the tag (semver), the commit, or {base}-{short sha}.",

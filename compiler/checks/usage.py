@@ -22,7 +22,7 @@ def check(pipeline: ir.Pipeline) -> Iterator[Diagnostic]:
                           "remove it, or read it with ~{ params." + param.name + " }")
     for task in pipeline.all_tasks:
         for result in () if task.checkout else task.results:  # a checkout's are built in, not declared
-            if (task.name, result.name) not in results:
+            if (task.name, result.name) not in results and not result.optional:
                 yield warning(rules.UNUSED_RESULT, result.span,
                               f"result '{result.name}' of task '{task.name}' is never read",
                               "remove it, or read it with ~{ tasks." + task.name + ".results."

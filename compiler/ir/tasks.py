@@ -43,6 +43,7 @@ class Result:
     name: str
     description: str | None = None
     span: Span = UNKNOWN_SPAN
+    optional: bool = False  # nothing needs to read it
 
 
 @dataclass(frozen=True, slots=True)

@@ -189,7 +189,7 @@ def _depends(ctx: Context, t: spec.Task, site: Site, env: list[ir.EnvVar], argv:
 def _result(r: str | spec.ResultDecl, site: Site) -> ir.Result:
     if isinstance(r, str):
         return ir.Result(r, None, site.span)
-    return ir.Result(r.name, r.description, site.span)
+    return ir.Result(r.name, r.description, site.span, r.optional)
 
 
 def _consume(ctx: Context, use: spec.ArtifactUse, site: Site) -> ir.ArtifactIn | None:
