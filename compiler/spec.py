@@ -262,6 +262,9 @@ class Native(Model):
     argo: ArgoTemplateRef | None = None
     outputs: list[Name] = Field([], description="Outputs later tasks read as ~{ tasks.T.outputs.NAME }: the "
                                 "action's outputs, the Tekton task's results, the template's output parameters.")
+    otherwise: Literal["error", "skip"] = Field(
+        "error", description="A step's unit on an engine it has no entry for (and no `run`/`command`): an "
+        "error, or `skip` the step there (a setup action that only GitHub's runners need).")
 
 
 class Step(Model):

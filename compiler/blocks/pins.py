@@ -11,9 +11,11 @@ class Action:
     sha: str
     version: str
 
-    def native(self, inputs: dict[str, object]) -> dict[str, object]:
-        """The `uses:` of a step running this action on GitHub."""
-        return {"github": {"action": f"{self.name}@{self.sha}", "version": self.version, "with": inputs}}
+    def native(self, inputs: dict[str, object], elsewhere: str = "error") -> dict[str, object]:
+        """The `uses:` of a step running this action on GitHub; `elsewhere: skip` for a step only
+        GitHub's runners need (a toolchain the Kubernetes engines' image already has)."""
+        return {"github": {"action": f"{self.name}@{self.sha}", "version": self.version, "with": inputs},
+                "otherwise": elsewhere}
 
 
 ACTIONS: dict[str, Action] = {a.name.split("/")[-1].removesuffix("-action"): a for a in (

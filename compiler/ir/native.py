@@ -47,6 +47,7 @@ class Native:
     tekton: TektonRef | None = None
     argo: ArgoTemplateRef | None = None
     outputs: tuple[str, ...] = ()  # read as the task's results
+    skip_elsewhere: bool = False  # a step: engines without an entry (and no portable body) skip it
     span: Span = field(default=UNKNOWN_SPAN, compare=False)
 
     @property

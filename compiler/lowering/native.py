@@ -38,6 +38,7 @@ def native(ctx: Context, n: spec.Native, site: Site) -> ir.Native:
         tekton=_tekton(ctx, n.tekton, site / "tekton") if n.tekton else None,
         argo=_argo(ctx, n.argo, site / "argo") if n.argo else None,
         outputs=tuple(n.outputs),
+        skip_elsewhere=n.otherwise == "skip",
         span=site.span,
     )
 

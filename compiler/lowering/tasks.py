@@ -107,6 +107,9 @@ def _native(ctx: Context, t: spec.Task, site: Site) -> ir.Native | None:
     refuse_fields(ctx, t, site, NATIVE_TASK_REFUSES, "native",
                   "a native unit runs the engine's own step or task: pass values through its inputs, and "
                   "declare what it reports as `outputs`")
+    if t.uses.otherwise == "skip":
+        ctx.report(rules.WRONG_TYPE, site / "uses" / "otherwise", "a task cannot be skipped on the engines its "
+                   "unit has no entry for: the tasks after it would miss it", "give each engine an entry")
     return native(ctx, t.uses, site / "uses")
 
 
