@@ -282,7 +282,7 @@ class Step(Model):
     timeout: Duration | None = None
 
 
-BlockName = Literal["checkout", "go", "java", "node", "notify", "python", "version"]
+BlockName = Literal["checkout", "go", "image", "java", "node", "notify", "python", "version"]
 """`checkout` and the blocks of compiler/blocks (tests/test_blocks.py keeps the two lists equal)."""
 
 

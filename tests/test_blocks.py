@@ -12,6 +12,8 @@ from shipspec.compiler import ir, spec
 from shipspec.compiler.blocks import BLOCKS, BUILT_IN, reference
 from shipspec.compiler.frontend import compile_spec
 
+import validators
+
 ROOT = Path(__file__).resolve().parent.parent
 HEAD = "apiVersion: shipspec.dev/v1\nkind: Pipeline\nmetadata:\n  name: t\nspec:\n"
 
@@ -123,3 +125,29 @@ def test_the_block_reference_is_generated_from_the_blocks(update_goldens: bool) 
     if update_goldens:
         page.write_text(reference.render())
     assert page.read_text() == reference.render()
+
+
+BLOCK_TASKS = {
+    "go": "{version: '1.23', lint: true, build: true, coverage: 80}",
+    "node": "{version: '22', lint: true, build: true, coverage: 80}",
+    "python": "{version: '3.12', lint: true, build: true, coverage: 80}",
+    "java": "{version: '21', lint: true, build: true, coverage: 80}",
+    "version": "{scheme: auto}",
+    "image": "{image: ghcr.io/acme/shop, tags: [v1, latest], platforms: [linux/amd64, linux/arm64], "
+             "password: {secret: github, key: token}, layerCache: true}",
+    "notify": "{webhook: {secret: chat, key: url}}",
+}
+
+
+@pytest.mark.parametrize("name", sorted(BLOCKS))
+def test_every_block_script_passes_shellcheck(name: str) -> None:
+    section = "finally" if name == "notify" else "tasks"
+    body = f"  tasks:\n    - {{name: first, image: 'alpine:3.20', run: echo}}\n  {section}:\n" if section == "finally" \
+        else "  tasks:\n"
+    result = compile_spec(HEAD + body + f"    - name: t\n      uses: {name}\n      with: {BLOCK_TASKS[name]}\n", "t.yaml")
+    assert result.pipeline is not None and result.ok, result.diagnostics
+    task = result.pipeline.task("t")
+    scripts = [s.script for s in task.steps if s.script] + ([task.script] if task.script else [])
+    assert scripts
+    found = validators.shellcheck_many((str(i), script) for i, script in enumerate(scripts))
+    assert not any(found.values()), found

@@ -36,11 +36,16 @@ class Call:
     written: dict[str, Any]
     copies: list[tuple[Loc, Loc]] = field(default_factory=list)
 
-    def take(self, key: str, into: Loc) -> Any:
-        """The input `key` as written (an expression stays one), to be placed at `into` (relative to
-        the task); its position goes with it, so an error in it points at the user's line."""
-        self.copies.append((("with", key), into))
-        return self.written[key]
+    def take(self, key: str | Loc, into: Loc) -> Any:
+        """The input `key` (or the path `(key, index…)`) as written (an expression stays one), to be
+        placed at `into` (relative to the task); its position goes with it, so an error in it points
+        at the user's line."""
+        path = (key,) if isinstance(key, str) else key
+        self.copies.append((("with", *path), into))
+        value: Any = self.written
+        for part in path:
+            value = value[part]
+        return value
 
     def given(self, key: str) -> bool:
         return key in self.written

@@ -65,14 +65,14 @@ def expand(lang: Language, inputs: LanguageInputs, call: Call) -> Fields:
     setup: dict[str, object] = {"name": f"setup-{lang.key}", "uses": native}
     steps: list[dict[str, object]] = [setup]
     if inputs.test:
-        steps.append({"name": "test", "run": 'cd "$PROJECT_DIR"\n' + lang.test})
+        steps.append({"name": "test", "run": 'cd "$PROJECT_DIR" || exit 1\n' + lang.test})
     if inputs.coverage is not None:
         env["COVERAGE_MIN"] = call.take("coverage", ("env", "COVERAGE_MIN"))
         steps.append({"name": "coverage", "run": COVERAGE_GATE})
     if inputs.lint:
-        steps.append({"name": "lint", "run": 'cd "$PROJECT_DIR"\n' + lang.lint})
+        steps.append({"name": "lint", "run": 'cd "$PROJECT_DIR" || exit 1\n' + lang.lint})
     if inputs.build:
-        steps.append({"name": "build", "run": 'cd "$PROJECT_DIR"\n' + lang.build})
+        steps.append({"name": "build", "run": 'cd "$PROJECT_DIR" || exit 1\n' + lang.build})
     fields: Fields = {"image": lang.image(inputs.version), "env": env, "steps": steps,
                       "github": {"container": False}}
     if inputs.coverage is not None:
