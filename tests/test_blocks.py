@@ -8,11 +8,10 @@ from pathlib import Path
 
 import pytest
 
+import validators
 from shipspec.compiler import ir, spec
 from shipspec.compiler.blocks import BLOCKS, BUILT_IN, reference
 from shipspec.compiler.frontend import compile_spec
-
-import validators
 
 ROOT = Path(__file__).resolve().parent.parent
 HEAD = "apiVersion: shipspec.dev/v1\nkind: Pipeline\nmetadata:\n  name: t\nspec:\n"
