@@ -143,7 +143,8 @@ def test_every_block_script_passes_shellcheck(name: str) -> None:
     section = "finally" if name == "notify" else "tasks"
     body = f"  tasks:\n    - {{name: first, image: 'alpine:3.20', run: echo}}\n  {section}:\n" if section == "finally" \
         else "  tasks:\n"
-    result = compile_spec(HEAD + body + f"    - name: t\n      uses: {name}\n      with: {BLOCK_TASKS[name]}\n", "t.yaml")
+    task_text = f"    - name: t\n      uses: {name}\n      with: {BLOCK_TASKS[name]}\n"
+    result = compile_spec(HEAD + body + task_text, "t.yaml")
     assert result.pipeline is not None and result.ok, result.diagnostics
     task = result.pipeline.task("t")
     scripts = [s.script for s in task.steps if s.script] + ([task.script] if task.script else [])
