@@ -282,7 +282,8 @@ class Step(Model):
     timeout: Duration | None = None
 
 
-BlockName = Literal["checkout", "go", "image", "java", "node", "notify", "python", "version"]
+BlockName = Literal["checkout", "go", "helm", "image", "java", "node", "notify", "publish", "python", "scan",
+                    "sign", "version"]
 """`checkout` and the blocks of compiler/blocks (tests/test_blocks.py keeps the two lists equal)."""
 
 

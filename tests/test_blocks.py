@@ -135,6 +135,10 @@ BLOCK_TASKS = {
     "image": "{image: ghcr.io/acme/shop, tags: [v1, latest], platforms: [linux/amd64, linux/arm64], "
              "password: {secret: github, key: token}, layerCache: true}",
     "notify": "{webhook: {secret: chat, key: url}}",
+    "scan": "{image: ghcr.io/acme/shop:v1, password: {secret: github, key: token}}",
+    "sign": "{image: ghcr.io/acme/shop@sha256:00, sbom: true}",
+    "helm": "{chart: deploy/chart, version: 1.2.3, registry: oci://ghcr.io/acme/charts}",
+    "publish": "{to: oci, target: ghcr.io/acme/docs:v1, files: [site.tar.gz]}",
 }
 
 

@@ -10,11 +10,12 @@ from .. import rules
 from ..diagnostics import Diagnostic, error
 from ..loader import Document, Loc
 from ..refs import did_you_mean
-from . import golang, image, java, node, notify, python, version
+from . import golang, helm, image, java, node, notify, publish, python, scan, sign, version
 from .base import Block, Call
 
 BLOCKS: dict[str, Block] = {b.name: b for b in (golang.BLOCK, node.BLOCK, python.BLOCK, java.BLOCK,
-                                                image.BLOCK, version.BLOCK, notify.BLOCK)}
+                                                image.BLOCK, scan.BLOCK, sign.BLOCK, helm.BLOCK,
+                                                publish.BLOCK, version.BLOCK, notify.BLOCK)}
 BUILT_IN = ("checkout",)  # `uses:` names the compiler itself lowers (ir.Checkout)
 _OWN = ("image", "run", "command", "args", "steps", "results", "produces")
 """Fields a block makes: a block task that also writes one would have two meanings for it."""

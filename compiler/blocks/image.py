@@ -14,19 +14,9 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from . import pins
+from . import pins, registry
 from .base import Block, Call, Fields, Inputs
 from .notify import SecretInput
-
-_LOGIN = """\
-registry="${IMAGE%%/*}"
-mkdir -p "$HOME/.docker"
-if [ -n "${REGISTRY_PASSWORD:-}" ]; then
-  auth=$(printf '%s:%s' "$REGISTRY_USERNAME" "$REGISTRY_PASSWORD" | base64 | tr -d '\\n')
-  printf '{"auths":{"%s":{"auth":"%s"}}}' "$registry" "$auth" > "$HOME/.docker/config.json"
-  chmod 600 "$HOME/.docker/config.json"
-fi
-"""
 
 _DOCKERFILE = """\
 digest_file=/tmp/shipspec-image-metadata.json
@@ -95,8 +85,7 @@ def _expand(inputs: ImageInputs, call: Call) -> Fields:
         "IMAGE": call.take("image", ("env", "IMAGE")),
         "CONTEXT": inputs.context, "DOCKERFILE": inputs.dockerfile, "BUILDER": inputs.builder_image,
         "PLATFORMS": ",".join(inputs.platforms), "LAYER_CACHE": "true" if inputs.layer_cache else "",
-        "REGISTRY_USERNAME": call.take("username", ("env", "REGISTRY_USERNAME")) if call.given("username")
-        else inputs.username,
+        **registry.env(call, inputs.username, inputs.password),
     }
     names = []
     for i, tag in enumerate(inputs.tags):
@@ -104,8 +93,6 @@ def _expand(inputs: ImageInputs, call: Call) -> Fields:
         env[key] = call.take(("tags", i), ("env", key)) if call.given("tags") else tag
         names.append(f"$IMAGE:${key}")
     tags = f'names="{",".join(names)}"\n'  # `image:tag,image:tag`, each part from env
-    if inputs.password is not None:
-        env["REGISTRY_PASSWORD"] = {"secret": inputs.password.secret, "key": inputs.password.key}
     body = {"dockerfile": _DOCKERFILE, "buildpacks": _BUILDPACKS, "ko": _KO}[inputs.builder]
     steps: list[dict[str, object]] = []
     if inputs.platforms and inputs.builder == "dockerfile":
@@ -116,7 +103,7 @@ def _expand(inputs: ImageInputs, call: Call) -> Fields:
         steps.append({"name": "setup-ko", "uses": pins.action("setup-ko").native({}, "skip")})
     if inputs.builder == "buildpacks":
         steps.append({"name": "setup-pack", "uses": pins.action("setup-pack").native({}, "skip")})
-    steps += [{"name": "login", "run": _LOGIN}, {"name": "build", "run": tags + body + _RESULTS}]
+    steps += [{"name": "login", "run": registry.LOGIN}, {"name": "build", "run": tags + body + _RESULTS}]
     image = {"dockerfile": pins.IMAGES["buildkit"], "buildpacks": inputs.builder_image,
              "ko": pins.IMAGES["ko"]}[inputs.builder]
     fields: Fields = {"image": image, "env": env, "steps": steps, "github": {"container": False},

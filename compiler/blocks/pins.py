@@ -57,6 +57,7 @@ IMAGES: dict[str, str] = {
               "d91bc4e7e95e8d2f549c747a72dc174f90579e410a1695f57f686674f84ce849",
     "syft": "anchore/syft:v1.51.0@sha256:678bfa565b60f747aac0f8e964fe5588a24445b8d0a480e91f6efd70020dfbb0",
     "helm": "alpine/helm:3.21.4",
+    "oras": "ghcr.io/oras-project/oras:v1.2.3",
 }
 """Language images take the block's `version`; the others are pinned versions."""
 

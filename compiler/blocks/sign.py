@@ -1,0 +1,59 @@
+"""`uses: sign`: sign an image with cosign, keyless through the run's OIDC identity (Sigstore) or
+with a key from a secret, and optionally attach an SPDX SBOM made by syft as a signed attestation."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import Field
+
+from . import pins, registry
+from .base import Block, Call, Fields, Inputs
+from .notify import SecretInput
+
+_KEY = """\
+set -- --yes
+if [ -n "${COSIGN_KEY:-}" ]; then
+  umask 077
+  printf '%s' "$COSIGN_KEY" > /tmp/shipspec-cosign.key
+  set -- "$@" --key /tmp/shipspec-cosign.key
+else
+  set -- "$@" --identity-token "$(cat "$SHIPSPEC_OIDC_TOKEN_FILE")"
+fi
+"""
+_SIGN = registry.LOGIN + _KEY + 'cosign sign "$@" "$IMAGE"\n'
+_SBOM = 'syft scan "registry:$IMAGE" -o "spdx-json=$SBOM_DIR/sbom.spdx.json"\n'
+_ATTEST = registry.LOGIN + _KEY + ('cosign attest "$@" --type spdxjson --predicate "$SBOM_DIR/sbom.spdx.json" '
+                                   '"$IMAGE"\n')
+
+
+class SignInputs(Inputs):
+    image: Annotated[str, Field(min_length=1, description="The image by digest, e.g. "
+                                "~{ tasks.image.results.image }.")]
+    key: SecretInput | None = Field(None, description="A cosign private key; keyless (OIDC) if omitted.")
+    key_password: SecretInput | None = Field(None, description="The key's password.")
+    sbom: bool = Field(False, description="Also attest an SPDX SBOM of the image (syft); the SBOM is the "
+                       "artifact `<task>-sbom`.")
+    username: str = Field("~{ run.actor }", description="The registry user.")
+    password: SecretInput | None = None
+
+
+def _expand(inputs: SignInputs, call: Call) -> Fields:
+    env: dict[str, object] = {"IMAGE": call.take("image", ("env", "IMAGE")), "SBOM_DIR": "/workspace/sbom",
+                              **registry.env(call, inputs.username, inputs.password)}
+    if inputs.key is not None:
+        env["COSIGN_KEY"] = {"secret": inputs.key.secret, "key": inputs.key.key}
+    if inputs.key_password is not None:
+        env["COSIGN_PASSWORD"] = {"secret": inputs.key_password.secret, "key": inputs.key_password.key}
+    steps: list[dict[str, object]] = [{"name": "sign", "run": _SIGN}]
+    fields: Fields = {"image": pins.IMAGES["cosign"], "env": env, "steps": steps}
+    if inputs.sbom:
+        steps += [{"name": "sbom", "image": pins.IMAGES["syft"], "run": _SBOM}, {"name": "attest", "run": _ATTEST}]
+        fields["produces"] = [{"name": f"{call.task}-sbom", "path": "/workspace/sbom"}]
+    if inputs.key is None:
+        fields["oidc"] = {"audience": "sigstore"}
+    return fields
+
+
+BLOCK = Block("sign", "Sign an image with cosign (keyless via OIDC, or a key), with an optional SBOM attestation.",
+              SignInputs, (), _expand)
