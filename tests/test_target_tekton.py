@@ -1708,3 +1708,10 @@ def test_gitlab_events_go_through_the_gitlab_interceptor(tmp_path: Path) -> None
     assert template["shipspec-run-repository"] == "group/sub/app" and template["shipspec-run-owner"] == "group/sub"
     with_paths = dataclasses.replace(p, triggers=ir.Triggers(pull_request=ir.PullRequestTrigger(paths=("a/**",))))
     assert codes(with_paths) == ["SS501"]
+
+
+def test_tekton_variable_in_a_checkout_ref_is_unsupported() -> None:
+    clone = dataclasses.replace(SOURCE, checkout=ir.Checkout(ref=ir.Template(("$(params.x)",), at(5))))
+    found = emit(pipeline(clone, consumer(), repository=REPOSITORY)).diagnostics
+    assert [(d.rule.code, d.span.line) for d in found] == [("SS501", 5)]
+    assert "the checkout of task 'source'" in found[0].message

@@ -130,6 +130,9 @@ def _pipeline_task_literals(task: ir.Task) -> Iterator[tuple[str, Span, str]]:
     if task.when is not None:
         yield from ((text, span, f"the condition of task '{task.name}'")
                     for text, span in _condition_literals(task.when))
+    if task.checkout is not None:  # the catalog git-clone Task's params
+        for template in (t for t in (task.checkout.repository, task.checkout.ref) if t is not None):
+            yield from ((text, template.span, f"the checkout of task '{task.name}'") for text in _texts(template))
 
 
 def _condition_literals(cond: ir.Condition) -> Iterator[tuple[str, Span]]:
