@@ -1543,8 +1543,7 @@ def test_inline_checkout_is_a_step_of_our_own_with_values_in_env(tmp_path: Path)
     pipe = out.documents[0]
     assert_valid([pipe], tmp_path)
     main = step(pipe, "source")
-    assert main["image"] == tekton_checkout.GIT_IMAGE and main["script"].endswith(
-        tekton_checkout.CLONE_SCRIPT.partition("\n")[2].partition("\n")[2])
+    assert main["image"] == tekton_checkout.GIT_IMAGE and main["script"] == syntax.script(tekton_checkout.CLONE_SCRIPT)
     values = env_of(main)
     assert values["SHIPSPEC_CHECKOUT_URL"] == "$(params.run-clone-url)"
     assert values["SHIPSPEC_CHECKOUT_REVISION"] == values["SHIPSPEC_CHECKOUT_REF"] == "$(params.mode)"

@@ -55,8 +55,7 @@ class ShortSha(ir.ResultRef):
     """A catalog checkout's `short-sha`: its `commit` result, cut to 7 characters by a step."""
 
 
-CLONE_SCRIPT = r"""#!/bin/sh
-set -eu
+CLONE_SCRIPT = r"""set -u
 # shipspec: clone SHIPSPEC_CHECKOUT_URL at SHIPSPEC_CHECKOUT_REVISION (empty: the default branch);
 # the token, if any, reaches git through env only and is never written to the clone
 dir=$SHIPSPEC_CHECKOUT_DIR
