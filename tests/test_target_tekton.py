@@ -1615,10 +1615,11 @@ def test_run_retention_tekton_cannot_say() -> None:
     found = emit(pipeline(task("t"), run=settings)).diagnostics
     assert [(d.rule.code, d.span.line) for d in found] == [("SS501", 3), ("SS501", 4), ("SS501", 5)]
     assert "--tekton-triggers pac" in found[2].hint
-    with_pac = emit(pipeline(task("t"), run=dataclasses.replace(settings, delete_after_success_s=None,
-                                                                delete_after_failure_s=None, pod_gc=None)),
-                    tekton_triggers="pac").diagnostics
-    assert with_pac == []
+    keep = pipeline(task("t"), run=dataclasses.replace(settings, delete_after_success_s=None,
+                                                       delete_after_failure_s=None, pod_gc=None))
+    assert [d.span.line for d in emit(keep, tekton_triggers="pac").diagnostics] == [5]  # no event: no PaC run
+    pushed = dataclasses.replace(keep, triggers=ir.Triggers(push=ir.PushTrigger()))
+    assert emit(pushed, tekton_triggers="pac").diagnostics == []
 
 
 PAC_TRIGGERS = ir.Triggers(push=ir.PushTrigger(branches=("main",), tags=("v*",), paths=("src/**",)),

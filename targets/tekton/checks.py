@@ -208,8 +208,8 @@ def concurrency(p: ir.Pipeline, *, pac: bool = False) -> Iterator[Diagnostic]:
     c = p.concurrency
     if c is None:
         return
-    if pac and c.cancel_in_progress and pac_group(c):
-        return
+    if pac and p.triggers.events and c.cancel_in_progress and pac_group(c):
+        return  # the PaC PipelineRuns' cancel-in-progress annotation
     why = ("Tekton Pipelines has no concurrency control; Pipelines-as-Code's cancel-in-progress "
            "annotation and its Repository's concurrency_limit apply only to the runs it starts, "
            "and neither can name a group")
@@ -241,7 +241,8 @@ def run_settings(p: ir.Pipeline, *, pac: bool) -> Iterator[Diagnostic]:
         yield unsupported(r.pod_gc_span, "kubernetes.run.podGC",
                           "Tekton keeps a TaskRun's pod until the run is deleted",
                           "remove podGC for this target")
-    if r.keep_runs is not None and not pac:
+    if r.keep_runs is not None and not (pac and p.triggers.events):
         yield unsupported(r.keep_runs_span, "kubernetes.run.keepRuns",
-                          "only Pipelines-as-Code keeps a number of runs (max-keep-runs)",
-                          "add --tekton-triggers pac, or configure the Tekton Operator's pruner")
+                          "only Pipelines-as-Code keeps a number of runs (max-keep-runs), for the runs a push "
+                          "or pull request starts", "add --tekton-triggers pac (with a push or pull request "
+                          "trigger), or configure the Tekton Operator's pruner")

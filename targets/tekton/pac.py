@@ -101,7 +101,9 @@ def _values(p: ir.Pipeline, trigger: ir.PushTrigger | ir.PullRequestTrigger, dia
         if field in (ir.RunField.PR_NUMBER, ir.RunField.PR_BASE_REF, ir.RunField.PR_HEAD_REF) and push:
             continue  # '' on a push, as on every engine
         why = {ir.RunField.SHORT_SHA: "Pipelines-as-Code has no short sha",
-               ir.RunField.PR_LABELS: "Pipelines-as-Code gives the labels one per line, not as a JSON list"}.get(
+               ir.RunField.PR_LABELS: "Pipelines-as-Code gives the labels one per line, not as a JSON list",
+               ir.RunField.OWNER: "a GitLab payload names the project's group only inside path_with_namespace, "
+                                  "and PaC's repo_owner is lowercased"}.get(
             field, "Pipelines-as-Code's source_branch keeps refs/tags/ for a tag push")
         span = used[field].span if field in used else p.span
         diags.append(checks.unsupported(span, f"run.{field.value} with Pipelines-as-Code", why,
