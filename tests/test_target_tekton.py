@@ -1715,3 +1715,14 @@ def test_tekton_variable_in_a_checkout_ref_is_unsupported() -> None:
     found = emit(pipeline(clone, consumer(), repository=REPOSITORY)).diagnostics
     assert [(d.rule.code, d.span.line) for d in found] == [("SS501", 5)]
     assert "the checkout of task 'source'" in found[0].message
+
+
+def test_a_catalog_checkout_whose_results_are_read_cannot_be_skipped() -> None:
+    cond = ir.Compare(MODE, ir.CompareOp.EQ, (ir.Literal("x"),), at(4))
+    clone = dataclasses.replace(SOURCE, when=cond)
+    p = pipeline(clone, consumer(ir.ResultRef("source", "sha")), repository=REPOSITORY, params=params("mode"))
+    assert [(d.rule.code, d.span.line) for d in emit(p).diagnostics] == [("SS501", 4)]
+    assert emit(p, tekton_checkout="inline").diagnostics == []
+    unread = pipeline(clone, consumer(), repository=REPOSITORY, params=params("mode"))
+    assert ptask(documents(unread), "source")["when"] == [{"input": "$(params.mode)", "operator": "in",
+                                                          "values": ["x"]}]

@@ -30,6 +30,11 @@ def pipeline_task(task: ir.Task, pipeline: ir.Pipeline, diags: list[Diagnostic],
     (default-timeout-minutes, 60 in a default install; config/config-defaults.yaml), or the run's
     `timeouts` where they are longer (pipelineruns.md, "Configuring a failure timeout")."""
     if task.checkout is not None:
+        if guarded and task.when is not None:
+            diags.append(checks.unsupported(
+                task.when.span, f"a condition on checkout '{task.name}' whose results are read",
+                "the catalog git-clone Task has no step shipspec can guard, and Tekton skips every task that "
+                "reads the results of a skipped task", "add --tekton-checkout inline, or read no result of it"))
         return _catalog_checkout(task, diags)
     found = inputs.collect(task, diags, condition=guarded)
     step_when: list[Doc] = []
