@@ -86,10 +86,10 @@ def test_usage_errors_exit_2(args: list[str], capsys: pytest.CaptureFixture[str]
 
 
 def test_target_limits_are_errors_naming_feature_and_target(capsys: pytest.CaptureFixture[str]) -> None:
-    spec = ROOT / "golden_tests" / "conditions-or" / "spec.yaml"
+    spec = ROOT / "golden_tests" / "matrix-cap" / "spec.yaml"
     code, _, err = _run(capsys, "validate", str(spec), "--target", "tekton")
     assert code == 1
-    assert "error: an `||` condition is not supported on tekton" in err
+    assert "error: matrix maxParallel is not supported on tekton" in err
     assert _run(capsys, "validate", str(spec), "--target", "argo", "--target", "github")[0] == 0
     code, _, err = _run(capsys, "validate", str(spec))  # every target by default
     assert code == 1 and "not supported on tekton" in err

@@ -7,6 +7,7 @@ the findings that follow from that (see `_matrix_false_positives`) and nothing e
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 import shlex
@@ -293,17 +294,111 @@ def test_run_params_are_ignored_without_a_run() -> None:
     assert emit(pipeline(task("t")), run_params=(("colour", "red"),)).diagnostics == []
 
 
-def test_any_condition_is_unsupported() -> None:
+def test_an_or_is_decided_by_a_guard_task(tmp_path: Path) -> None:
+    """`||` has no `when` form: a guard task `<task>-when` evaluates it and the task tests its result."""
     either = ir.Any((ir.Compare(MODE, ir.CompareOp.EQ, (ir.Literal("a"),)),
                      ir.Compare(ENABLE, ir.CompareOp.EQ, (ir.Literal(False),))), span=at(7))
-    found = emit(pipeline(task("t", when=ir.All((either,))), params=PARAMS)).diagnostics
-    assert [(d.rule.code, d.span.line) for d in found] == [("SS501", 7)]
-    assert "`||` condition is not supported on tekton" in found[0].message
-    assert "enable-cel-in-whenexpression" in found[0].message
-    # an Any of one item is that item
+    pipe = valid_documents(pipeline(task("t", when=ir.All((either,))), params=params("enable-test", "mode")), tmp_path)
+    assert [t["name"] for t in pipe["spec"]["tasks"]] == ["t-when", "t"]
+    assert ptask(pipe, "t")["when"] == [{"input": "$(tasks.t-when.results.holds)", "operator": "in",
+                                         "values": ["true"]}]
+    guard = ptask(pipe, "t-when")
+    assert guard["params"] == [{"name": "mode", "value": "$(params.mode)"},
+                               {"name": "enable-test", "value": "$(params.enable-test)"}]
+    main = step(pipe, "t-when")
+    assert main["image"] == helpers.HELPER_IMAGE
+    assert env_of(main) == {"SHIPSPEC_RESULTS": "/tekton/results", "SHIPSPEC_PARAM_MODE": "$(params.mode)",
+                            "SHIPSPEC_WHEN_1": "a", "SHIPSPEC_PARAM_ENABLE_TEST": "$(params.enable-test)",
+                            "SHIPSPEC_WHEN_2": "false"}
+    assert ('if { [ "$SHIPSPEC_PARAM_MODE" = "$SHIPSPEC_WHEN_1" ] || [ "$SHIPSPEC_PARAM_ENABLE_TEST" = '
+            '"$SHIPSPEC_WHEN_2" ]; }; then') in main["script"]
+    assert "$(" not in main["script"].replace("$(printf", "")  # nothing for Tekton to substitute
+    # an Any of one item is that item: no guard
     single = ir.Any((ir.Compare(MODE, ir.CompareOp.EQ, (ir.Literal("a"),)),))
     pipe = documents(pipeline(task("t", when=single), params=PARAMS))
     assert ptask(pipe, "t")["when"] == [{"input": "$(params.mode)", "operator": "in", "values": ["a"]}]
+
+
+def test_a_guarded_condition_whose_results_are_read_goes_on_the_step(tmp_path: Path) -> None:
+    """A task whose results are read keeps its `when` in its step (`skips`): the guard's result too."""
+    cond = ir.Compare(MODE, ir.CompareOp.STARTS_WITH, (ir.Literal("f"),))
+    build = task("build", "echo 1 > \"$SHIPSPEC_RESULTS/version\"\n", when=cond, results=(ir.Result("version"),))
+    use = task("use", 'echo "$SHIPSPEC_TASK_BUILD_VERSION"\n', env=(ref_env(VERSION),))
+    pipe = valid_documents(pipeline(build, use, params=params("mode")), tmp_path)
+    assert "when" not in ptask(pipe, "build")
+    assert step(pipe, "build")["when"] == [{"input": "$(params.build-when-holds)", "operator": "in",
+                                            "values": ["true"]}]
+
+
+def test_a_finally_task_cannot_have_a_guard() -> None:
+    either = ir.Any((ir.Compare(MODE, ir.CompareOp.EQ, (ir.Literal("a"),)),
+                     ir.Compare(MODE, ir.CompareOp.EQ, (ir.Literal("b"),))), span=at(9))
+    p = pipeline(task("t"), finally_tasks=(task("f", when=either, is_finally=True),), params=params("mode"))
+    found = emit(p).diagnostics
+    assert [(d.rule.code, d.span.line) for d in found] == [("SS501", 9)]
+    assert "finally task 'f'" in found[0].message
+
+
+GUARD_CASES = [
+    # (condition, env values, holds)
+    (ir.Compare(MODE, ir.CompareOp.STARTS_WITH, (ir.Literal("refs/tags/v"),)), {"mode": "refs/tags/v1.2"}, True),
+    (ir.Compare(MODE, ir.CompareOp.STARTS_WITH, (ir.Literal("refs/tags/v"),)), {"mode": "refs/heads/v"}, False),
+    (ir.Compare(MODE, ir.CompareOp.STARTS_WITH, (ir.Literal("*"),)), {"mode": "abc"}, False),  # literal `*`
+    (ir.Compare(MODE, ir.CompareOp.STARTS_WITH, (ir.Literal("*"),)), {"mode": "*abc"}, True),
+    (ir.Compare(MODE, ir.CompareOp.NOT_ENDS_WITH, (ir.Literal("-rc"),)), {"mode": "1.0-rc"}, False),
+    (ir.Compare(MODE, ir.CompareOp.NOT_ENDS_WITH, (ir.Literal("-rc"),)), {"mode": "1.0"}, True),
+    (ir.Compare(MODE, ir.CompareOp.CONTAINS, (ir.Literal("[a]"),)), {"mode": "x[a]y"}, True),
+    (ir.Compare(MODE, ir.CompareOp.CONTAINS, (ir.Literal("[a]"),)), {"mode": "xay"}, False),  # not a bracket set
+    (ir.Compare(MODE, ir.CompareOp.NOT_CONTAINS, (ir.Literal("dev"),)), {"mode": "1.0-dev"}, False),
+    (ir.Compare(MODE, ir.CompareOp.IN, (ir.Literal("a"), ir.Literal("b"))), {"mode": "b"}, True),
+    (ir.Compare(MODE, ir.CompareOp.NOT_IN, (ir.Literal("a"), ir.Literal("b"))), {"mode": "b"}, False),
+    (ir.Compare(ir.RunRef(ir.RunField.PR_LABELS), ir.CompareOp.CONTAINS, (ir.Literal("ok"),)),
+     {"labels": '["bug","ok"]'}, True),
+    (ir.Compare(ir.RunRef(ir.RunField.PR_LABELS), ir.CompareOp.CONTAINS, (ir.Literal("ok"),)),
+     {"labels": '["okay","bug"]'}, False),  # membership, not a substring
+    (ir.Compare(ir.RunRef(ir.RunField.PR_LABELS), ir.CompareOp.CONTAINS, (ir.Literal("ok"),)),
+     {"labels": '["x\\",\\"ok"]'}, False),  # one label `x","ok`
+    (ir.Compare(ir.RunRef(ir.RunField.PR_LABELS), ir.CompareOp.NOT_CONTAINS, (ir.Literal("ok"),)),
+     {"labels": "[]"}, True),
+    (ir.Compare(ir.RunRef(ir.RunField.PR_LABELS), ir.CompareOp.CONTAINS, (ir.Literal('a "b"'),)),
+     {"labels": '["a \\"b\\""]'}, True),
+    (ir.Any((ir.Compare(MODE, ir.CompareOp.EQ, (ir.Literal("x"),)),
+             ir.All((ir.Compare(MODE, ir.CompareOp.ENDS_WITH, (ir.Literal("z"),)),
+                     ir.Compare(MODE, ir.CompareOp.NE, (ir.Literal("zz"),)))))), {"mode": "az"}, True),
+    (ir.Any((ir.Compare(MODE, ir.CompareOp.EQ, (ir.Literal("x"),)),
+             ir.All((ir.Compare(MODE, ir.CompareOp.ENDS_WITH, (ir.Literal("z"),)),
+                     ir.Compare(MODE, ir.CompareOp.NE, (ir.Literal("zz"),)))))), {"mode": "zz"}, False),
+]
+
+
+@pytest.mark.parametrize("shell", ["dash", "bash", "busybox"])
+@pytest.mark.parametrize(("cond", "values", "holds"), GUARD_CASES)
+def test_guard_script_evaluates_the_condition_on_literal_values(tmp_path: Path, shell: str, cond: ir.Condition,
+                                                                values: dict[str, str], holds: bool) -> None:
+    """The guard's script in each shell, with the values as Tekton's env gives them: `*`, `[` and
+    quotes in a value or a literal are plain characters."""
+    from shipspec.targets.tekton import guards
+
+    diags: list[Any] = []
+    guard = guards.guard_task(task("t"), cond, "t-when", diags)
+    assert diags == [] and guard.script is not None
+    env_vars = {"SHIPSPEC_RESULTS": str(tmp_path)}
+    for var in guard.env:
+        assert isinstance(var.value, ir.Template)
+        literal = var.value.literal
+        if literal is not None:
+            env_vars[var.name] = literal
+        else:
+            env_vars[var.name] = values["labels" if var.name == "SHIPSPEC_RUN_PR_LABELS" else "mode"]
+    run_script(shell, syntax.script(guard.script), [], tmp_path, **env_vars)
+    assert (tmp_path / "holds").read_text(encoding="utf-8") == ("true" if holds else "false")
+
+
+def test_a_label_is_compared_as_go_writes_it_in_json() -> None:
+    from shipspec.targets.tekton import guards
+
+    assert guards.go_json('a<b>&"c"') == '"a\\u003cb\\u003e\\u0026\\"c\\""'
+    assert json.loads(guards.go_json("é ü")) == "é ü"
 
 
 def test_literal_on_the_left_of_a_comparison_becomes_the_value() -> None:
@@ -1290,8 +1385,10 @@ def test_bindings_take_run_params_from_the_payload(tmp_path: Path) -> None:
     assert pr["shipspec-run-pr-number"] == "$(body.number)"
     assert pr["shipspec-run-pr-base-ref"] == "$(body.pull_request.base.ref)"
     assert pr["shipspec-run-short-sha"] == "$(extensions.short_sha)"
+    assert pr["shipspec-run-pr-labels"] == "$(extensions.pr_labels)" and "shipspec-run-pr-labels" not in push
     overlays = cel_params(docs["EventListener/demo"], "pull-request")["overlays"]
-    assert overlays == [{"key": "short_sha", "expression": "body.pull_request.head.sha.truncate(7)"}]
+    assert overlays == [{"key": "short_sha", "expression": "body.pull_request.head.sha.truncate(7)"},
+                        {"key": "pr_labels", "expression": "body.pull_request.labels.map(l, l.name).marshalJSON()"}]
     assert [o["key"] for o in cel_params(docs["EventListener/demo"], "push")["overlays"]] == [
         "ref_type", "ref_name", "branch", "short_sha"]
 
@@ -1353,3 +1450,279 @@ def test_event_listener_name_leaves_room_for_its_service() -> None:
                            " | shorten the pipeline name to 60 characters or fewer"]
     assert [d.span.line for d in emit(p).diagnostics] == [5]
     assert messages(triggered(ir.Triggers(), SHA, name=name)) == []
+
+
+# --- checkout, oidc, run settings, Pipelines-as-Code, repositories -------------------------------
+
+from shipspec.targets.tekton import checkout as tekton_checkout  # noqa: E402
+
+REPOSITORY = ir.Repository("example/app", clone_url="https://github.com/example/app.git")
+SOURCE = ir.Task(name="source", image="", checkout=ir.Checkout(),
+                 results=tuple(ir.Result(r) for r in ir.CHECKOUT_RESULTS),
+                 produces=(ir.ArtifactOut("source", "/workspace/source"),))
+SOURCE_IN = ir.ArtifactIn("source", "source", "/workspace/source")
+
+
+def consumer(*refs: ir.Ref) -> ir.Task:
+    return task("test", 'echo "$SHIPSPEC_TASK_SOURCE_SHA"\n', consumes=(SOURCE_IN,), working_dir="/workspace/source",
+                env=tuple(ref_env(r) for r in refs), depends=after("source"))
+
+
+def lint_checked(docs: list[Doc], tmp_path: Path, name: str = "tekton.yaml") -> None:
+    """Schemas and tekton-lint (the catalog Task named, as the golden validators lint it)."""
+    path = tmp_path / name
+    path.write_text(yamlout.dump(docs, "spec.yaml", "tekton"), encoding="utf-8")
+    assert validators.tekton_schema(path) == []
+    assert validators.tekton_lint_checked([path]) == {path: []}
+    scripts = validators.shell_scripts("tekton", path)
+    assert {label: found for label, found in validators.shellcheck_many(scripts).items() if found} == {}
+
+
+def test_catalog_checkout_is_git_clone_by_resolver_pinned_to_its_release(tmp_path: Path) -> None:
+    sha, short, ref = (ir.ResultRef("source", r) for r in ir.CHECKOUT_RESULTS)
+    p = pipeline(SOURCE, consumer(sha, short, ref), repository=REPOSITORY)
+    pipe = documents(p)
+    lint_checked([pipe], tmp_path)
+    clone = ptask(pipe, "source")
+    assert clone["taskRef"] == {"resolver": "git", "params": [
+        {"name": "url", "value": "https://github.com/tektoncd-catalog/git-clone.git"},
+        {"name": "revision", "value": "c166e56217829ecc2062059030a8a0fcc0e1a88f"},
+        {"name": "pathInRepo", "value": "task/git-clone/git-clone.yaml"}]}
+    assert clone["params"] == [{"name": "url", "value": "$(params.shipspec-run-clone-url)"},
+                               {"name": "revision", "value": "$(params.shipspec-run-sha)"},
+                               {"name": "depth", "value": "1"}, {"name": "submodules", "value": "false"}]
+    assert clone["workspaces"] == [{"name": "output", "workspace": "artifacts", "subPath": "source"}]
+    declared = {q["name"]: q["default"] for q in pipe["spec"]["params"]}
+    assert declared["shipspec-run-clone-url"] == "https://github.com/example/app.git"  # run_default
+    use = ptask(pipe, "test")
+    assert use["workspaces"] == [{"name": "source", "workspace": "artifacts", "subPath": "source"}]
+    fed = {q["name"]: q["value"] for q in use["params"]}
+    assert fed == {"source-commit": "$(tasks.source.results.commit)",
+                   "source-short-sha": "$(tasks.source.results.commit)",
+                   "run-ref": "$(params.shipspec-run-ref)"}
+    values = env_of(step(pipe, "test"))
+    assert values["SHIPSPEC_TASK_SOURCE_SHORT_SHA"] == "$(steps.source-short-sha.results.short-sha)"
+    run = run_document(p)
+    assert run["spec"]["taskRunSpecs"] == [{"pipelineTaskName": "source",
+                                            "podTemplate": {"securityContext": {"fsGroup": 65532}}}]
+
+
+@pytest.mark.parametrize("shell", ["dash", "bash", "busybox"])
+def test_short_sha_step_cuts_seven_characters(tmp_path: Path, shell: str) -> None:
+    script = tekton_checkout.SHORT_SHA_SCRIPT.replace('"$(step.results.short-sha.path)"', '"$OUT"')
+    run_script(shell, script, ["0123456789abcdef"], tmp_path, OUT=str(tmp_path / "out"))
+    assert (tmp_path / "out").read_text(encoding="utf-8") == "0123456"
+
+
+def test_checkout_repository_owner_name_is_a_url_on_the_provider_host() -> None:
+    gitlab = ir.Repository("group/sub/app", provider="gitlab", clone_url="https://gitlab.com/group/sub/app.git")
+    clone = dataclasses.replace(SOURCE, checkout=ir.Checkout(repository=tpl("group/charts"), ref=tpl("main"), depth=0))
+    pipe = documents(pipeline(clone, consumer(), repository=gitlab))
+    assert ptask(pipe, "source")["params"][:3] == [
+        {"name": "url", "value": "https://gitlab.com/group/charts.git"}, {"name": "revision", "value": "main"},
+        {"name": "depth", "value": "0"}]
+
+
+@pytest.mark.parametrize(("options", "expected"), [
+    ({"tags": True}, ["tags"]), ({"submodules": "top"}, ["submodules: true"]),
+    ({"token": ir.SecretRef("reader", "token")}, ["token"]), ({"lfs": True}, ["lfs"]),
+    ({"submodules": "recursive"}, [])])
+def test_catalog_checkout_options_it_cannot_take(options: dict[str, Any], expected: list[str]) -> None:
+    clone = dataclasses.replace(SOURCE, checkout=ir.Checkout(**options))
+    found = messages(pipeline(clone, consumer(), repository=REPOSITORY))
+    assert [m.split(" in checkout")[0].removeprefix("SS501 ") for m in found] == expected
+    assert all("--tekton-checkout inline" in m for m in found if "lfs" not in m)
+
+
+def test_inline_checkout_is_a_step_of_our_own_with_values_in_env(tmp_path: Path) -> None:
+    token = ir.SecretRef("reader", "token")
+    clone = dataclasses.replace(SOURCE, checkout=ir.Checkout(ref=tpl(MODE), depth=10, tags=True, token=token))
+    p = pipeline(clone, consumer(ir.ResultRef("source", "short-sha")), repository=REPOSITORY, params=params("mode"))
+    out = emit(p, tekton_checkout="inline")
+    _clean(out, 0)
+    pipe = out.documents[0]
+    assert_valid([pipe], tmp_path)
+    main = step(pipe, "source")
+    assert main["image"] == tekton_checkout.GIT_IMAGE and main["script"] == syntax.script(tekton_checkout.CLONE_SCRIPT)
+    values = env_of(main)
+    assert values["SHIPSPEC_CHECKOUT_URL"] == "$(params.run-clone-url)"
+    assert values["SHIPSPEC_CHECKOUT_REVISION"] == values["SHIPSPEC_CHECKOUT_REF"] == "$(params.mode)"
+    assert values["SHIPSPEC_CHECKOUT_DEPTH"] == "10" and values["SHIPSPEC_CHECKOUT_TAGS"] == "true"
+    assert values["SHIPSPEC_CHECKOUT_TOKEN"] == {"secretKeyRef": {"name": "reader", "key": "token"}}
+    assert ptask(pipe, "source")["workspaces"] == [{"name": "source", "workspace": "artifacts", "subPath": "source"}]
+    assert env_of(step(pipe, "test"))["SHIPSPEC_TASK_SOURCE_SHORT_SHA"] == "$(params.source-short-sha)"
+
+
+@pytest.mark.parametrize("shell", ["dash", "bash", "busybox"])
+def test_inline_clone_script_checks_out_the_revision_and_keeps_no_token(tmp_path: Path, shell: str) -> None:
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed")
+    origin = tmp_path / "origin"
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.com", "-C", str(origin)]
+    subprocess.run(["git", "init", "-q", "-b", "main", str(origin)], check=True)
+    for n in ("1", "2"):
+        (origin / "f").write_text(n, encoding="utf-8")
+        subprocess.run([*git, "add", "f"], check=True)
+        subprocess.run([*git, "commit", "-q", "-m", n], check=True)
+    subprocess.run([*git, "tag", "v1"], check=True)
+    first = subprocess.run([*git, "rev-parse", "HEAD~1"], check=True, capture_output=True, text=True).stdout.strip()
+    dest, results = tmp_path / "dest", tmp_path / "results"
+    dest.mkdir()
+    results.mkdir()
+    (dest / "stale").write_text("x", encoding="utf-8")
+    env_vars = {"SHIPSPEC_CHECKOUT_URL": f"file://{origin}", "SHIPSPEC_CHECKOUT_REVISION": first,
+                "SHIPSPEC_CHECKOUT_REF": "refs/heads/main", "SHIPSPEC_CHECKOUT_DEPTH": "0",
+                "SHIPSPEC_CHECKOUT_TAGS": "true", "SHIPSPEC_CHECKOUT_SUBMODULES": "none",
+                "SHIPSPEC_CHECKOUT_DIR": str(dest), "SHIPSPEC_CHECKOUT_USER": "x-access-token",
+                "SHIPSPEC_CHECKOUT_TOKEN": "s3cret-token", "SHIPSPEC_RESULTS": str(results),
+                "HOME": str(tmp_path), "GIT_CONFIG_NOSYSTEM": "1"}
+    run_script(shell, syntax.script(tekton_checkout.CLONE_SCRIPT), [], tmp_path, **env_vars)
+    assert (results / "sha").read_text(encoding="utf-8") == first
+    assert (results / "short-sha").read_text(encoding="utf-8") == first[:7]
+    assert (results / "ref").read_text(encoding="utf-8") == "refs/heads/main"
+    assert (dest / "f").read_text(encoding="utf-8") == "1" and not (dest / "stale").exists()
+    tags = subprocess.run(["git", "-C", str(dest), "tag"], check=True, capture_output=True, text=True).stdout
+    assert tags.split() == ["v1"]
+    assert not any("s3cret" in f.read_text(errors="replace") for f in (dest / ".git").rglob("*") if f.is_file())
+    # no revision: the remote's default branch
+    env_vars["SHIPSPEC_CHECKOUT_REVISION"] = ""
+    run_script(shell, syntax.script(tekton_checkout.CLONE_SCRIPT), [], tmp_path, **env_vars)
+    assert (dest / "f").read_text(encoding="utf-8") == "2"
+
+
+def test_oidc_is_a_projected_service_account_token(tmp_path: Path) -> None:
+    t = task("sign", "cosign version\n", oidc=ir.Oidc("sigstore"))
+    pipe = valid_documents(pipeline(t), tmp_path)
+    spec = ptask(pipe, "sign")["taskSpec"]
+    assert spec["volumes"] == [{"name": "shipspec-oidc", "projected": {"sources": [{"serviceAccountToken": {
+        "audience": "sigstore", "expirationSeconds": 3600, "path": "token"}}]}}]
+    main = step(pipe, "sign")
+    assert main["volumeMounts"] == [{"name": "shipspec-oidc", "readOnly": True,
+                                     "mountPath": "/var/run/secrets/shipspec/oidc"}]
+    assert env_of(main)[ir.OIDC_TOKEN_ENV] == "/var/run/secrets/shipspec/oidc/token"
+
+
+def test_run_labels_and_annotations_are_the_pipeline_runs(tmp_path: Path) -> None:
+    settings = ir.RunSettings(labels=(("team", "payments"),), annotations=(("tekton.dev/auto-cleanup-pvc", "true"),))
+    run = valid_run(pipeline(task("t"), run=settings), tmp_path)
+    assert run["metadata"] == {"generateName": "demo-run-", "labels": {"team": "payments"},
+                               "annotations": {"tekton.dev/auto-cleanup-pvc": "true"}}
+
+
+def test_run_retention_tekton_cannot_say() -> None:
+    settings = ir.RunSettings(delete_after_success_s=3600, delete_after_failure_s=60, delete_after_span=at(3),
+                              pod_gc="OnPodSuccess", pod_gc_span=at(4), keep_runs=5, keep_runs_span=at(5))
+    found = emit(pipeline(task("t"), run=settings)).diagnostics
+    assert [(d.rule.code, d.span.line) for d in found] == [("SS501", 3), ("SS501", 4), ("SS501", 5)]
+    assert "--tekton-triggers pac" in found[2].hint
+    keep = pipeline(task("t"), run=dataclasses.replace(settings, delete_after_success_s=None,
+                                                       delete_after_failure_s=None, pod_gc=None))
+    assert [d.span.line for d in emit(keep, tekton_triggers="pac").diagnostics] == [5]  # no event: no PaC run
+    pushed = dataclasses.replace(keep, triggers=ir.Triggers(push=ir.PushTrigger()))
+    assert emit(pushed, tekton_triggers="pac").diagnostics == []
+
+
+PAC_TRIGGERS = ir.Triggers(push=ir.PushTrigger(branches=("main",), tags=("v*",), paths=("src/**",)),
+                           pull_request=ir.PullRequestTrigger(branches=("main",), paths_ignore=("docs/**",)))
+
+
+def pac_docs(p: ir.Pipeline, tmp_path: Path, warnings: int = 0) -> dict[str, Doc]:
+    out = emit(p, tekton_triggers="pac")
+    _clean(out, warnings)
+    assert list(out.companions) == ["tekton-pac"]
+    docs = out.companions["tekton-pac"]
+    lint_checked(docs, tmp_path, "tekton-pac.yaml")
+    return {d["metadata"]["name"]: d for d in docs}
+
+
+def test_pac_runs_one_pipeline_run_per_event_kind_with_its_annotations(tmp_path: Path) -> None:
+    used = (ir.RunRef(ir.RunField.SHA), ir.RunRef(ir.RunField.REF), ir.RunRef(ir.RunField.PR_NUMBER))
+    group = ir.Concurrency(tpl("ci-", ir.RunRef(ir.RunField.REF)), cancel_in_progress=True)
+    p = triggered(PAC_TRIGGERS, *used, repository=REPOSITORY, concurrency=group, run=ir.RunSettings(keep_runs=3))
+    docs = pac_docs(p, tmp_path, warnings=1)  # `v*`: PaC's `*` also matches '/'
+    push, pr = docs["demo-push"], docs["demo-pull-request"]
+    prefix = "pipelinesascode.tekton.dev/"
+    assert push["metadata"]["annotations"] == {
+        prefix + "on-event": "[push]", prefix + "on-target-branch": "[main, refs/tags/v*]",
+        prefix + "on-path-change": "[src/**]", prefix + "max-keep-runs": "3", prefix + "cancel-in-progress": "true"}
+    assert pr["metadata"]["annotations"][prefix + "on-event"] == "[pull_request]"
+    assert pr["metadata"]["annotations"][prefix + "on-path-change-ignore"] == "[docs/**]"
+    assert {q["name"]: q["value"] for q in push["spec"]["params"]} == {
+        "shipspec-run-ref": "{{ body.ref }}", "shipspec-run-sha": "{{ revision }}"}
+    assert {q["name"]: q["value"] for q in pr["spec"]["params"]} == {
+        "shipspec-run-ref": "refs/pull/{{ pull_request_number }}/head", "shipspec-run-sha": "{{ revision }}",
+        "shipspec-run-pr-number": "{{ pull_request_number }}"}
+    assert push["spec"]["pipelineSpec"] == emit(p).documents[0]["spec"] and "pipelineRef" not in push["spec"]
+
+
+def test_pac_cannot_give_what_it_has_no_variable_for() -> None:
+    p = triggered(ir.Triggers(pull_request=ir.PullRequestTrigger(types=("opened", "labeled"))),
+                  ir.RunRef(ir.RunField.PR_LABELS, at(6)), ir.RunRef(ir.RunField.SHORT_SHA, at(7)))
+    found = [(d.span.line, d.message.split(" is not")[0]) for d in emit(p, tekton_triggers="pac").diagnostics]
+    assert (6, "run.pr_labels with Pipelines-as-Code") in found and (7, "run.short_sha with Pipelines-as-Code") in found
+    assert any("pull request types" in m for _, m in found)
+
+
+def test_pac_text_pac_would_replace_is_unsupported() -> None:
+    p = triggered(ir.Triggers(push=ir.PushTrigger()), ir.RunRef(ir.RunField.SHA))
+    p = dataclasses.replace(p, tasks=(dataclasses.replace(p.tasks[0], script="echo '{{ revision }}'\n"),))
+    assert any("{{ revision }}" in m for m in messages(dataclasses.replace(p)) + [
+        d.message for d in emit(p, tekton_triggers="pac").diagnostics])
+    assert [d.rule.code for d in emit(p, tekton_triggers="pac").diagnostics] == ["SS501"]
+
+
+def test_concurrency_with_pac_is_cancel_in_progress_only() -> None:
+    waits = ir.Concurrency(tpl(ir.RunRef(ir.RunField.REF)), cancel_in_progress=False, span=at(4))
+    p = triggered(ir.Triggers(push=ir.PushTrigger()), ir.RunRef(ir.RunField.SHA), concurrency=waits)
+    assert [(d.rule.code, d.span.line) for d in emit(p, tekton_triggers="pac").diagnostics] == [("SS501", 4)]
+    other = dataclasses.replace(waits, group=tpl("deploy"), cancel_in_progress=True)
+    assert codes(dataclasses.replace(p, concurrency=other)) == ["SS501"]
+
+
+def test_webhook_secret_comes_from_the_repository(tmp_path: Path) -> None:
+    repo = dataclasses.replace(REPOSITORY, webhook_secret=ir.SecretRef("app-webhook", "token"))
+    docs = trigger_docs(triggered(ir.Triggers(push=PUSH_MAIN), ir.RunRef(ir.RunField.SHA), repository=repo), tmp_path)
+    github = docs["EventListener/demo"]["spec"]["triggers"][0]["interceptors"][0]
+    assert github["params"][0] == {"name": "secretRef", "value": {"secretName": "app-webhook", "secretKey": "token"}}
+
+
+def test_gitlab_events_go_through_the_gitlab_interceptor(tmp_path: Path) -> None:
+    repo = ir.Repository("group/sub/app", provider="gitlab", clone_url="https://gitlab.com/group/sub/app.git")
+    p = triggered(ir.Triggers(push=PUSH_MAIN, pull_request=PR_MAIN), repository=repo)
+    docs = trigger_docs(p, tmp_path)
+    push, mr = docs["EventListener/demo"]["spec"]["triggers"]
+    assert push["interceptors"][0]["ref"]["name"] == "gitlab"
+    assert push["interceptors"][0]["params"][1] == {"name": "eventTypes", "value": ["Push Hook", "Tag Push Hook"]}
+    assert mr["interceptors"][0]["params"][1] == {"name": "eventTypes", "value": ["Merge Request Hook"]}
+    assert "body.commits.exists(c, (c.added + c.modified + c.removed).exists(f, f.matches(" in cel_params(
+        docs["EventListener/demo"], "push")["filter"]
+    assert "source_project_id == body.object_attributes.target_project_id" in cel_params(
+        docs["EventListener/demo"], "pull-request")["filter"]
+    bound = {q["name"]: q["value"] for q in docs["TriggerBinding/demo-pull-request"]["spec"]["params"]}
+    assert bound["shipspec-run-sha"] == "$(body.object_attributes.last_commit.id)"
+    assert bound["shipspec-run-pr-number"] == "$(body.object_attributes.iid)"
+    assert bound["shipspec-run-actor"] == "$(body.user.username)"
+    overlays = {o["key"]: o["expression"] for o in cel_params(docs["EventListener/demo"], "pull-request")["overlays"]}
+    assert overlays["pr_labels"] == "body.labels.map(l, l.title).marshalJSON()"
+    template = {q["name"]: q["default"] for q in docs["TriggerTemplate/demo"]["spec"]["params"]}
+    assert template["shipspec-run-repository"] == "group/sub/app" and template["shipspec-run-owner"] == "group/sub"
+    with_paths = dataclasses.replace(p, triggers=ir.Triggers(pull_request=ir.PullRequestTrigger(paths=("a/**",))))
+    assert codes(with_paths) == ["SS501"]
+
+
+def test_tekton_variable_in_a_checkout_ref_is_unsupported() -> None:
+    clone = dataclasses.replace(SOURCE, checkout=ir.Checkout(ref=ir.Template(("$(params.x)",), at(5))))
+    found = emit(pipeline(clone, consumer(), repository=REPOSITORY)).diagnostics
+    assert [(d.rule.code, d.span.line) for d in found] == [("SS501", 5)]
+    assert "the checkout of task 'source'" in found[0].message
+
+
+def test_a_catalog_checkout_whose_results_are_read_cannot_be_skipped() -> None:
+    cond = ir.Compare(MODE, ir.CompareOp.EQ, (ir.Literal("x"),), at(4))
+    clone = dataclasses.replace(SOURCE, when=cond)
+    p = pipeline(clone, consumer(ir.ResultRef("source", "sha")), repository=REPOSITORY, params=params("mode"))
+    assert [(d.rule.code, d.span.line) for d in emit(p).diagnostics] == [("SS501", 4)]
+    assert emit(p, tekton_checkout="inline").diagnostics == []
+    unread = pipeline(clone, consumer(), repository=REPOSITORY, params=params("mode"))
+    assert ptask(documents(unread), "source")["when"] == [{"input": "$(params.mode)", "operator": "in",
+                                                          "values": ["x"]}]

@@ -10,9 +10,14 @@ a pipeline task with one step named after it (plus one small step per list it re
   a last step `trim-results` drops one trailing newline from each and writes "" for one the task
   did not write, as Argo and GitHub do. The steps shipspec adds run in one pinned busybox image,
   not the task's, which may have no shell (`helpers`).
-- conditions: the `when` list (ANDed; `in`/`notin`); `||` needs CEL behind a feature flag: SS501.
-  A task whose results something reads keeps its `when` in its main step instead, so that it runs
-  and its results are "" when skipped, as on Argo and GitHub (`skips`).
+- conditions: the `when` list (ANDed; `in`/`notin`). `||`, string tests and pr_labels membership
+  are decided by a guard task `<task>-when` in the helper image whose result `holds` the task's
+  `when` tests (`guards`; in a finally task: SS501). A task whose results something reads keeps its
+  `when` in its main step instead, so that it runs and its results are "" when skipped, as on Argo
+  and GitHub (`skips`).
+- checkout: the catalog git-clone Task by the git resolver, pinned to its v1.7.0 commit, or with
+  `--tekton-checkout inline` a clone step of our own (`checkout`). OIDC: a projected
+  service-account token for the audience, mounted read-only (`task`).
 - matrix: `matrix.params` (beta, on in a default install); a matrix task's results reach readers
   as an array, turned into JSON text by a step; maxParallel has no Tekton form: SS501.
 - finally: `finally:`; pipeline.status is `$(tasks.status)` (a `when` on "Succeeded" also accepts
@@ -36,7 +41,13 @@ a pipeline task with one step named after it (plus one small step per list it re
   TriggerBinding per event kind (the run params from the payload) and a TriggerTemplate holding the
   PipelineRun, in a file of their own (`triggers`). Tekton has no cron: a schedule is an SS501.
   Started by hand and called (referenced) a Pipeline always can be: `manual` and `call` need nothing.
-- concurrency: Tekton has none, and Pipelines-as-Code's applies only to its own runs: SS501.
+- with `--tekton-triggers pac`: instead of Tekton Triggers, Pipelines-as-Code PipelineRuns for the
+  repository's `.tekton/` folder (`pac`), with on-event, on-target-branch, on-path-change,
+  max-keep-runs and cancel-in-progress annotations.
+- concurrency: Tekton has none; with PaC a group of the run's ref that cancels is its
+  cancel-in-progress annotation; anything else is an SS501.
+- the run's own labels and annotations (`kubernetes.run`) are the PipelineRun's (`run`, the
+  TriggerTemplate's, PaC's); deleteAfter and podGC have no Tekton form (SS501), keepRuns only PaC's.
 - params of the run: each param without a default needs `-p NAME=VALUE` (an error otherwise, as
   Tekton would fail the run with ParameterMissing); params with a default are left to it, and so
   are the run params (`-p shipspec-run-sha=…` gives one).
@@ -54,7 +65,8 @@ from ...compiler import ir
 from ...compiler.diagnostics import Diagnostic
 from .. import kubernetes
 from ..base import EmitOptions, Emitted
-from . import checks, context, triggers
+from . import checkout, checks, context, guards, triggers
+from . import pac as pac_companion
 from .pipeline import pipeline_document
 from .run import pipeline_run_document
 
@@ -63,21 +75,33 @@ RUN_COMPANION = "tekton-run"
 """Written as `<spec>.tekton-run.yaml` beside `<spec>.tekton.yaml`."""
 TRIGGERS_COMPANION = "tekton-triggers"
 """The Tekton Triggers documents (`triggers`), when a push or a pull request starts runs."""
+PAC_COMPANION = "tekton-pac"
+"""With `--tekton-triggers pac`: the Pipelines-as-Code PipelineRun (`pac`), for the repository's `.tekton/`."""
+COMPANIONS = (RUN_COMPANION, TRIGGERS_COMPANION, PAC_COMPANION)
 
 
 def emit(pipeline: ir.Pipeline, options: EmitOptions) -> Emitted:
     """The Pipeline, alone in its file; with `options.tekton_run` a PipelineRun of it in a file of
-    its own (companion `tekton-run`). Diagnostics for what Tekton cannot express."""
-    diags: list[Diagnostic] = [*checks.names(pipeline), *context.collisions(pipeline), *checks.literal_text(pipeline),
-                               *kubernetes.environment_gates(pipeline, NAME),
-                               *checks.finally_results(pipeline),
-                               *checks.pipeline_timeout(pipeline, with_run=options.tekton_run),
-                               *checks.concurrency(pipeline), *triggers.schedules(pipeline),
-                               *triggers.listener_name(pipeline)]
+    its own (companion `tekton-run`); the Tekton Triggers documents or, with `options.tekton_triggers`
+    "pac", the Pipelines-as-Code PipelineRun (companion `tekton-pac`). Diagnostics for what Tekton
+    cannot express."""
+    pac = options.tekton_triggers == "pac"
+    diags: list[Diagnostic] = []
+    pipeline = guards.lower(checkout.prepare(pipeline, options.tekton_checkout == "inline", diags), diags)
+    diags += [*checks.names(pipeline), *context.collisions(pipeline), *checks.literal_text(pipeline),
+              *kubernetes.environment_gates(pipeline, NAME), *checks.finally_results(pipeline),
+              *checks.pipeline_timeout(pipeline, with_run=options.tekton_run or (pac and pipeline.triggers.events)),
+              *checks.concurrency(pipeline, pac=pac), *triggers.schedules(pipeline),
+              *checks.run_settings(pipeline, pac=pac)]
+    if not pac:
+        diags += triggers.listener_name(pipeline)
     documents = [pipeline_document(pipeline, diags)]
     companions = {}
     if options.tekton_run:
         companions[RUN_COMPANION] = [pipeline_run_document(pipeline, options.run_params, diags)]
-    if trigger_docs := triggers.documents(pipeline, diags):
+    if pac:
+        if pac_docs := pac_companion.documents(pipeline, diags):
+            companions[PAC_COMPANION] = pac_docs
+    elif trigger_docs := triggers.documents(pipeline, diags):
         companions[TRIGGERS_COMPANION] = trigger_docs
     return Emitted(documents, list(dict.fromkeys(diags)), companions)  # one report per place

@@ -130,6 +130,9 @@ def _pipeline_task_literals(task: ir.Task) -> Iterator[tuple[str, Span, str]]:
     if task.when is not None:
         yield from ((text, span, f"the condition of task '{task.name}'")
                     for text, span in _condition_literals(task.when))
+    if task.checkout is not None:  # the catalog git-clone Task's params
+        for template in (t for t in (task.checkout.repository, task.checkout.ref) if t is not None):
+            yield from ((text, template.span, f"the checkout of task '{task.name}'") for text in _texts(template))
 
 
 def _condition_literals(cond: ir.Condition) -> Iterator[tuple[str, Span]]:
@@ -186,7 +189,13 @@ def pipeline_timeout(p: ir.Pipeline, with_run: bool) -> Iterator[Diagnostic]:
                   f"`tkn pipeline start --timeout {duration}`")
 
 
-def concurrency(p: ir.Pipeline) -> Iterator[Diagnostic]:
+PAC_GROUP_FIELDS = frozenset({ir.RunField.REF, ir.RunField.REF_NAME, ir.RunField.BRANCH, ir.RunField.PR_NUMBER,
+                              ir.RunField.PR_HEAD_REF})
+"""Run fields a group may read for Pipelines-as-Code's cancel-in-progress to be the same grouping:
+PaC cancels the older runs of the same PipelineRun for the same pull request or branch."""
+
+
+def concurrency(p: ir.Pipeline, *, pac: bool = False) -> Iterator[Diagnostic]:
     """Tekton Pipelines has no concurrency control of its own: no PipelineRun field waits for or
     cancels another run (tektoncd/pipeline docs: pipelineruns.md knows none; "concurrency" there is
     a matrix's or a resolver's). Pipelines-as-Code has two, for the runs *it* starts from events
@@ -194,12 +203,46 @@ def concurrency(p: ir.Pipeline) -> Iterator[Diagnostic]:
     same PipelineRun in the same pull request or branch, and the Repository CR's `concurrency_limit`
     queues all the repository's runs (openshift-pipelines/pipelines-as-code docs/content/docs/guides/
     running-pipelines.md "Cancelling in-progress PipelineRuns", repository-crd/concurrency.md); the
-    two cannot be combined and neither takes a group of the user's choosing."""
-    if p.concurrency is None:
+    two cannot be combined and neither takes a group of the user's choosing. With `pac`, a group of
+    one pipeline per ref or pull request that cancels is exactly the annotation (`pac`)."""
+    c = p.concurrency
+    if c is None:
         return
-    yield unsupported(p.concurrency.span, "concurrency",
-                      "Tekton Pipelines has no concurrency control; Pipelines-as-Code's cancel-in-progress "
-                      "annotation and its Repository's concurrency_limit apply only to the runs it starts, "
-                      "and neither can name a group",
-                      "run the pipeline through Pipelines-as-Code and use its annotations, or drop concurrency "
-                      "for this target")
+    if pac and p.triggers.events and c.cancel_in_progress and pac_group(c):
+        return  # the PaC PipelineRuns' cancel-in-progress annotation
+    why = ("Tekton Pipelines has no concurrency control; Pipelines-as-Code's cancel-in-progress "
+           "annotation and its Repository's concurrency_limit apply only to the runs it starts, "
+           "and neither can name a group")
+    if pac:
+        why = ("Pipelines-as-Code cancels older runs of the same PipelineRun per branch or pull request "
+               "(cancel-in-progress) but cannot make runs wait for a group (its Repository's "
+               "concurrency_limit queues every run of the repository)")
+    yield unsupported(c.span, "concurrency", why,
+                      "run the pipeline through Pipelines-as-Code (--tekton-triggers pac) with a group of "
+                      "run.ref and cancelInProgress: true, or drop concurrency for this target")
+
+
+def pac_group(c: ir.Concurrency) -> bool:
+    return all(isinstance(r, ir.RunRef) and r.kind in PAC_GROUP_FIELDS for r in c.group.refs) and bool(c.group.refs)
+
+
+def run_settings(p: ir.Pipeline, *, pac: bool) -> Iterator[Diagnostic]:
+    """A PipelineRun's labels and annotations are written on every run; what else the spec asks of
+    the run, Tekton Pipelines has no field for: no TTL (runs stay until a pruner deletes them:
+    the Tekton Operator's TektonConfig pruner, or Tekton Results), no pod GC (TaskRun pods stay
+    until their run is deleted). `keepRuns` is Pipelines-as-Code's max-keep-runs annotation."""
+    r = p.run
+    if r.delete_after_success_s is not None or r.delete_after_failure_s is not None:
+        yield unsupported(r.delete_after_span, "kubernetes.run.deleteAfter",
+                          "a Tekton PipelineRun has no TTL; runs are deleted by a pruner of the cluster",
+                          "configure the Tekton Operator's pruner (TektonConfig spec.pruner keep/keep-since), "
+                          "or remove deleteAfter for this target")
+    if r.pod_gc is not None:
+        yield unsupported(r.pod_gc_span, "kubernetes.run.podGC",
+                          "Tekton keeps a TaskRun's pod until the run is deleted",
+                          "remove podGC for this target")
+    if r.keep_runs is not None and not (pac and p.triggers.events):
+        yield unsupported(r.keep_runs_span, "kubernetes.run.keepRuns",
+                          "only Pipelines-as-Code keeps a number of runs (max-keep-runs), for the runs a push "
+                          "or pull request starts", "add --tekton-triggers pac (with a push or pull request "
+                          "trigger), or configure the Tekton Operator's pruner")

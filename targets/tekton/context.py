@@ -16,6 +16,7 @@ and its TriggerTemplate passes them to the PipelineRun it creates, matched by na
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from typing import Any
 
@@ -26,15 +27,15 @@ from . import checks, syntax
 
 def declared(p: ir.Pipeline) -> tuple[ir.RunField, ...]:
     """The fields the Pipeline declares a param for: those it uses anywhere and Tekton does not know,
-    in `ir.RunField` order."""
-    used = {ref.kind for ref in p.refs() if isinstance(ref, ir.RunRef)}
+    in `ir.RunField` order. Not a concurrency group's: no Tekton document reads it (`checks.concurrency`)."""
+    used = {ref.kind for ref in dataclasses.replace(p, concurrency=None).refs() if isinstance(ref, ir.RunRef)}
     return tuple(f for f in ir.RunField if f in used and f not in syntax.RUN_CONTEXT)
 
 
 def param_specs(p: ir.Pipeline) -> list[dict[str, Any]]:
     """A ParamSpec per declared field: keys in the Go field order (name, type, description, default)."""
     return [{"name": ir.run_param(f), "type": "string", "description": ir.RUN_FIELDS[f][0],
-             "default": ir.RUN_FIELDS[f][1]} for f in declared(p)]
+             "default": p.run_default(f)} for f in declared(p)]
 
 
 def collisions(p: ir.Pipeline) -> Iterator[Diagnostic]:

@@ -20,6 +20,7 @@ from ...compiler import ir
 from ...compiler.diagnostics import Diagnostic
 from .. import kubernetes
 from . import checks, helpers, syntax
+from .checkout import SHORT_SHA_SCRIPT, ShortSha
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,7 +58,7 @@ def collect(task: ir.Task, diags: list[Diagnostic], *, condition: bool = False) 
 
 def needs_step(ref: ir.Ref) -> bool:
     """A list (JSON text) or pipeline.status (two words of four): a step prepares the value."""
-    return syntax.is_array(ref) or isinstance(ref, ir.StatusRef)
+    return syntax.is_array(ref) or isinstance(ref, (ir.StatusRef, ShortSha))
 
 
 def spec_params(inputs: Inputs) -> list[dict[str, Any]]:
@@ -92,12 +93,16 @@ def value_steps(inputs: Inputs, security: dict[str, Any] | None) -> list[dict[st
             continue
         is_list = syntax.is_array(i.ref)
         script = syntax.JSON_LIST_SCRIPT if is_list else syntax.STATUS_SCRIPT
+        if isinstance(i.ref, ShortSha):
+            script = SHORT_SHA_SCRIPT
         steps.append(helpers.helper_step(i.step, [syntax.param(i.name, whole_array=is_list)], script, security,
                                          results=(_step_result(i.ref),)))
     return steps
 
 
 def _step_result(ref: ir.Ref) -> str:
+    if isinstance(ref, ShortSha):
+        return "short-sha"
     return syntax.JSON_RESULT if syntax.is_array(ref) else syntax.STATUS_RESULT
 
 
@@ -113,6 +118,7 @@ def _unsupported(ref: ir.Ref, task: ir.Task, diags: list[Diagnostic]) -> bool:
     if needs_step(ref) and any(ref in (e.value.refs if isinstance(e.value, ir.Template) else ())
                                for s in task.sidecars for e in s.env):
         what = "a list value" if syntax.is_array(ref) else "pipeline.status"
+        what = "a checkout's short-sha" if isinstance(ref, ShortSha) else what
         diags.append(checks.unsupported(
             ref.span, f"{what} in a sidecar's env (task '{task.name}')",
             "sidecars start before the task's steps, so they cannot read the step that prepares the value",
@@ -125,6 +131,8 @@ def _param_name(ref: ir.Ref) -> str:
     """A readable kebab-case name (Tekton's convention, and tekton-lint's prefer-kebab-case)."""
     if isinstance(ref, ir.ParamRef):
         name = ref.name
+    elif isinstance(ref, ShortSha):
+        name = f"{ref.task}-short-sha"
     elif isinstance(ref, ir.ResultRef):
         name = f"{ref.task}-{ref.result}"
     elif isinstance(ref, ir.MatrixRef):
@@ -142,7 +150,7 @@ _CAMEL_HUMP = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 
 def _step_name(ref: ir.Ref, param: str, n: int) -> str:
     """Lists: `<param>-json`; pipeline.status: the param's own name (`pipeline-status`)."""
-    if isinstance(ref, ir.StatusRef):
+    if isinstance(ref, (ir.StatusRef, ShortSha)):
         return param
     name = f"{param}-json"
     return name if kubernetes.is_dns_label(name) else f"json-{n}"

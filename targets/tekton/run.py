@@ -20,7 +20,7 @@ from typing import Any
 from ...compiler import ir, rules
 from ...compiler.diagnostics import Diagnostic, error
 from .. import kubernetes
-from . import context, syntax
+from . import checkout, context, syntax
 
 Doc = dict[str, Any]
 
@@ -38,9 +38,7 @@ def _timeouts(p: ir.Pipeline) -> Doc:
 
 def pipeline_run_document(p: ir.Pipeline, given: tuple[tuple[str, str], ...], diags: list[Diagnostic]) -> Doc:
     """A run of the Pipeline by name, with the param values `given` (checked against the spec)."""
-    metadata: Doc = {"generateName": f"{p.name}-run-"}
-    if p.namespace:
-        metadata["namespace"] = p.namespace
+    metadata = run_metadata(p, {"generateName": f"{p.name}-run-"})
     spec: Doc = {"pipelineRef": {"name": p.name}}
     if params := _params(p, dict(given), diags):
         spec["params"] = params
@@ -56,7 +54,28 @@ def pipeline_run_document(p: ir.Pipeline, given: tuple[tuple[str, str], ...], di
     if p.uses_artifacts:
         claim = {"spec": kubernetes.run_claim_spec(p)}
         spec["workspaces"] = [{"name": syntax.ARTIFACTS_WORKSPACE, "volumeClaimTemplate": claim}]
+    if specs := task_run_specs(p):
+        spec["taskRunSpecs"] = specs
     return {"apiVersion": syntax.API_VERSION, "kind": "PipelineRun", "metadata": metadata, "spec": spec}
+
+
+def run_metadata(p: ir.Pipeline, metadata: Doc) -> Doc:
+    """The run's name (or generateName), namespace, and the spec's `kubernetes.run` labels and annotations."""
+    if p.namespace:
+        metadata["namespace"] = p.namespace
+    if p.run.labels:
+        metadata["labels"] = dict(p.run.labels)
+    if p.run.annotations:
+        metadata["annotations"] = dict(p.run.annotations)
+    return metadata
+
+
+def task_run_specs(p: ir.Pipeline) -> list[Doc]:
+    """The catalog git-clone Task runs as UID 65532: its pod's fsGroup lets it write the run's volume
+    (the Task's README, "Workspaces"). Only that pipeline task's pod, not every task's."""
+    return [{"pipelineTaskName": t.name,
+             "podTemplate": {"securityContext": {"fsGroup": checkout.GIT_CLONE_USER}}}
+            for t in p.tasks if t.checkout is not None]
 
 
 def _params(p: ir.Pipeline, given: dict[str, str], diags: list[Diagnostic]) -> list[Doc]:

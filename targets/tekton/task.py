@@ -12,7 +12,7 @@ from typing import Any
 from ...compiler import ir
 from ...compiler.diagnostics import Diagnostic
 from .. import kubernetes
-from . import checks, helpers, inputs, syntax
+from . import checkout, checks, helpers, inputs, syntax
 
 Doc = dict[str, Any]
 
@@ -29,6 +29,13 @@ def pipeline_task(task: ir.Task, pipeline: ir.Pipeline, diags: list[Diagnostic],
     `timeout` only when the spec sets one. Without it Tekton applies the cluster's default
     (default-timeout-minutes, 60 in a default install; config/config-defaults.yaml), or the run's
     `timeouts` where they are longer (pipelineruns.md, "Configuring a failure timeout")."""
+    if task.checkout is not None:
+        if guarded and task.when is not None:
+            diags.append(checks.unsupported(
+                task.when.span, f"a condition on checkout '{task.name}' whose results are read",
+                "the catalog git-clone Task has no step shipspec can guard, and Tekton skips every task that "
+                "reads the results of a skipped task", "add --tekton-checkout inline, or read no result of it"))
+        return _catalog_checkout(task, diags)
     found = inputs.collect(task, diags, condition=guarded)
     step_when: list[Doc] = []
     if guarded and task.when is not None:
@@ -52,6 +59,40 @@ def pipeline_task(task: ir.Task, pipeline: ir.Pipeline, diags: list[Diagnostic],
     return out
 
 
+def _catalog_checkout(task: ir.Task, diags: list[Diagnostic]) -> Doc:
+    """The catalog git-clone Task by resolver (`checkout`); its `when` stays on the pipeline task."""
+    task_ref, params, workspaces = checkout.catalog_task(task, _pipeline_text)
+    out: Doc = {"name": task.name, "taskRef": task_ref}
+    if task.depends:
+        out["runAfter"] = list(task.depends_on)
+    if task.when is not None and (when := _when(task.when, diags)):
+        out["when"] = when
+    out["params"] = params
+    out["workspaces"] = workspaces
+    if task.retry is not None:
+        out |= _retries(task.retry, diags)
+    if task.timeout_s is not None:
+        out["timeout"] = kubernetes.go_duration(task.timeout_s)
+    return out
+
+
+def _pipeline_text(template: ir.Template) -> str:
+    """A pipeline task's param value: literal text and the pipeline's own references."""
+    return "".join(p if isinstance(p, str) else (syntax.pipeline_ref(p) or "") for p in template.parts)
+
+
+OIDC_VOLUME = "shipspec-oidc"
+OIDC_DIR = "/var/run/secrets/shipspec/oidc"
+OIDC_EXPIRATION_S = 3600
+"""An hour, the kubelet's default for a projected token (at least 600 is required)."""
+
+
+def _oidc_volume(oidc: ir.Oidc) -> Doc:
+    """A projected service-account token for the audience: the kubelet refreshes it before it expires."""
+    token = {"audience": oidc.audience, "expirationSeconds": OIDC_EXPIRATION_S, "path": "token"}
+    return {"name": OIDC_VOLUME, "projected": {"sources": [{"serviceAccountToken": token}]}}
+
+
 def _task_spec(task: ir.Task, pipeline: ir.Pipeline, found: inputs.Inputs, step_when: list[Doc]) -> Doc:
     """Keys in the order of Tekton's Task docs: params, workspaces, results, volumes, steps, sidecars."""
     spec: Doc = {}
@@ -64,8 +105,9 @@ def _task_spec(task: ir.Task, pipeline: ir.Pipeline, found: inputs.Inputs, step_
                            for r in task.results]
     security = (kubernetes.security_context(task.security) or None) if task.security else None
     volumes = _volume_names(task)
-    if volumes:
+    if volumes or task.oidc is not None:
         spec["volumes"] = [_volume(kind, name, volume, task, pipeline) for (kind, name), volume in volumes.items()]
+        spec["volumes"] += [_oidc_volume(task.oidc)] if task.oidc is not None else []
     steps = [*inputs.value_steps(found, security), _main_step(task, found, security, volumes, step_when)]
     if task.results:
         steps.append(_trim_results_step(task, {s["name"] for s in steps}, security))
@@ -92,6 +134,8 @@ def _main_step(task: ir.Task, found: inputs.Inputs, security: Doc | None,
         step["workingDir"] = task.working_dir
     env = _env(task.env, found, results=bool(task.results))
     env += [{"name": s.host_env, "value": ir.SIDECAR_HOST_KUBERNETES} for s in task.sidecars]
+    if task.oidc is not None:
+        env.append({"name": ir.OIDC_TOKEN_ENV, "value": f"{OIDC_DIR}/token"})
     if env:
         step["env"] = env
     if task.resources is not None and (resources := kubernetes.resources(task.resources)):
@@ -169,7 +213,8 @@ def _mounts(task: ir.Task, volumes: dict[tuple[str, str], str]) -> list[Doc]:
     caches = [{"name": volumes[("cache", m.cache)], "mountPath": m.path} for m in task.caches]
     secrets = [{"name": volumes[("secret", f.secret.secret)], "readOnly": True, "mountPath": f.path,
                 "subPath": f.secret.key} for f in task.secret_files]
-    return caches + secrets
+    oidc = [{"name": OIDC_VOLUME, "readOnly": True, "mountPath": OIDC_DIR}] if task.oidc is not None else []
+    return caches + secrets + oidc
 
 
 def _sidecar(sidecar: ir.Sidecar, found: inputs.Inputs) -> Doc:
