@@ -907,16 +907,13 @@ def test_ss501_schedule_timezone() -> None:
     assert out.documents[0]["on"]["schedule"] == [{"cron": "0 3 * * *"}]
 
 
-def test_tag_pushes_with_path_filters_are_a_warning() -> None:
+def test_tag_pushes_with_path_filters_keep_githubs_rule_without_a_warning() -> None:
+    """Path filters never hold back a tag push: GitHub's rule, and the spec's on every engine."""
     push = ir.PushTrigger(tags=("v*",), paths=("services/**",), span=Span("spec.yaml", 8, 5, 8, 6))
     out = github.emit(pipeline(task("a"), triggers=ir.Triggers(push=push)), EmitOptions())
-    assert [(d.rule.code, d.severity.value, d.span.line) for d in out.diagnostics] == [("SS501", "warning", 8)]
-    assert "does not evaluate path filters for pushes of tags" in out.diagnostics[0].message
-    every_push = ir.Triggers(push=ir.PushTrigger(paths_ignore=("docs/**",)))  # tags run too
-    assert [d.split(":")[0] for d in emit(pipeline(task("a"), triggers=every_push))[1]] == [
-        "SS501 path filters on a push of tags are not supported on github"]
-    branches = ir.Triggers(push=ir.PushTrigger(branches=("main",), paths=("services/**",)))
-    assert emit(pipeline(task("a"), triggers=branches))[1] == []
+    assert out.diagnostics == []
+    on = out.documents[0]["on"]
+    assert on["push"] == {"tags": ["v*"], "paths": ["services/**"]}
 
 
 def test_ss501_required_param_with_an_event_trigger() -> None:

@@ -27,7 +27,7 @@ import json
 from typing import Any
 
 from ...compiler import ir, rules
-from ...compiler.diagnostics import Diagnostic, error, warning
+from ...compiler.diagnostics import Diagnostic, error
 from . import expr as gx
 from .steps import ARTIFACT_PREFIX_INPUT
 
@@ -151,12 +151,6 @@ def _secrets(p: ir.Pipeline) -> list[str]:
 # --- what GitHub cannot express ----------------------------------------------------------------
 
 
-def _tags_run(push: ir.PushTrigger) -> bool:
-    """Can a push of a tag start this run: a tag filter, or no filter of either kind (every push)?
-    Path filters do not hold such a push back (orgs/community discussion #26273 quotes the docs)."""
-    return bool(push.tags or push.tags_ignore) or not (push.branches or push.branches_ignore)
-
-
 def check(p: ir.Pipeline) -> list[Diagnostic]:
     t = p.triggers
     found = [error(rules.UNSUPPORTED_ON_TARGET, s.span,
@@ -164,11 +158,6 @@ def check(p: ir.Pipeline) -> list[Diagnostic]:
                    "shipspec: GitHub reads `timezone`, but actionlint 1.7.7 rejects the key, so the workflow "
                    "would not pass the linters", hint="write the cron in UTC and drop `timezone`")
              for s in t.schedules if s.timezone]
-    if t.push is not None and _tags_run(t.push) and (t.push.paths or t.push.paths_ignore):
-        found.append(warning(rules.UNSUPPORTED_ON_TARGET, t.push.span,
-                             "path filters on a push of tags are not supported on github: GitHub does not "
-                             "evaluate path filters for pushes of tags, so every matching tag push runs "
-                             "whatever files it changed", hint="filter tags by name only, or push branches"))
     if without_inputs(t):
         found += [error(rules.UNSUPPORTED_ON_TARGET, param.span,
                         f"a required param ({param.name}) with a push, pull request or schedule trigger is not "
