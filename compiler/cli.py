@@ -20,6 +20,7 @@ from .. import __version__
 if TYPE_CHECKING:
     from ..targets.base import Backend, EmitOptions
     from .diagnostics import Diagnostic
+    from .project import Config
 
 TARGETS = ("argo", "tekton", "github")
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
@@ -93,6 +94,40 @@ def validate_command(specs: tuple[str, ...], targets: tuple[str, ...], fmt: str)
     if not targets or "all" in targets:
         targets = TARGETS
     raise SystemExit(validate_specs(specs, targets, fmt))
+
+
+@cli.command("generate")
+@click.argument("specs", nargs=-1, type=click.Path(dir_okay=False))
+@_format_option
+def generate_command(specs: tuple[str, ...], fmt: str) -> None:
+    """Regenerate the files the project's configuration names (only SPECS' when given: pre-commit
+    passes the changed files); write only those that changed. Exit 1 when a file was written."""
+    from . import generate
+
+    raise SystemExit(generate.generate(_project(), specs, fmt))
+
+
+@cli.command("check")
+@click.argument("specs", nargs=-1, type=click.Path(dir_okay=False))
+@_format_option
+def check_command(specs: tuple[str, ...], fmt: str) -> None:
+    """Fail (exit 1, with a diff) when a generated file is stale, missing, edited by hand or orphaned."""
+    from . import generate
+
+    raise SystemExit(generate.check(_project(), specs, fmt))
+
+
+def _project() -> Config:
+    from .project import ConfigError, find
+
+    try:
+        config = find(Path.cwd())
+    except ConfigError as exc:
+        raise click.UsageError(str(exc)) from None
+    if config is None:
+        raise click.UsageError("no shipspec.toml, and no [tool.shipspec] in a pyproject.toml, here or above; "
+                               "add one that names your specs and their outputs (see README, 'Project')")
+    return config
 
 
 @cli.command("schema")
