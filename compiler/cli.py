@@ -32,9 +32,18 @@ def cli() -> None:
     """Compile one pipeline spec to Argo Workflows, Tekton and GitHub Actions."""
 
 
+def _strict(ctx: click.Context, param: click.Parameter, value: bool) -> bool:
+    global STRICT
+    STRICT = value
+    return value
+
+
+_strict_option = click.option("--strict", is_flag=True, callback=_strict, expose_value=False,
+                              help="Warnings fail the command (exit 1) as errors do.")
+
 _format_option = click.option(
-    "--format", "fmt", type=click.Choice(["concise", "full", "github", "json"]), default="concise",
-    show_default=True, help="How to print diagnostics.")
+    "--format", "fmt", type=click.Choice(["concise", "full", "github", "json", "sarif"]), default="concise",
+    show_default=True, help="How to print diagnostics (sarif: one SARIF 2.1.0 log on stdout).")
 
 
 @cli.command("compile")
@@ -54,6 +63,7 @@ _format_option = click.option(
 @click.option("--tekton-checkout", type=click.Choice(["catalog", "inline"]), default="catalog", show_default=True,
               help="What clones on Tekton: the catalog git-clone task by resolver, or an inline task.")
 @_format_option
+@_strict_option
 def compile_command(specs: tuple[str, ...], target: str, out_dir: str | None, argo_kind: str,
                     tekton_run: bool, params: tuple[str, ...], tekton_triggers: str, tekton_checkout: str,
                     fmt: str) -> None:
@@ -67,7 +77,11 @@ def compile_command(specs: tuple[str, ...], target: str, out_dir: str | None, ar
         raise click.UsageError("--tekton-run needs the tekton target")
     options = dataclasses.replace(_emit_options(argo_kind, tekton_run, params), tekton_triggers=tekton_triggers,
                                   tekton_checkout=tekton_checkout)
-    raise SystemExit(compile_specs(specs, targets, out_dir, options, fmt))
+    if fmt == "sarif" and out_dir is None:
+        raise click.UsageError("--format sarif prints the log on stdout, where the YAML goes without -o DIR")
+    code = compile_specs(specs, targets, out_dir, options, fmt)
+    flush(fmt)
+    raise SystemExit(code)
 
 
 def _emit_options(argo_kind: str, tekton_run: bool, params: tuple[str, ...]) -> EmitOptions:
@@ -89,32 +103,41 @@ def _emit_options(argo_kind: str, tekton_run: bool, params: tuple[str, ...]) -> 
 @click.option("-t", "--target", "targets", type=click.Choice([*TARGETS, "all"]), multiple=True,
               help="Check what these targets can express (repeatable); default: all of them.")
 @_format_option
+@_strict_option
 def validate_command(specs: tuple[str, ...], targets: tuple[str, ...], fmt: str) -> None:
     """Run every check on SPECS, for every target unless -t narrows it; write nothing."""
     if not targets or "all" in targets:
         targets = TARGETS
-    raise SystemExit(validate_specs(specs, targets, fmt))
+    code = validate_specs(specs, targets, fmt)
+    flush(fmt)
+    raise SystemExit(code)
 
 
 @cli.command("generate")
 @click.argument("specs", nargs=-1, type=click.Path(dir_okay=False))
 @_format_option
+@_strict_option
 def generate_command(specs: tuple[str, ...], fmt: str) -> None:
     """Regenerate the files the project's configuration names (only SPECS' when given: pre-commit
     passes the changed files); write only those that changed. Exit 1 when a file was written."""
     from . import generate
 
-    raise SystemExit(generate.generate(_project(), specs, fmt))
+    code = generate.generate(_project(), specs, fmt)
+    flush(fmt)
+    raise SystemExit(code)
 
 
 @cli.command("check")
 @click.argument("specs", nargs=-1, type=click.Path(dir_okay=False))
 @_format_option
+@_strict_option
 def check_command(specs: tuple[str, ...], fmt: str) -> None:
     """Fail (exit 1, with a diff) when a generated file is stale, missing, edited by hand or orphaned."""
     from . import generate
 
-    raise SystemExit(generate.check(_project(), specs, fmt))
+    code = generate.check(_project(), specs, fmt)
+    flush(fmt)
+    raise SystemExit(code)
 
 
 def _project() -> Config:
@@ -172,11 +195,27 @@ def _read(path: str) -> bytes | None:
 MAX_READ = 1024 * 1024 + 1  # one byte over the loader's limit, so it can say the file is too big
 
 
+_SARIF: list[Diagnostic] = []
+"""Diagnostics held for the one SARIF log a command prints when it ends (`flush`)."""
+
+
 def _print(diagnostics: Sequence[Diagnostic], sources: dict[str, str], fmt: str) -> None:
     from .render import FORMATS
 
+    if fmt == "sarif":
+        _SARIF.extend(diagnostics)
+        return
     for d in diagnostics:
         click.echo(FORMATS[fmt](d, sources), err=True)
+
+
+def flush(fmt: str) -> None:
+    """Print the SARIF log of everything reported (an empty run when nothing was)."""
+    if fmt == "sarif":
+        from .sarif import document
+
+        click.echo(document(_SARIF, __version__), nl=False)
+        _SARIF.clear()
 
 
 def compile_one(text: str | bytes, source: str, targets: Sequence[str],
@@ -192,6 +231,7 @@ def compile_one(text: str | bytes, source: str, targets: Sequence[str],
 
     result = compile_spec(text, source)
     diagnostics = list(result.diagnostics)
+    ignored = ignores(text)
     texts: dict[str, str] = {}
     if result.ok and result.pipeline is not None:
         for target in targets:
@@ -201,13 +241,35 @@ def compile_one(text: str | bytes, source: str, targets: Sequence[str],
                 texts[target] = yamlout.dump(emitted.documents, result.pipeline.source, target)
                 for name, documents in emitted.companions.items():
                     texts[name] = yamlout.dump(documents, result.pipeline.source, target)
-    return texts, sort_unique(diagnostics)
+    return texts, [d for d in sort_unique(diagnostics) if d.rule.code not in ignored.get(d.span.line, ())]
+
+
+def ignores(text: str | bytes) -> dict[int, frozenset[str]]:
+    """`# shipspec: ignore[SS404, SS501]` at the end of a line: those codes are not reported there."""
+    import re
+
+    raw = text.decode("utf-8", "replace") if isinstance(text, bytes) else text
+    found: dict[int, frozenset[str]] = {}
+    for number, line in enumerate(raw.split("\n"), start=1):
+        m = re.search(r"#\s*shipspec:\s*ignore\[([A-Z0-9,\s]+)\]", line)
+        if m:
+            found[number] = frozenset(c.strip() for c in m.group(1).split(",") if c.strip())
+    return found
+
+
+STRICT = False
+"""--strict: a warning fails the command as an error does."""
+
+
+def _failed(diagnostics: Sequence[Diagnostic]) -> bool:
+    from .diagnostics import has_errors
+
+    return has_errors(list(diagnostics)) or (STRICT and bool(diagnostics))
 
 
 def _compile_all(specs: Sequence[str], targets: Sequence[str], options: EmitOptions | None,
                  fmt: str) -> tuple[bool, dict[str, dict[str, str]]]:
     """Read and compile every spec, printing its diagnostics; (all clean?, spec path -> texts)."""
-    from .diagnostics import has_errors
 
     ok = True
     outputs: dict[str, dict[str, str]] = {}
@@ -219,7 +281,7 @@ def _compile_all(specs: Sequence[str], targets: Sequence[str], options: EmitOpti
         source = _source_name(path)
         texts, diagnostics = compile_one(raw, source, targets, options)
         _print(diagnostics, {source: raw.decode("utf-8", "replace")}, fmt)
-        ok = ok and not has_errors(diagnostics) and all(t in texts for t in targets)
+        ok = ok and not _failed(diagnostics) and all(t in texts for t in targets)
         outputs[path] = texts
     return ok, outputs
 

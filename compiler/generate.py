@@ -80,12 +80,11 @@ def _one(config: Config, item: Planned, raw: bytes, source: str, files: Files,
          diagnostics: list[Diagnostic]) -> bool:
     """Add the files of one (spec, target) to `files`; whether it compiled and collides with nothing."""
     from ..targets.base import EmitOptions
-    from .cli import compile_one
-    from .diagnostics import has_errors
+    from .cli import _failed, compile_one
 
     texts, found = compile_one(raw, source, (item.target,), EmitOptions(**config.options.get(item.target, {})))
     diagnostics += found
-    if has_errors(found) or item.target not in texts:
+    if _failed(found) or item.target not in texts:
         return False
     target_file = _expand(config, item, _name(texts[item.target]))
     ok = True

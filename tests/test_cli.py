@@ -158,3 +158,37 @@ def test_stdout_holds_a_target_and_its_companions_as_one_yaml_stream(
     assert code == 0
     kinds = [d["kind"] for d in yaml.safe_load_all(out)]
     assert kinds == ["Pipeline", "EventListener", "TriggerBinding", "TriggerBinding", "TriggerTemplate"]
+
+
+def test_sarif_is_one_valid_log_with_rules_and_regions(capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    import jsonschema
+
+    bad = ROOT / "golden_tests" / "err" / "unused.yaml"
+    code, out, err = _run(capsys, "validate", str(bad), str(HELLO), "--format", "sarif")
+    assert code == 0 and err == ""
+    log = json.loads(out)
+    schema = json.loads((ROOT / "tests" / "engine_schemas" / "sarif" / "sarif-schema-2.1.0.json").read_text())
+    jsonschema.Draft4Validator(schema).validate(log)
+    run = log["runs"][0]
+    rules = [r["id"] for r in run["tool"]["driver"]["rules"]]
+    assert rules == sorted(set(rules)) and {"SS203", "SS204"} <= set(rules)
+    result = run["results"][0]
+    assert rules[result["ruleIndex"]] == result["ruleId"] and result["level"] == "warning"
+    assert result["locations"][0]["physicalLocation"]["region"]["startLine"] > 1
+    assert run["tool"]["driver"]["rules"][0]["helpUri"].endswith("docs/rules.md#" + rules[0].lower())
+    code, out, _ = _run(capsys, "validate", str(HELLO), "--format", "sarif")
+    assert code == 0 and json.loads(out)["runs"][0]["results"] == []
+
+
+def test_strict_fails_on_warnings_and_an_inline_ignore_silences_one_code(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    spec = tmp_path / "s.yaml"
+    text = HELLO.read_text().replace("image: alpine:3.20", "image: alpine")
+    spec.write_text(text)
+    assert _run(capsys, "validate", str(spec))[0] == 0
+    code, _, err = _run(capsys, "validate", str(spec), "--strict")
+    assert code == 1 and "[SS404]" in err
+    spec.write_text(text.replace("image: alpine", "image: alpine  # shipspec: ignore[SS404]"))
+    assert _run(capsys, "validate", str(spec), "--strict") == (0, "", "")
