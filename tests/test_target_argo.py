@@ -2077,3 +2077,21 @@ def test_task_status_in_the_exit_handler(tmp_path: Path) -> None:
     value = arguments(dag_task(doc, "f", "exit-handler"))["tasks_t_status"]
     assert "workflow.failures" in value and ".displayName == 't'" in value
     assert "'Succeeded'" in value and "'Skipped'" in value
+
+
+def test_dynamic_matrix_inside_its_wrapper(tmp_path: Path) -> None:
+    plan = task("plan", writes("list"), results=(ir.Result("list"),))
+    dyn = ir.Matrix((ir.MatrixAxis("s", result_ref("plan", "list")),), max_parallel=2)
+    t = task("t", writes("r"), matrix=dyn, depends=deps("plan"), results=(ir.Result("r"),))
+    doc = compile_ok(pipeline(plan, t), tmp_path)
+    assert arguments(dag_task(doc, "t")) == {"tasks_plan_list": "{{tasks.plan.outputs.parameters.list}}"}
+    inner = template(doc, "t-matrix")["dag"]["tasks"][0]
+    assert inner["withParam"] == "{{inputs.parameters.tasks_plan_list}}"
+
+
+def test_native_task_refuses_what_a_call_cannot_set() -> None:
+    unit = ir.Native(argo=ir.ArgoTemplateRef("ci", "build"))
+    t = ir.Task(name="build", image="", native=unit, timeout_s=60, retry=ir.Retry(2), span=span(10))
+    found = errors(pipeline(t))
+    assert any("retries on the native task 'build'" in e for e in found)
+    assert any("a timeout on the native task 'build'" in e for e in found)

@@ -51,6 +51,15 @@ def dag_task(ctx: Context, task: ir.Task, scope: Scope, depends: str) -> Json:
 
 
 def _check(ctx: Context, task: ir.Task) -> None:
+    """What a call cannot set: retries, deadlines and the pod's settings are the referenced
+    template's own (a DAG task has no such fields)."""
+    unit_span = task.native.span if task.native else task.span
+    for present, what in ((task.retry is not None, "retries"), (task.timeout_s is not None, "a timeout"),
+                          (task.resources is not None, "resources"), (task.security is not None, "a security context")):
+        if present:
+            ctx.unsupported(unit_span, f"{what} on the native task '{task.name}'",
+                            "a DAG task that calls a template by `templateRef` has no such field; the "
+                            "referenced template sets its own", "set it in the WorkflowTemplate's template")
     if task.matrix is not None:
         ctx.unsupported(task.matrix.span, f"a matrix on the native task '{task.name}'",
                         "the backend fans out only the templates it writes", "run the matrix in a script task")
@@ -62,7 +71,7 @@ def _check(ctx: Context, task: ir.Task) -> None:
                                 "a template of another WorkflowTemplate does not mount",
                                 "use the artifact repository (the default)")
     if any(key[0] == task.name for key in ctx.global_names):
-        ctx.unsupported(task.native.span if task.native else task.span,
+        ctx.unsupported(unit_span,
                         f"a finally task reading the native task '{task.name}'",
                         "the exit handler reads main tasks through global outputs, which only the "
                         "template itself can export", "read the output in a main task and pass it on")
