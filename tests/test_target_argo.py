@@ -2095,3 +2095,12 @@ def test_native_task_refuses_what_a_call_cannot_set() -> None:
     found = errors(pipeline(t))
     assert any("retries on the native task 'build'" in e for e in found)
     assert any("a timeout on the native task 'build'" in e for e in found)
+
+
+def test_dynamic_matrix_from_a_conditional_producer_warns() -> None:
+    plan = task("plan", writes("list"), results=(ir.Result("list"),), when=eq(param_ref("p"), "x"))
+    dyn = ir.Matrix((ir.MatrixAxis("s", result_ref("plan", "list")),))
+    out = emit(pipeline(plan, task("t", matrix=dyn, depends=deps("plan")),
+                        params=(ir.Param("p", ir.ParamType.STRING, "x"),)))
+    assert [d.severity for d in out.diagnostics] == [Severity.WARNING]
+    assert "withParam" in out.diagnostics[0].message

@@ -114,6 +114,10 @@ def _loop(ctx: Context, task: ir.Task, matrix: ir.Matrix, scope: Scope) -> Json:
         if isinstance(values, ir.ParamRef):
             return {"withParam": syntax.workflow_param(values.name)}
         assert isinstance(values, ir.ResultRef)
+        if ctx.pipeline.task(values.task).when is not None:
+            ctx.note(runtime[0].span, f"when '{values.task}' is skipped, its result is \"\" and Argo fails "
+                     f"'{task.name}', whose `withParam` is no JSON list",
+                     f"give '{task.name}' the same condition as '{values.task}'")
         return {"withParam": caller_value(ctx, values, task, scope)}
     combos = _combinations(ctx, matrix)
     if len(matrix.axes) == 1:

@@ -50,9 +50,12 @@ def runnable(ctx: Context, task: ir.Task) -> list[ir.Step]:
         elif step.native is not None and step.native.skip_elsewhere:
             continue
         else:
+            why = ("a WorkflowTemplate's template runs as a pod of its own, not as a step inside the task's pod"
+                   if step.native is not None and step.native.argo is not None else
+                   "it is a native unit with no entry for argo")
             ctx.unsupported(step.span, f"step '{step.name}' of task '{task.name}'",
-                            "it is a native unit with no entry for argo and no portable body (`run` or `command`)",
-                            "give the step a `run` script that does the same in a container")
+                            f"{why}, and it has no portable body (`run` or `command`)",
+                            "give the step a `run` script that does the same in a container, or make it a task")
     return out
 
 
