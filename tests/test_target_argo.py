@@ -1960,3 +1960,147 @@ def test_push_paths_ignore_and_quotes_in_globs() -> None:
     assert _lua_filter(p, body) is True
     assert _lua_filter(p, {"ref": "refs/heads/main", "total_commits_count": 30,
                            "commits": [{"modified": ["docs/a.md"]}]}) is True
+
+
+# --- wave 2: steps, native tasks, dynamic matrix, a task's status ------------------------------
+
+import subprocess  # noqa: E402
+
+from shipspec.targets.argo import steps as argo_steps  # noqa: E402
+
+
+def _step(name: str, script: str | None = None, **fields: Any) -> ir.Step:
+    return ir.Step(name=name, image="alpine:3.20", script=script, span=span(20), **fields)
+
+
+def _steps_task(*steps_: ir.Step, **fields: Any) -> ir.Task:
+    return ir.Task(name="build", image="alpine:3.20", steps=steps_, span=span(10), **fields)
+
+
+def _run_container_set(containers: list[Json], marker_dir: Path) -> dict[str, int]:
+    """Argo's emissary in miniature: a container runs when the one it depends on exited 0
+    (emissary.go `waitForDependency`), else it fails without running; commands run in local sh with
+    the marker directory moved under tmp."""
+    codes: dict[str, int] = {}
+    for c in containers:
+        deps_ = c.get("dependencies", [])
+        if any(codes[d] != 0 for d in deps_):
+            codes[c["name"]] = 64
+            continue
+        argv = [w.replace(argo_steps.MARKER_DIR, str(marker_dir)).replace("$$", "$")
+                for w in [*c.get("command", []), *c.get("args", [])]]
+        codes[c["name"]] = subprocess.run(argv, check=False).returncode
+    return codes
+
+
+def test_steps_are_a_container_set_in_order(tmp_path: Path) -> None:
+    t = _steps_task(_step("a", "echo a\n"), _step("b", "echo b\n"), results=(ir.Result("r"),))
+    doc = compile_ok(pipeline(t), tmp_path)
+    cs = template(doc, "build")["containerSet"]
+    assert [c["name"] for c in cs["containers"]] == ["a", "main"]  # outputs need a container `main`
+    assert cs["containers"][1]["dependencies"] == ["a"]
+    assert {m["mountPath"] for m in cs["volumeMounts"]} >= {"/workspace", "/tmp", ir.RESULTS_DIR}
+    assert cs["containers"][0]["command"] == ["sh", "-c"]
+    assert cs["containers"][0]["args"] == ["set -e\necho a\n"]
+
+
+def test_always_step_runs_after_a_failure_and_the_task_fails(tmp_path: Path) -> None:
+    log = tmp_path / "log"
+    t = _steps_task(_step("a", f"echo a >> {log}; false\n"), _step("b", f"echo b >> {log}\n"),
+                    _step("c", f"echo c >> {log}\n", always=True))
+    doc = compile_ok(pipeline(t), tmp_path)
+    (tmp_path / "m").mkdir()
+    codes = _run_container_set(template(doc, "build")["containerSet"]["containers"], tmp_path / "m")
+    assert log.read_text() == "a\nc\n"  # b skipped, c ran
+    assert codes["c"] != 0  # the last step fails the task
+
+
+def test_continue_on_error_and_timeout(tmp_path: Path) -> None:
+    log = tmp_path / "log"
+    t = _steps_task(_step("a", "false\n", continue_on_error=True), _step("b", "sleep 5\n", timeout_s=1),
+                    _step("c", f"echo c >> {log}\n"))
+    doc = compile_ok(pipeline(t), tmp_path)
+    codes = _run_container_set(template(doc, "build")["containerSet"]["containers"], tmp_path)
+    assert codes["a"] == 0 and codes["b"] == 124 and codes["c"] == 64
+    assert not log.exists()
+
+
+def test_native_step_without_body_is_an_error() -> None:
+    unit = ir.Native(github=ir.GitHubAction("actions/setup-go", "a" * 40))
+    t = _steps_task(_step("setup", None, native=unit), _step("b", "echo b\n"))
+    assert any("step 'setup' of task 'build'" in e for e in errors(pipeline(t)))
+    skip = ir.Native(github=ir.GitHubAction("actions/setup-go", "a" * 40), skip_elsewhere=True)
+    assert errors(pipeline(_steps_task(_step("setup", None, native=skip), _step("b", "echo b\n")))) == []
+
+
+def test_kubelet_script_escapes_only_what_the_kubelet_expands() -> None:
+    assert argo_steps.kubelet_script('a=$(cat "$F") $$ $(HOME)') == 'a=$(cat "$F") $$$$ $$(HOME)'
+
+
+def test_native_task_is_a_template_ref(tmp_path: Path) -> None:
+    ref = ir.ArgoTemplateRef("ci", "build", True, (("image", text(param_ref("image"), ":latest")),))
+    native = ir.Task(name="build", image="", native=ir.Native(argo=ref, outputs=("digest",)), span=span(10))
+    reader = task("show", "echo \"$D\"\n", env=(ir.EnvVar("D", text(result_ref("build", "digest"))),),
+                  depends=deps("build"))
+    p = pipeline(native, reader, params=(ir.Param("image", ir.ParamType.STRING, "x"),))
+    doc = compile_ok(p, tmp_path)
+    call = dag_task(doc, "build")
+    assert call["templateRef"] == {"name": "ci", "template": "build", "clusterScope": True}
+    assert arguments(call) == {"image": "{{workflow.parameters.image}}:latest"}
+    assert arguments(dag_task(doc, "show")) == {"tasks_build_digest": "{{tasks.build.outputs.parameters.digest}}"}
+    assert "build" not in {t["name"] for t in doc["spec"]["templates"]}
+    missing = ir.Task(name="build", image="", native=ir.Native(github=ir.GitHubAction("a/b", "a" * 40)), span=span(10))
+    assert any("task 'build' has no native unit for argo" in e for e in errors(pipeline(missing)))
+
+
+def test_matrix_include_exclude_and_dynamic(tmp_path: Path) -> None:
+    m = ir.Matrix((ir.MatrixAxis("os", ("linux", "windows")), ir.MatrixAxis("arch", ("amd64", "arm64"))),
+                  include=((("os", "darwin"), ("arch", "arm64")), (("os", "linux"), ("arch", "amd64"))),
+                  exclude=((("os", "windows"),),))
+    doc = compile_ok(pipeline(task("t", matrix=m)), tmp_path)
+    assert dag_task(doc, "t")["withItems"] == [{"os": "linux", "arch": "amd64"}, {"os": "linux", "arch": "arm64"},
+                                               {"os": "darwin", "arch": "arm64"}]
+    plan = task("plan", writes("list"), results=(ir.Result("list"),))
+    dyn = ir.Matrix((ir.MatrixAxis("s", result_ref("plan", "list")),))
+    doc = compile_ok(pipeline(plan, task("t", matrix=dyn, depends=deps("plan"))), tmp_path)
+    assert dag_task(doc, "t")["withParam"] == "{{tasks.plan.outputs.parameters.list}}"
+    crossed = ir.Matrix((ir.MatrixAxis("s", result_ref("plan", "list")), ir.MatrixAxis("o", ("a",))))
+    assert any("crosses a task's result" in e for e in errors(pipeline(plan, task("t", matrix=crossed))))
+
+
+def test_task_status_in_the_exit_handler(tmp_path: Path) -> None:
+    ref = ir.StatusRef(task="t")
+    final = task("f", 'echo "$S"\n', env=(ir.EnvVar("S", text(ref)),), is_finally=True)
+    doc = compile_ok(pipeline(task("t"), finally_tasks=(final,)), tmp_path)
+    ran = next(o for o in template(doc, "t")["outputs"]["parameters"] if o["name"] == "shipspec-ran")
+    assert ran["globalName"] == "t_shipspec-ran" and ran["valueFrom"]["default"] == "true"
+    value = arguments(dag_task(doc, "f", "exit-handler"))["tasks_t_status"]
+    assert "workflow.failures" in value and ".displayName == 't'" in value
+    assert "'Succeeded'" in value and "'Skipped'" in value
+
+
+def test_dynamic_matrix_inside_its_wrapper(tmp_path: Path) -> None:
+    plan = task("plan", writes("list"), results=(ir.Result("list"),))
+    dyn = ir.Matrix((ir.MatrixAxis("s", result_ref("plan", "list")),), max_parallel=2)
+    t = task("t", writes("r"), matrix=dyn, depends=deps("plan"), results=(ir.Result("r"),))
+    doc = compile_ok(pipeline(plan, t), tmp_path)
+    assert arguments(dag_task(doc, "t")) == {"tasks_plan_list": "{{tasks.plan.outputs.parameters.list}}"}
+    inner = template(doc, "t-matrix")["dag"]["tasks"][0]
+    assert inner["withParam"] == "{{inputs.parameters.tasks_plan_list}}"
+
+
+def test_native_task_refuses_what_a_call_cannot_set() -> None:
+    unit = ir.Native(argo=ir.ArgoTemplateRef("ci", "build"))
+    t = ir.Task(name="build", image="", native=unit, timeout_s=60, retry=ir.Retry(2), span=span(10))
+    found = errors(pipeline(t))
+    assert any("retries on the native task 'build'" in e for e in found)
+    assert any("a timeout on the native task 'build'" in e for e in found)
+
+
+def test_dynamic_matrix_from_a_conditional_producer_warns() -> None:
+    plan = task("plan", writes("list"), results=(ir.Result("list"),), when=eq(param_ref("p"), "x"))
+    dyn = ir.Matrix((ir.MatrixAxis("s", result_ref("plan", "list")),))
+    out = emit(pipeline(plan, task("t", matrix=dyn, depends=deps("plan")),
+                        params=(ir.Param("p", ir.ParamType.STRING, "x"),)))
+    assert [d.severity for d in out.diagnostics] == [Severity.WARNING]
+    assert "withParam" in out.diagnostics[0].message

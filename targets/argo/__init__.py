@@ -12,14 +12,21 @@ Mapping (details in each module):
 - task -> a DAG task + a `script` (`sh`, `set -e` first) or `container` template; every reference becomes an
   input parameter the DAG task fills (templates.py, values.py); literal text in env, command and args
   is escaped for the kubelet's `$(VAR)` expansion.
+- steps -> a `containerSet` template: a container per step in one pod, each depending on the one
+  before; /workspace and /tmp are emptyDirs they share; always / continueOnError / a step timeout
+  run the body under a constant `sh` wrapper (a failure marker file, `timeout`) (steps.py).
+- native task -> a DAG task with `templateRef` and `arguments` (native.py); a native step runs its
+  portable body, or is skipped when its block says so, else SS501.
 - results -> files in an emptyDir at /tmp/shipspec/results read by `outputs.parameters` (one trailing
   newline removed; `""` when the task was skipped).
-- matrix -> `withItems`/`withParam`; `max_parallel` -> a wrapper DAG template with `parallelism`;
+- matrix -> `withItems` (include/exclude expanded here) / `withParam` (an array param or an
+  upstream result); `max_parallel` -> a wrapper DAG template with `parallelism`;
   results read later -> a collector DAG template around the wrapper whose outputs are the JSON
   lists of the instances' strings (dag.py).
 - finally -> `spec.onExit: exit-handler`, a DAG; their result reads use global outputs (an expression
   tag, "" when the producer exported none); the status is Argo's `workflow.status` with Error
-  folded into Failed.
+  folded into Failed; `tasks.T.status` is Failed when T is in `workflow.failures`, else Succeeded
+  when T's pod ran (its `shipspec-ran` global output), else Skipped (values.py).
 - pipeline results -> outputs of `main` (results.py).
 - triggers -> schedules: one CronWorkflow per time zone (`argo-cron`, cron.py); pushes and pull
   requests: an Argo Events webhook EventSource and a Sensor whose triggers submit the Workflow with

@@ -16,6 +16,10 @@ ENTRYPOINT = "main"
 EXIT_HANDLER = "exit-handler"
 RESULTS_VOLUME = "shipspec-results"
 ARTIFACTS_VOLUME = "shipspec-artifacts"
+RAN = "shipspec-ran"
+"""An output of a task whose status a finally task reads: set (to its default) once its pod ran, so
+the exit handler tells a task that ran from one that was skipped (result names have no such form)."""
+RAN_PATH = "/tmp/shipspec/ran"  # never written: the output is its default
 
 
 class Scope(enum.Enum):
@@ -97,9 +101,11 @@ def _finally_reads(pipeline: ir.Pipeline) -> dict[tuple[str, str], str]:
     (task names have no `_`, so the name is unique)."""
     reads: dict[tuple[str, str], str] = {}
     for task in pipeline.finally_tasks:
-        for ref in (*task_refs(task), *(ir.condition_refs(task.when) if task.when else ())):
+        for ref in (*task_refs(task), *(ir.condition_refs(task.when) if task.when else ()), *matrix_refs(task)):
             if isinstance(ref, ir.ResultRef):
                 reads.setdefault((ref.task, ref.result), f"{ref.task}_{ref.result}")
+            elif isinstance(ref, ir.StatusRef) and ref.task is not None:
+                reads.setdefault((ref.task, RAN), f"{ref.task}_{RAN}")
         for art in task.consumes:  # a consumer of a checkout clones the commit it resolved
             if pipeline.checkout_of(art) is not None:
                 reads.setdefault((art.producer, "sha"), f"{art.producer}_sha")
@@ -124,6 +130,8 @@ def input_name(ref: ir.Ref) -> str:
         return f"matrix_{ref.axis}"
     if isinstance(ref, ir.RunRef):
         return f"run_{ref.kind.value}"
+    if ref.task is not None:
+        return f"tasks_{ref.task}_status"
     return "pipeline_status"
 
 
@@ -136,6 +144,13 @@ def checkout_ref(co: ir.Checkout) -> ir.Template:
     return co.ref if co.ref is not None else ir.Template((ir.RunRef(ir.RunField.REF),))
 
 
+def matrix_refs(task: ir.Task) -> tuple[ir.Ref, ...]:
+    """The results a dynamic matrix expands (`withParam`)."""
+    if task.matrix is None:
+        return ()
+    return tuple(a.values for a in task.matrix.axes if isinstance(a.values, ir.ResultRef))
+
+
 def task_refs(task: ir.Task) -> tuple[ir.Ref, ...]:
     """Distinct references used inside the task's pod (env, command, args, sidecars; a checkout's
     ref), in order."""
@@ -143,4 +158,6 @@ def task_refs(task: ir.Task) -> tuple[ir.Ref, ...]:
     found += [r for var in task.env for r in _template_refs(var.value)]
     found += [r for part in (*task.command, *task.args) for r in part.refs]
     found += [r for sidecar in task.sidecars for var in sidecar.env for r in _template_refs(var.value)]
+    found += [r for step in task.steps for var in step.env for r in _template_refs(var.value)]
+    found += [r for step in task.steps for part in (*step.command, *step.args) for r in part.refs]
     return tuple(dict.fromkeys(found))

@@ -7,9 +7,9 @@ import itertools
 from typing import Any
 
 from ...compiler import ir
-from . import artifacts, syntax, templates
+from . import artifacts, native, syntax, templates
 from .conditions import when as when_text
-from .context import ENTRYPOINT, EXIT_HANDLER, Context, Scope, input_name, task_refs
+from .context import ENTRYPOINT, EXIT_HANDLER, Context, Scope, input_name, matrix_refs, task_refs
 from .results import pipeline_outputs
 from .values import caller_value, expression_value
 
@@ -19,6 +19,8 @@ Json = dict[str, Any]
 def task_templates(ctx: Context, task: ir.Task) -> list[Json]:
     """The templates one task needs: for a matrix, its collector and wrapper if it has them, then
     its own (whose instances export nothing: a finally task reads the collected list)."""
+    if task.native is not None:
+        return []  # a templateRef: the template is the WorkflowTemplate's (native.py)
     out = []
     if task.matrix and task.name in ctx.collector_names:
         out.append(_collector(ctx, task))
@@ -51,6 +53,8 @@ def exit_template(ctx: Context) -> Json:
 
 def _dag_task(ctx: Context, task: ir.Task, scope: Scope) -> Json:
     """The call of a task from `main` or `exit-handler`."""
+    if task.native is not None:
+        return native.dag_task(ctx, task, scope, _depends(ctx, task, scope))
     wrapped = task.name in ctx.wrapper_names
     called = ctx.collector_names.get(task.name) or ctx.wrapper_names.get(task.name) or ctx.leaf_names[task.name]
     out: Json = {"name": task.name, "template": called}
@@ -63,7 +67,7 @@ def _dag_task(ctx: Context, task: ir.Task, scope: Scope) -> Json:
     if task.when and not (wrapped and _when_per_item(task)):
         out["when"] = when_text(task.when, lambda r: expression_value(ctx, r, task, scope))
     if task.matrix and not wrapped:
-        out.update(_loop(ctx, task.matrix))
+        out.update(_loop(ctx, task, task.matrix, scope))
     return out
 
 
@@ -91,29 +95,56 @@ def _arguments(ctx: Context, task: ir.Task, refs: tuple[ir.Ref, ...], scope: Sco
 # --- matrix -------------------------------------------------------------------------------------
 
 
-def _loop(ctx: Context, matrix: ir.Matrix) -> Json:
-    """`withParam` for an array param (one axis); else `withItems`, plain values for one axis and
-    objects (the cross product, computed here) for several."""
-    arrays = [a for a in matrix.axes if isinstance(a.values, ir.ParamRef)]
-    if arrays and len(matrix.axes) > 1:
+def _loop(ctx: Context, task: ir.Task, matrix: ir.Matrix, scope: Scope) -> Json:
+    """`withParam` for an array param or an upstream result (one axis: a JSON list); else
+    `withItems`, plain values for one axis and objects for several: the cross product, without the
+    `exclude` matches, then the `include` combinations it lacks, computed here."""
+    runtime = [a for a in matrix.axes if isinstance(a.values, ir.ParamRef | ir.ResultRef)]
+    if runtime and (len(matrix.axes) > 1 or matrix.include or matrix.exclude):
+        what = "an array param" if isinstance(runtime[0].values, ir.ParamRef) else "a task's result"
         ctx.unsupported(
-            arrays[0].span, "a matrix that crosses an array param with other axes",
+            runtime[0].span, f"a matrix that crosses {what} with other axes, or includes or excludes combinations",
             "Argo expands `withParam` (one JSON list) or `withItems` (a fixed list), and the product "
-            "with a run-time list cannot be written as either",
-            "use one axis for the array param, or list the param's values in the spec",
+            "with a run-time list, or a filter of it, cannot be written as either",
+            "use one axis for the run-time list, or list its values in the spec",
         )
         return {}
-    if arrays and isinstance(arrays[0].values, ir.ParamRef):
-        return {"withParam": syntax.workflow_param(arrays[0].values.name)}
-    columns = [[ctx.literal(syntax.scalar(v), a.span) for v in _literal_values(a)] for a in matrix.axes]
-    if len(columns) == 1:
-        return {"withItems": columns[0]}
-    combos = itertools.product(*columns)
+    if runtime:
+        values = runtime[0].values
+        if isinstance(values, ir.ParamRef):
+            return {"withParam": syntax.workflow_param(values.name)}
+        assert isinstance(values, ir.ResultRef)
+        if ctx.pipeline.task(values.task).when is not None:
+            ctx.note(runtime[0].span, f"when '{values.task}' is skipped, its result is \"\" and Argo fails "
+                     f"'{task.name}', whose `withParam` is no JSON list",
+                     f"give '{task.name}' the same condition as '{values.task}'")
+        return {"withParam": caller_value(ctx, values, task, scope)}
+    combos = _combinations(ctx, matrix)
+    if len(matrix.axes) == 1:
+        return {"withItems": [combo[0] for combo in combos]}
     return {"withItems": [{a.name: v for a, v in zip(matrix.axes, combo, strict=True)} for combo in combos]}
 
 
+def _combinations(ctx: Context, matrix: ir.Matrix) -> list[tuple[str, ...]]:
+    """Axis values as Argo text, one tuple per instance, in the axes' order."""
+    def text(value: ir.Scalar) -> str:
+        return ctx.literal(syntax.scalar(value), matrix.span)
+
+    names = [a.name for a in matrix.axes]
+    columns = [[text(v) for v in _literal_values(a)] for a in matrix.axes]
+    excluded = [{k: text(v) for k, v in combo} for combo in matrix.exclude]
+    out = [c for c in itertools.product(*columns)
+           if not any(all(dict(zip(names, c, strict=True))[k] == v for k, v in ex.items()) for ex in excluded)]
+    for combo in matrix.include:
+        given = {k: text(v) for k, v in combo}
+        extra = tuple(given[n] for n in names)
+        if extra not in out:
+            out.append(extra)
+    return out
+
+
 def _literal_values(axis: ir.MatrixAxis) -> tuple[ir.Scalar, ...]:
-    return () if isinstance(axis.values, ir.ParamRef) else axis.values
+    return () if isinstance(axis.values, ir.ParamRef | ir.ResultRef) else axis.values
 
 
 def _when_per_item(task: ir.Task) -> bool:
@@ -124,6 +155,7 @@ def _when_per_item(task: ir.Task) -> bool:
 def _wrapper_inputs(task: ir.Task) -> tuple[ir.Ref, ...]:
     """Results the inner task reads: `tasks.*` is not visible inside another DAG template."""
     refs = task_refs(task) + (ir.condition_refs(task.when) if task.when is not None and _when_per_item(task) else ())
+    refs += matrix_refs(task)
     return tuple(dict.fromkeys(r for r in refs if isinstance(r, ir.ResultRef)))
 
 
@@ -144,7 +176,7 @@ def _wrapper(ctx: Context, task: ir.Task, matrix: ir.Matrix) -> Json:
         inner["arguments"] = arguments
     if task.when and _when_per_item(task):
         inner["when"] = when_text(task.when, lambda r: expression_value(ctx, r, task, Scope.WRAPPED))
-    inner.update(_loop(ctx, matrix))
+    inner.update(_loop(ctx, task, matrix, Scope.WRAPPED))
     out["dag"] = {"tasks": [inner]}
     return out
 

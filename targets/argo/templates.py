@@ -8,8 +8,8 @@ from typing import Any
 from ...compiler import ir
 from ...compiler.diagnostics import Span
 from .. import kubernetes
-from . import artifacts, checkout, syntax
-from .context import RESULTS_VOLUME, Context, checkout_ref, input_name, task_refs
+from . import artifacts, checkout, steps, syntax
+from .context import RAN, RAN_PATH, RESULTS_VOLUME, Context, checkout_ref, input_name, task_refs
 
 Json = dict[str, Any]
 
@@ -37,6 +37,10 @@ def leaf(ctx: Context, task: ir.Task, *, exported: bool = True) -> Json:
     outputs: Json = {}
     if task.results:
         outputs["parameters"] = [_output(ctx, task, r, exported) for r in task.results]
+    ran = ctx.global_names.get((task.name, RAN))
+    if ran:
+        outputs.setdefault("parameters", []).append(
+            {"name": RAN, "valueFrom": {"path": RAN_PATH, "default": "true"}, "globalName": ran})
     stored = artifacts.template_outputs(ctx, task)
     if stored:
         outputs["artifacts"] = stored
@@ -50,9 +54,15 @@ def leaf(ctx: Context, task: ir.Task, *, exported: bool = True) -> Json:
     if pod := _pod_security(ctx, task, group):
         out["securityContext"] = pod
     volumes = _volumes(ctx, task, group)
+    if task.steps:
+        container_set, extra = _container_set(ctx, task, bool(files), bool(outputs))
+        volumes += extra
     if volumes:
         out["volumes"] = volumes
-    out["script" if task.script is not None or task.checkout else "container"] = _main(ctx, task)
+    if task.steps:
+        out["containerSet"] = container_set
+    else:
+        out["script" if task.script is not None or task.checkout else "container"] = _main(ctx, task)
     if task.sidecars:
         out["sidecars"] = [_sidecar(ctx, s) for s in task.sidecars]
     return out
@@ -172,6 +182,78 @@ def _main(ctx: Context, task: ir.Task) -> Json:
     mounts = _mounts(ctx, task)
     if mounts:
         out["volumeMounts"] = mounts
+    return out
+
+
+def _container_set(ctx: Context, task: ir.Task, has_inputs: bool, has_outputs: bool) -> tuple[Json, list[Json]]:
+    """The steps as containers in order (steps.py), and the volumes they share besides the task's."""
+    run = steps.runnable(ctx, task)
+    if not run:
+        ctx.unsupported(task.span, f"task '{task.name}' with no step that runs on argo",
+                        "every step is a native unit for other engines", "give a step a `run` script")
+        return {"containers": []}, []
+    guard = steps.guarded(task, run)
+    names = steps.container_names(run, has_inputs or has_outputs)
+    containers = []
+    for i, (step, name) in enumerate(zip(run, names, strict=True)):
+        container = _step_container(ctx, task, step, name, first=i == 0, guard=guard, last=i == len(run) - 1)
+        if i:
+            container["dependencies"] = [names[i - 1]]
+        containers.append(container)
+    mounts = steps.shared_mounts(guard) + _mounts(ctx, task)
+    extra = steps.shared_volumes(guard)
+    uncovered = [a for a in task.consumes if (artifacts.repository(ctx) or ctx.pipeline.checkout_of(a))
+                 and not steps.covered(a.path)]
+    extra += [{"name": steps.input_volume(a), "emptyDir": {}} for a in uncovered]
+    mounts += [_mount(steps.input_volume(a), ctx.literal(a.path, a.span)) for a in uncovered]
+    return {"volumeMounts": mounts, "containers": containers}, extra
+
+
+def _step_container(ctx: Context, task: ir.Task, step: ir.Step, name: str, *, first: bool, guard: bool,
+                    last: bool) -> Json:
+    """One step's container: its body (`sh -c` of the script, or its argv), under the wrapper when
+    it has per-step settings; the task's env, then the step's."""
+    out: Json = {"name": name, "image": ctx.literal(step.image, step.image_span)}
+    if step.script is not None:
+        body_command = ["sh", "-c"]
+        body_args = [steps.kubelet_script(ctx.literal(_errexit(step.script), step.span))]
+    else:
+        body_command = [template_text(ctx, t) for t in step.command]
+        body_args = [template_text(ctx, t) for t in step.args]
+    wrapper = steps.wrapper(step, guard=guard, first=first, last=last)
+    if wrapper is None:
+        if body_command:
+            out["command"] = body_command
+        if body_args:
+            out["args"] = body_args
+    else:
+        out["command"] = ["sh", "-c", steps.kubelet_script(wrapper), step.name]
+        out["args"] = body_command + body_args
+    env = ([_results_env()] if task.results else []) + [_env(ctx, var) for var in (*task.env, *step.env)]
+    env += [{"name": s.host_env, "value": ir.SIDECAR_HOST_KUBERNETES} for s in task.sidecars]
+    if task.oidc is not None:
+        env.append({"name": ir.OIDC_TOKEN_ENV, "value": f"{OIDC_DIR}/{OIDC_FILE}"})
+    if env:
+        out["env"] = env
+    if task.working_dir:
+        out["workingDir"] = ctx.literal(task.working_dir, task.span)
+    if task.resources:
+        out["resources"] = _step_resources(task.resources, first)
+    if task.security:
+        out["securityContext"] = kubernetes.security_context(task.security)
+    return out
+
+
+def _step_resources(r: ir.Resources, first: bool) -> Json:
+    """The pod requests the sum of its containers', and the steps run one at a time: the first
+    container requests what the task asks, the others nothing (explicitly: a limit alone would make
+    Kubernetes request the limit); each is capped by the task's limits."""
+    if first:
+        return kubernetes.resources(r)
+    out: Json = {}
+    if r.limits:
+        out["requests"] = {k: "0" for k, _ in r.limits}
+        out["limits"] = dict(r.limits)
     return out
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from ...compiler import ir
 from . import run, syntax
-from .context import Context, Scope, input_name
+from .context import RAN, Context, Scope, input_name
 
 
 def caller_value(ctx: Context, ref: ir.Ref, task: ir.Task, scope: Scope) -> str:
@@ -18,6 +18,8 @@ def caller_value(ctx: Context, ref: ir.Ref, task: ir.Task, scope: Scope) -> str:
         return syntax.item(_axis(ref, task))
     if isinstance(ref, ir.RunRef):
         return run.simple_tag(ref.kind)
+    if ref.task is not None:
+        return syntax.expression_tag(task_status(ctx, ref))
     return syntax.PIPELINE_STATUS  # Succeeded or Failed, never Argo's Error
 
 
@@ -36,7 +38,25 @@ def expression_value(ctx: Context, ref: ir.Ref, task: ir.Task, scope: Scope) -> 
         return syntax.expr_item(_axis(ref, task))
     if isinstance(ref, ir.RunRef):
         return run.expression(ref.kind)
+    if ref.task is not None:
+        return task_status(ctx, ref)
     return syntax.EXPR_PIPELINE_STATUS
+
+
+def task_status(ctx: Context, ref: ir.StatusRef) -> str:
+    """`tasks.T.status` in the exit handler, where `tasks.*` is out of scope. Failed: a node named
+    T is in `workflow.failures`, the JSON list of the run's Failed and Error nodes, which the
+    controller sets before onExit, Go-quoted (operator.go: `strconv.Quote`, hence two `fromJSON`;
+    `null` when there are none). Else Succeeded when T's pod ran, which its `shipspec-ran` output
+    (a default, exported as a global output) says, and Skipped when it did not: skipped by its
+    `when`, or omitted after an upstream failure (Tekton's None). A retried task's attempts are
+    `T(0)`…, so only the retry node itself, named T, decides."""
+    assert ref.task is not None
+    task = syntax.expr_literal(ref.task)
+    failures = "fromJSON(fromJSON(workflow.failures)) ?? []"
+    ran = syntax.expr_global_output(ctx.global_names[(ref.task, RAN)])
+    return (f"(any({failures}, {{.displayName == {task}}}) ? 'Failed' : "
+            f"({ran} != '' ? 'Succeeded' : 'Skipped'))")
 
 
 def _axis(ref: ir.MatrixRef, task: ir.Task) -> str | None:
