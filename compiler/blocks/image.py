@@ -103,7 +103,8 @@ def _expand(inputs: ImageInputs, call: Call) -> Fields:
         steps.append({"name": "setup-ko", "uses": pins.action("setup-ko").native({}, "skip")})
     if inputs.builder == "buildpacks":
         steps.append({"name": "setup-pack", "uses": pins.action("setup-pack").native({}, "skip")})
-    steps += [{"name": "login", "run": registry.LOGIN}, {"name": "build", "run": tags + body + _RESULTS}]
+    # login in the build's own step: steps share the working directory, not $HOME, on every engine
+    steps.append({"name": "build", "run": registry.LOGIN + tags + body + _RESULTS})
     image = {"dockerfile": pins.IMAGES["buildkit"], "buildpacks": inputs.builder_image,
              "ko": pins.IMAGES["ko"]}[inputs.builder]
     fields: Fields = {"image": image, "env": env, "steps": steps, "github": {"container": False},
