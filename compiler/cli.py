@@ -153,6 +153,25 @@ def _project() -> Config:
     return config
 
 
+@cli.command("graph")
+@click.argument("spec", type=click.Path(exists=True, dir_okay=False))
+@click.option("--format", "graph_format", type=click.Choice(["mermaid", "dot"]), default="mermaid", show_default=True)
+def graph_command(spec: str, graph_format: str) -> None:
+    """Print the task graph of SPEC (conditions, matrix, steps, finally) as Mermaid or dot."""
+    from . import graph
+    from .frontend import compile_spec
+
+    raw = _read(spec)
+    if raw is None:
+        raise SystemExit(EXIT_INVALID)
+    source = _source_name(spec)
+    result = compile_spec(raw, source)
+    _print(result.diagnostics, {source: raw.decode("utf-8", "replace")}, "concise")
+    if not result.ok or result.pipeline is None:
+        raise SystemExit(EXIT_INVALID)
+    click.echo((graph.mermaid if graph_format == "mermaid" else graph.dot)(result.pipeline), nl=False)
+
+
 @cli.command("schema")
 def schema_command() -> None:
     """Print the spec's JSON Schema."""

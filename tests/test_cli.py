@@ -192,3 +192,13 @@ def test_strict_fails_on_warnings_and_an_inline_ignore_silences_one_code(
     assert code == 1 and "[SS404]" in err
     spec.write_text(text.replace("image: alpine", "image: alpine  # shipspec: ignore[SS404]"))
     assert _run(capsys, "validate", str(spec), "--strict") == (0, "", "")
+
+
+def test_graph_shows_edges_notes_and_finally(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = _run(capsys, "graph", str(ROOT / "golden_tests" / "finally-task-status" / "spec.yaml"))
+    assert code == 0
+    assert out.splitlines()[0] == "flowchart TD" and "  test --> deploy" in out
+    assert "  subgraph finally" in out and "rollback<br/>when: tasks.deploy.status == 'Failed'" in out
+    assert "  deploy -.-> finally" in out and "  test -.-> finally" not in out
+    code, out, _ = _run(capsys, "graph", str(ROOT / "golden_tests" / "steps" / "spec.yaml"), "--format", "dot")
+    assert code == 0 and '"build" -> "show";' in out and "4 steps: deps, test, vet, report" in out
