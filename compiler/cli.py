@@ -172,6 +172,21 @@ def graph_command(spec: str, graph_format: str) -> None:
     click.echo((graph.mermaid if graph_format == "mermaid" else graph.dot)(result.pipeline), nl=False)
 
 
+@cli.command("init")
+def init_command() -> None:
+    """Write a starter pipeline.yaml for the service here (language detected) and a shipspec.toml."""
+    from . import init
+
+    try:
+        written = init.write(Path.cwd())
+    except FileExistsError as exc:
+        raise click.UsageError(f"{exc} already exist(s); remove or rename them first") from None
+    for path in written:
+        click.echo(f"wrote {path.name}")
+    click.echo("next: `shipspec generate` writes .github/workflows/; `shipspec compile pipeline.yaml -t argo` "
+               "shows the Argo Workflow")
+
+
 @cli.command("schema")
 def schema_command() -> None:
     """Print the spec's JSON Schema."""

@@ -202,3 +202,24 @@ def test_graph_shows_edges_notes_and_finally(capsys: pytest.CaptureFixture[str])
     assert "  deploy -.-> finally" in out and "  test -.-> finally" not in out
     code, out, _ = _run(capsys, "graph", str(ROOT / "golden_tests" / "steps" / "spec.yaml"), "--format", "dot")
     assert code == 0 and '"build" -> "show";' in out and "4 steps: deps, test, vet, report" in out
+
+
+@pytest.mark.parametrize(("marker", "block"), [("go.mod", "go"), ("package.json", "node"), ("pom.xml", "java"),
+                                               ("requirements.txt", "python"), (None, None)])
+def test_init_writes_a_valid_starter_for_the_language_found(
+        marker: str | None, block: str | None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    folder = tmp_path / "Orders_Service"
+    folder.mkdir()
+    if marker:
+        (folder / marker).write_text("x\n")
+    (folder / "Dockerfile").write_text("FROM scratch\n")
+    monkeypatch.chdir(folder)
+    code, out, _ = _run(capsys, "init")
+    assert code == 0 and "wrote pipeline.yaml" in out and (folder / "shipspec.toml").is_file()
+    text = (folder / "pipeline.yaml").read_text()
+    assert text.startswith("# yaml-language-server: $schema=") and "name: orders-service" in text
+    assert (f"uses: {block}" in text) == (block is not None) and "uses: image" in text
+    assert _run(capsys, "validate", "pipeline.yaml", "--strict")[0] == 0
+    assert _run(capsys, "generate")[0] == 1 and (folder / ".github" / "workflows" / "orders-service.yaml").is_file()
+    assert _run(capsys, "init")[0] == 2  # never overwrites
