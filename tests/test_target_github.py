@@ -1766,3 +1766,20 @@ def test_task_status_maps_needs_result(tmp_path: Path) -> None:
     got = _evaluate(tmp_path, [(value, {"needs": {"deploy": {"result": r}}}, {}) for r in results]
                     + [(condition, {"needs": {"deploy": {"result": r}}}, {}) for r in results])
     assert got == ["Succeeded", "Skipped", "Failed", "Failed", False, False, True, True]
+
+
+def test_step_ids_never_collide_with_ours_or_each_other() -> None:
+    unit = ir.Native(github=SETUP_GO)
+    job = workflow(pipeline(steps_task("t", ir.Step("results", "", native=unit), ir.Step("Setup", "", native=unit),
+                                       ir.Step("setup", "", native=unit), results=(ir.Result("r"),))))["jobs"]["t"]
+    assert [s.get("id") for s in job["steps"] if "uses" in s and "setup-go" in str(s["uses"])] == \
+        ["results-2", "Setup", "setup-2"]
+    assert step(job, "Publish results")["id"] == "results"
+
+
+def test_sidecars_of_a_task_on_the_runner_are_an_error() -> None:
+    t = steps_task("t", ir.Step("s", GO, script="true\n"), github_container=False,
+                   sidecars=(ir.Sidecar("db", "postgres:16"),))
+    _, diagnostics = emit(pipeline(t))
+    assert diagnostics == ["SS501 sidecars of task 't' on the runner is not supported on github: a job on the runner "
+                           "itself reaches service containers only through ports published on localhost, not by name"]

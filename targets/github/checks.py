@@ -191,8 +191,10 @@ def _check_task(t: ir.Task, p: ir.Pipeline) -> list[Diagnostic]:
 
 def _check_native(t: ir.Task) -> list[Diagnostic]:
     """A native task runs its GitHub action; without one there is nothing to run."""
-    if t.native is None or t.native.github is not None:
+    if t.native is None:
         return []
+    if t.native.github is not None:
+        return _check_refs(tuple(r for _, x in t.native.github.inputs for r in x.refs), in_condition=False)
     return [_unsupported(t.native.span, f"task '{t.name}' without a GitHub action",
                          f"task '{t.name}' has no native unit for github",
                          "add a `github:` entry (an action pinned by commit) to its `uses:`")]
@@ -213,6 +215,11 @@ def _check_steps(t: ir.Task) -> list[Diagnostic]:
         found.append(_unsupported(s.span, f"step '{s.name}' of task '{t.name}'",
                                   f"step '{s.name}' of task '{t.name}' has no script, no argv and no native unit "
                                   "for github", "give it a `run:` body, or a `github:` entry in its `uses:`"))
+    if mode(t) == RUNNER and t.sidecars:
+        found.append(_unsupported(t.sidecars[0].span, f"sidecars of task '{t.name}' on the runner",
+                                  "a job on the runner itself reaches service containers only through ports "
+                                  "published on localhost, not by name",
+                                  "run the task in its image (remove `github: {container: false}`)"))
     if mode(t) == DOCKER and t.steps:
         shared = shared_workdir(t)
         found.append(warning(
@@ -327,7 +334,8 @@ def _check_cache_tar(t: ir.Task) -> list[Diagnostic]:
 
 def _mentions_localhost(t: ir.Task) -> bool:
     """Does the task's own text point at localhost (where a pod's sidecars listen)?"""
-    texts = [t.script or ""] + [p for tpl in (*t.command, *t.args) for p in tpl.parts if isinstance(p, str)]
+    texts = [t.script or "", *(s.script or "" for s in t.steps)]
+    texts += [p for tpl in (*t.command, *t.args) for p in tpl.parts if isinstance(p, str)]
     texts += [p for e in t.env if isinstance(e.value, ir.Template) for p in e.value.parts if isinstance(p, str)]
     return any("localhost" in x or "127.0.0.1" in x for x in texts)
 
@@ -350,7 +358,8 @@ def _check_matrix(t: ir.Task) -> list[Diagnostic]:
 
 
 def _check_secrets(t: ir.Task) -> list[Diagnostic]:
-    refs = [f.secret for f in t.secret_files] + ([t.checkout.token] if t.checkout and t.checkout.token else []) + [
+    refs = [e.value for s in t.steps for e in s.env if isinstance(e.value, ir.SecretRef)]
+    refs += [f.secret for f in t.secret_files] + ([t.checkout.token] if t.checkout and t.checkout.token else []) + [
         e.value for e in (*t.env, *(e for s in t.sidecars for e in s.env)) if isinstance(e.value, ir.SecretRef)]
     return [_unsupported(r.span, f"the secret name {r.github_name!r}",
                          "GitHub secret names hold letters, digits and '_', start with no digit "

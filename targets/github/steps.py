@@ -326,7 +326,8 @@ def _main(task: ir.Task, env: dict[str, str], ctx: JobContext, place: Place) -> 
         return [] if unit is None else [native.action_step(task.name, unit, ctx.scope, native.NATIVE_STEP)]
     if task.steps:
         git = checkout.safe_directories(task, ctx.checkouts) if place.host else {}
-        docker_env = _docker_env(task, env) if place.mapped else dict(env)
+        network = network_expression(task)
+        docker_env = _docker_env(task, env) if place.mapped else env | ({NETWORK_ENV: network} if network else {})
         return task_steps(task, env, ctx.scope, place, host_env_names(task) + list(git), docker_env | git)
     if task.script is not None:
         workdir = place.task_path(task.working_dir) if task.working_dir else None

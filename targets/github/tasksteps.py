@@ -46,11 +46,28 @@ def task_steps(task: ir.Task, env: dict[str, str], scope: gx.Scope, place: Place
     """The job steps of `task.steps`; `env` is the task's rendered env, `docker_names` what a
     `docker run` passes by name and `docker_env` the host step env it reads them from."""
     out = []
+    taken = set(RESERVED_IDS)
     for s in task.steps:
         step = _step(task, s, env, scope, place, docker_names, docker_env)
         if step is not None:
+            if "id" in step:
+                step["id"] = _unique(step["id"], taken)
             out.append(step)
     return out
+
+
+RESERVED_IDS = ("results", "run-context", "checkout", "native")
+"""The ids of our own steps (published results, the short sha, a checkout, a native task's unit)."""
+
+
+def _unique(id_: str, taken: set[str]) -> str:
+    """A step id no other step of the job has (ids ignore case); a user's step may be named like ours."""
+    candidate, n = id_, 1
+    while candidate.lower() in taken or candidate in RESERVED_IDS:
+        n += 1
+        candidate = f"{id_}-{n}"
+    taken.add(candidate.lower())
+    return candidate
 
 
 def _step(task: ir.Task, s: ir.Step, env: dict[str, str], scope: gx.Scope, place: Place,
