@@ -504,7 +504,17 @@ def test_matrix_literal_and_param() -> None:
     assert step(jobs["build"], "Run script")["env"] == {"SHIPSPEC_MATRIX_OS": "${{ matrix.os }}"}
     assert jobs["image"]["strategy"] == {"matrix": {"platform": "${{ fromJSON(inputs.platforms) }}"},
                                          "fail-fast": False}
-    assert jobs["image"]["if"] == "${{ fromJSON(inputs.platforms)[0] != null }}"
+    assert jobs["image"]["if"] == "${{ toJSON(fromJSON(inputs.platforms)) != '[]' }}"
+
+
+def test_a_matrix_from_a_list_runs_unless_the_list_is_empty(tmp_path: Path) -> None:
+    """An empty list (or a result never written) skips the job; a first item '0' or '' does not."""
+    condition = workflow(dynamic_matrix())["jobs"]["test"]["if"]
+    ran = {"plan": {"result": "success", "outputs": {}}}
+    lists = ['["0","1"]', '[""]', '["a"]', "[]", "[ ]", ""]
+    got = _evaluate(tmp_path, [(condition, {"needs": {"plan": {**ran["plan"], "outputs": {"services": x}}}}, {})
+                               for x in lists] + [(condition, {"needs": ran}, {})])
+    assert got == [True, True, True, False, False, False, False]
 
 
 def test_finally_needs_everything_and_reads_status() -> None:
@@ -1751,8 +1761,8 @@ def test_native_task_without_a_github_entry_is_an_error() -> None:
 def test_dynamic_matrix_reads_the_upstream_json_and_include_exclude_are_githubs() -> None:
     jobs = workflow(dynamic_matrix())["jobs"]
     assert jobs["test"]["strategy"]["matrix"] == {"service": "${{ fromJSON(needs.plan.outputs.services) }}"}
-    assert jobs["test"]["if"] == ("${{ !cancelled() && !failure() && fromJSON(needs.plan.outputs.services)[0] "
-                                  "!= null }}")
+    assert jobs["test"]["if"] == ("${{ !cancelled() && !failure() && needs.plan.outputs.services != '' && "
+                                  "toJSON(fromJSON(needs.plan.outputs.services)) != '[]' }}")
     assert jobs["build"]["strategy"]["matrix"] == {
         "os": ["linux", "windows"], "arch": ["amd64", "arm64"], "exclude": [{"os": "windows"}],
         "include": [{"os": "darwin", "arch": "arm64"}]}

@@ -182,12 +182,21 @@ def _if(task: ir.Task, has_needs: bool, scope: gx.Scope) -> str | None:
         parts.append("always()")
     elif has_needs:
         parts += ["!cancelled()", "!failure()"]
-    if task.matrix:  # an empty list from a param would fail the job; Argo skips such a task
-        parts += [f"fromJSON({gx.ref(a.values, scope)})[0] != null"
-                  for a in task.matrix.axes if isinstance(a.values, ir.ParamRef | ir.ResultRef)]
+    if task.matrix:  # an empty list would fail the job; Argo skips such a task
+        parts += [_nonempty(a.values, scope) for a in task.matrix.axes
+                  if isinstance(a.values, ir.ParamRef | ir.ResultRef)]
     if task.when is not None:
         parts.append(gx.group(task.when, scope) if parts else gx.condition(task.when, scope))
     return gx.wrap(" && ".join(parts)) if parts else None
+
+
+def _nonempty(values: ir.ParamRef | ir.ResultRef, scope: gx.Scope) -> str:
+    """Does the axis's JSON list have an item? By its text: `fromJSON(x)[0] != null` would call a
+    first item '0' or '' empty (`!=` with null compares numbers). A result never written (its task
+    was skipped) is '', which fromJSON refuses, so it is tested first."""
+    text = gx.ref(values, scope)
+    test = f"toJSON(fromJSON({text})) != '[]'"
+    return f"{text} != '' && {test}" if isinstance(values, ir.ResultRef) else test
 
 
 def _strategy(m: ir.Matrix, scope: gx.Scope) -> dict[str, Any]:
