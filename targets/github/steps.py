@@ -5,8 +5,10 @@ then (even after a failure, for finally jobs) pack and upload artifacts, save ca
 Every value reaches a shell through `env:`; `run:` text holds only our own shell and the user's
 script, both escaped for `${{`. Shell: `sh -e {0}`, the POSIX shell the IR's scripts are written for
 (GitHub's own default in a container; bash is often absent from images). The helper steps run where
-the job runs: in the task's container (a script task) or on the runner host (an argv task, whose
-main step is `docker run`, docker.py); `layout.Place` says where they find the task's paths.
+the job runs: in the task's container (a script task), on the runner host (an argv task, whose
+main step is `docker run`, docker.py, or steps in several images), or on the runner itself
+(`github.container: false`, a native unit); `layout.Place` says where they find the task's paths.
+A task's `steps` (tasksteps.py) and a native task's action (native.py) take the main step's place.
 """
 
 from __future__ import annotations
