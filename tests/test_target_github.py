@@ -291,12 +291,94 @@ def string_conditions() -> ir.Pipeline:
         params=(ir.Param("version", S, "1.0.0"),))
 
 
+GO = "golang:1.23.4"
+SETUP_GO = ir.GitHubAction("actions/setup-go", "b7ad1dad31e06c5925ef5d2fc7ad053ef454303e", "v7.0.0",
+                           (("go-version", tpl("1.23")),))
+
+
+def steps_task(name: str = "build", *steps: ir.Step, **kw: Any) -> ir.Task:
+    return ir.Task(name, kw.pop("image", GO), steps=steps, **kw)
+
+
+def steps_container() -> ir.Pipeline:
+    """Every step GitHub runs is in the task's image: one job container."""
+    return pipeline(steps_task(
+        "build",
+        ir.Step("setup", "", native=ir.Native(github=SETUP_GO)),
+        ir.Step("test", GO, script='go test ./... > "$SHIPSPEC_RESULTS/log"\n', env=(env("TARGET", REPO),),
+                timeout_s=90),
+        ir.Step("vet", GO, command=(tpl("go"), tpl("vet"), tpl("./", REPO)), continue_on_error=True),
+        ir.Step("report", GO, script="echo finished\n", always=True),
+        env=(env("GOFLAGS", "-mod=readonly"),), results=(ir.Result("log"),), working_dir="/src"),
+        params=PARAMS)
+
+
+def steps_runner() -> ir.Pipeline:
+    """`github.container: false`: the steps run on the runner, its working dir the workspace."""
+    lint = ir.Native(github=ir.GitHubAction("golangci/golangci-lint-action", "ba0d7d2ec06a0ea1cb5fa41b2e4a3ab91d21278a",
+                                            "v9.3.0", (("working-directory", tpl(".")),)))
+    return pipeline(
+        checkout_task(),
+        steps_task("go",
+                   ir.Step("setup", "", native=ir.Native(github=SETUP_GO)),
+                   ir.Step("test", GO, script="go test ./...\n"),
+                   ir.Step("lint", "golangci/golangci-lint:v2.13.1", script="golangci-lint run\n", native=lint),
+                   ir.Step("fmt", "alpine:3.20", script="test -z \"$(ls)\"\n"),
+                   ir.Step("k8s-only", "", native=ir.Native(tekton=ir.TektonRef("hub"), skip_elsewhere=True)),
+                   consumes=(ir.ArtifactIn("source", "source", "/workspace/source"),), depends=deps("source"),
+                   working_dir="/workspace/source", github_container=False,
+                   caches=(ir.CacheMount("gomod", "/tmp/cache/go"),), results=(ir.Result("coverage"),)),
+        caches=(ir.Cache("gomod"),))
+
+
+def steps_images() -> ir.Pipeline:
+    """A step in another image: every step is a `docker run` sharing the task's paths."""
+    return pipeline(steps_task(
+        "build",
+        ir.Step("test", GO, script="go test ./... | tee /workspace/test.log\n"),
+        ir.Step("report", "alpine:3.20", script='wc -l < /workspace/test.log > "$SHIPSPEC_RESULTS/lines"\n',
+                always=True),
+        results=(ir.Result("lines"),)))
+
+
+BUILD_PUSH = ir.GitHubAction("docker/build-push-action", "53b7df96c91f9c12dcc8a07bcb9ccacbed38856a", "v7.3.0",
+                             (("tags", tpl(REPO, ":latest")), ("push", tpl("false"))))
+
+
+def native_task() -> ir.Pipeline:
+    build = ir.Task("build", "", native=ir.Native(github=BUILD_PUSH, outputs=("digest",)),
+                    results=(ir.Result("digest"),), consumes=(ir.ArtifactIn("source", "source", "/workspace/source"),),
+                    depends=deps("source"), working_dir="/workspace/source")
+    report = task("report", 'echo "$DIGEST"\n', env=(env("DIGEST", ir.ResultRef("build", "digest")),),
+                  depends=deps("build"))
+    return pipeline(checkout_task(), build, report, params=PARAMS)
+
+
+def dynamic_matrix() -> ir.Pipeline:
+    plan = task("plan", "printf '[\"a\",\"b\"]' > \"$SHIPSPEC_RESULTS/services\"\n", results=(ir.Result("services"),))
+    axis = ir.MatrixAxis("service", ir.ResultRef("plan", "services"))
+    test = task("test", 'echo "$S"\n', env=(env("S", ir.MatrixRef("service")),), depends=deps("plan"),
+                matrix=ir.Matrix((axis,)))
+    grid = ir.Matrix((ir.MatrixAxis("os", ("linux", "windows")), ir.MatrixAxis("arch", ("amd64", "arm64"))),
+                     include=((("os", "darwin"), ("arch", "arm64")),), exclude=((("os", "windows"),),))
+    build = task("build", 'echo "$OS"\n', env=(env("OS", ir.MatrixRef("os")),), matrix=grid)
+    return pipeline(plan, test, build)
+
+
+def task_status() -> ir.Pipeline:
+    status = ir.StatusRef(task="deploy")
+    return pipeline(task("deploy"), finally_tasks=(
+        task("report", 'echo "$S"\n', env=(env("S", status),), is_finally=True),
+        task("rollback", when=cmp(status, ir.CompareOp.EQ, lit("Failed")), is_finally=True)))
+
+
 VALID: dict[str, Callable[[], ir.Pipeline]] = {
     f.__name__.replace("_", "-"): f for f in (basic, matrix, with_finally, artifacts, caches, secrets, sidecar,
                                               security, kubernetes_only, results, command, kaniko, entrypoint_args,
                                               escapes, run_metadata, run_context_argv, concurrency,
                                               triggered, checked_out, checkout_options, oidc_tasks,
-                                              string_conditions)}
+                                              string_conditions, steps_container, steps_runner,
+                                              native_task, dynamic_matrix, task_status)}
 
 
 # --- structure ---------------------------------------------------------------------------------
@@ -422,7 +504,17 @@ def test_matrix_literal_and_param() -> None:
     assert step(jobs["build"], "Run script")["env"] == {"SHIPSPEC_MATRIX_OS": "${{ matrix.os }}"}
     assert jobs["image"]["strategy"] == {"matrix": {"platform": "${{ fromJSON(inputs.platforms) }}"},
                                          "fail-fast": False}
-    assert jobs["image"]["if"] == "${{ fromJSON(inputs.platforms)[0] != null }}"
+    assert jobs["image"]["if"] == "${{ toJSON(fromJSON(inputs.platforms)) != '[]' }}"
+
+
+def test_a_matrix_from_a_list_runs_unless_the_list_is_empty(tmp_path: Path) -> None:
+    """An empty list (or a result never written) skips the job; a first item '0' or '' does not."""
+    condition = workflow(dynamic_matrix())["jobs"]["test"]["if"]
+    ran = {"plan": {"result": "success", "outputs": {}}}
+    lists = ['["0","1"]', '[""]', '["a"]', "[]", "[ ]", ""]
+    got = _evaluate(tmp_path, [(condition, {"needs": {"plan": {**ran["plan"], "outputs": {"services": x}}}}, {})
+                               for x in lists] + [(condition, {"needs": ran}, {})])
+    assert got == [True, True, True, False, False, False, False]
 
 
 def test_finally_needs_everything_and_reads_status() -> None:
@@ -1535,3 +1627,166 @@ def test_argv_consumer_git_trusts_the_checkout_owned_by_the_runner(tmp_path: Pat
 def test_ss501_short_sha_in_a_checkout_ref() -> None:
     clone = ir.Checkout(ref=tpl(ir.RunRef(ir.RunField.SHORT_SHA)))
     _only(pipeline(checkout_task("source", clone)), "run.short_sha in a checkout's repository or ref")
+
+
+# --- steps, native units, dynamic matrix, task status (issue 9) --------------------------------
+
+
+def test_steps_in_the_task_image_are_the_job_container_steps() -> None:
+    job = workflow(steps_container())["jobs"]["build"]
+    assert job["container"] == {"image": GO, "options": "--user 0"}
+    names = [s["name"] for s in job["steps"]]
+    assert names[names.index("setup"):names.index("report") + 1] == ["setup", "test", "vet", "report"]
+    setup = step(job, "setup")
+    assert setup["id"] == "setup" and str(setup["uses"]) == f"actions/setup-go@{SETUP_GO.sha}"
+    assert setup["uses"].comment == "v7.0.0" and setup["with"] == {"go-version": "1.23"}
+    test = step(job, "test")
+    assert test["run"] == 'go test ./... > "$SHIPSPEC_RESULTS/log"\n' and test["shell"] == "sh -e {0}"
+    assert test["timeout-minutes"] == 2  # 90s, rounded up
+    assert test["working-directory"] == "/src"
+    assert test["env"] == {"GOFLAGS": "-mod=readonly", "TARGET": "${{ inputs.repo }}"}
+    vet = step(job, "vet")
+    assert vet["continue-on-error"] is True and "if" not in vet
+    assert vet["run"] == """exec 'go' 'vet' './'"${SHIPSPEC_PARAM_REPO}\""""
+    assert vet["env"]["SHIPSPEC_PARAM_REPO"] == "${{ inputs.repo }}"
+    assert step(job, "report")["if"] == "${{ !cancelled() }}"  # runs after a failed step, not after a cancel
+    assert job["outputs"] == {"log": "${{ steps.results.outputs.log }}"}
+
+
+def test_an_argv_step_runs_its_words_unchanged(tmp_path: Path) -> None:
+    vet = step(workflow(steps_container())["jobs"]["build"], "vet")
+    fake = tmp_path / "bin"
+    fake.mkdir()
+    (fake / "go").write_text('#!/bin/sh\nfor a in "$@"; do printf \'<%s>\\n\' "$a"; done\n')
+    (fake / "go").chmod(0o755)
+    proc = subprocess.run(["sh", "-e", "-c", vet["run"]], env={"PATH": f"{fake}:{os.environ['PATH']}",
+                                                              "SHIPSPEC_PARAM_REPO": "x $(y) 'z'"},
+                          capture_output=True, text=True, timeout=30)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == "<vet>\n<./x $(y) 'z'>\n"
+
+
+def test_steps_on_the_runner_use_the_workspace_as_working_dir() -> None:
+    job = workflow(steps_runner())["jobs"]["go"]
+    assert "container" not in job
+    assert job["env"] == {"SHIPSPEC_RESULTS": "/tmp/shipspec/results"}
+    clone = step(job, "Check out source")
+    assert "path" not in clone["with"]  # into the workspace, the task's working dir here
+    assert not any(s["name"] == "Place checkout source" for s in job["steps"])
+    test = step(job, "test")
+    assert "working-directory" not in test and test["run"] == "go test ./...\n"
+    lint = step(job, "lint")  # a GitHub action instead of the portable body
+    assert str(lint["uses"]).startswith("golangci/golangci-lint-action@") and "run" not in lint
+    assert not any(s["name"] == "k8s-only" for s in job["steps"])  # skipped: no entry for GitHub
+    fmt = step(job, "fmt")["run"]  # another image: docker run on the runner, real paths mounted
+    assert fmt.startswith("exec docker run --rm --user 0 \\\n")
+    assert """-v "$GITHUB_WORKSPACE"':/workspace/source'""" in fmt and "-v '/tmp/cache/go:/tmp/cache/go'" in fmt
+    assert step(job, "Restore cache gomod")["with"]["path"] == "/tmp/cache/go"
+    assert not any(s["name"] == "Install GNU tar for actions/cache" for s in job["steps"])
+
+
+def test_runner_directories_are_made_even_outside_the_users_reach(tmp_path: Path) -> None:
+    """On the runner the task's paths are real: made with mkdir, else with sudo and handed to the user."""
+    run = step(workflow(steps_runner())["jobs"]["go"], "Prepare directories")["run"]
+    assert "make '/tmp/shipspec/results'\nmake '/tmp/cache/go'" in run
+    fake = tmp_path / "bin"
+    fake.mkdir()
+    (fake / "sudo").write_text(f'#!/bin/sh\necho "sudo $*" >> {tmp_path}/log\n')
+    (fake / "sudo").chmod(0o755)
+    (fake / "mkdir").write_text('#!/bin/sh\ncase "$2" in /tmp/shipspec/results) exit 1;; esac\n')
+    (fake / "mkdir").chmod(0o755)
+    proc = subprocess.run(["sh", "-e", "-c", run], env={"PATH": f"{fake}:{os.environ['PATH']}"},
+                          capture_output=True, text=True, timeout=30)
+    assert proc.returncode == 0, proc.stderr
+    uid, gid = os.getuid(), os.getgid()
+    assert (tmp_path / "log").read_text() == (f"sudo mkdir -p /tmp/shipspec/results\n"
+                                              f"sudo chown {uid}:{gid} /tmp/shipspec/results\n")
+
+
+def test_steps_in_several_images_share_the_task_paths_by_docker_run(tmp_path: Path) -> None:
+    doc, diagnostics = emit(steps_images())
+    assert len(diagnostics) == 1 and diagnostics[0].startswith(
+        "SS501 steps in several images are not fully supported on github")
+    job = doc["jobs"]["build"]
+    assert "container" not in job
+    report = step(job, "report")
+    assert report["if"] == "${{ !cancelled() }}"
+    assert report["env"]["SHIPSPEC_STEP_SCRIPT"] == 'wc -l < /workspace/test.log > "$SHIPSPEC_RESULTS/lines"\n'
+    proc = subprocess.run(["sh", "-e", "-c", report["run"]],
+                          env={**_fake_docker(tmp_path), "RUNNER_TEMP": "/rt", **report["env"]},
+                          capture_output=True, text=True, timeout=30)
+    assert proc.returncode == 0, proc.stderr
+    argv = proc.stdout.removesuffix("TOKEN=\n").splitlines()
+    assert argv == ["<run>", "<--rm>", "<--user>", "<0>", "<-e>", "<SHIPSPEC_RESULTS>",
+                    "<-e>", "<SHIPSPEC_STEP_SCRIPT>",
+                    "<-v>", "</rt/shipspec/root/workspace:/workspace>",
+                    "<-v>", "</rt/shipspec/root/tmp/shipspec/results:/tmp/shipspec/results>",
+                    "<-w>", "</workspace>", "<--entrypoint>", "<sh>", "<alpine:3.20>", "<-ec>",
+                    '<wc -l < /workspace/test.log > "$SHIPSPEC_RESULTS/lines"', '>']
+    assert step(job, "test")["run"].count("'golang:1.23.4'") == 1
+
+
+def test_a_step_with_nothing_for_github_is_an_error() -> None:
+    only_tekton = ir.Native(tekton=ir.TektonRef("hub"))
+    _, diagnostics = emit(pipeline(steps_task("t", ir.Step("x", "", native=only_tekton))))
+    assert diagnostics == ["SS501 step 'x' of task 't' is not supported on github: step 'x' of task 't' has no "
+                           "script, no argv and no native unit for github"]
+
+
+def test_native_task_is_a_pinned_action_with_inputs_as_expressions() -> None:
+    jobs = workflow(native_task())["jobs"]
+    build = jobs["build"]
+    assert "container" not in build
+    unit = step(build, "build")
+    assert unit["id"] == "native" and unit["uses"].comment == "v7.3.0"
+    assert str(unit["uses"]) == f"docker/build-push-action@{BUILD_PUSH.sha}"
+    assert unit["with"] == {"tags": "${{ inputs.repo }}:latest", "push": "false"}
+    assert build["outputs"] == {"digest": "${{ steps.native.outputs.digest }}"}
+    assert not any(s["name"] == "Publish results" for s in build["steps"])
+    assert "path" not in step(build, "Check out source")["with"]  # the action's workspace
+    assert step(jobs["report"], "Run script")["env"] == {"DIGEST": "${{ needs.build.outputs.digest }}"}
+    assert not any("inputs.repo" in s.get("run", "") for s in build["steps"])
+
+
+def test_native_task_without_a_github_entry_is_an_error() -> None:
+    unit = ir.Native(tekton=ir.TektonRef("hub"))
+    _, diagnostics = emit(pipeline(ir.Task("build", "", native=unit)))
+    assert diagnostics == ["SS501 task 'build' without a GitHub action is not supported on github: task 'build' has "
+                           "no native unit for github"]
+
+
+def test_dynamic_matrix_reads_the_upstream_json_and_include_exclude_are_githubs() -> None:
+    jobs = workflow(dynamic_matrix())["jobs"]
+    assert jobs["test"]["strategy"]["matrix"] == {"service": "${{ fromJSON(needs.plan.outputs.services) }}"}
+    assert jobs["test"]["if"] == ("${{ !cancelled() && !failure() && needs.plan.outputs.services != '' && "
+                                  "toJSON(fromJSON(needs.plan.outputs.services)) != '[]' }}")
+    assert jobs["build"]["strategy"]["matrix"] == {
+        "os": ["linux", "windows"], "arch": ["amd64", "arm64"], "exclude": [{"os": "windows"}],
+        "include": [{"os": "darwin", "arch": "arm64"}]}
+
+
+def test_task_status_maps_needs_result(tmp_path: Path) -> None:
+    jobs = workflow(task_status())["jobs"]
+    value = step(jobs["report"], "Run script")["env"]["S"]
+    condition = jobs["rollback"]["if"]
+    results = ["success", "skipped", "failure", "cancelled"]
+    got = _evaluate(tmp_path, [(value, {"needs": {"deploy": {"result": r}}}, {}) for r in results]
+                    + [(condition, {"needs": {"deploy": {"result": r}}}, {}) for r in results])
+    assert got == ["Succeeded", "Skipped", "Failed", "Failed", False, False, True, True]
+
+
+def test_step_ids_never_collide_with_ours_or_each_other() -> None:
+    unit = ir.Native(github=SETUP_GO)
+    job = workflow(pipeline(steps_task("t", ir.Step("results", "", native=unit), ir.Step("Setup", "", native=unit),
+                                       ir.Step("setup", "", native=unit), results=(ir.Result("r"),))))["jobs"]["t"]
+    assert [s.get("id") for s in job["steps"] if "uses" in s and "setup-go" in str(s["uses"])] == \
+        ["results-2", "Setup", "setup-2"]
+    assert step(job, "Publish results")["id"] == "results"
+
+
+def test_sidecars_of_a_task_on_the_runner_are_an_error() -> None:
+    t = steps_task("t", ir.Step("s", GO, script="true\n"), github_container=False,
+                   sidecars=(ir.Sidecar("db", "postgres:16"),))
+    _, diagnostics = emit(pipeline(t))
+    assert diagnostics == ["SS501 sidecars of task 't' on the runner is not supported on github: a job on the runner "
+                           "itself reaches service containers only through ports published on localhost, not by name"]

@@ -56,6 +56,19 @@ Design choices (each follows from how GitHub differs from a Kubernetes engine):
   files to its path, instead of an artifact: every job builds the commit the checkout resolved.
 - OIDC (`oidc`, oidc.py): `id-token: write` on that job only, and a step that writes the token for
   the audience to a 0600 file at $SHIPSPEC_OIDC_TOKEN_FILE (mounted read-only into `docker run`).
+- Steps (`steps`, tasksteps.py): the job's own steps, in a job container of the task's image when
+  every step GitHub runs is in it; on the runner itself with `github.container: false` (what the
+  language blocks set: their setup actions provide the tools, and the working dir is the GitHub
+  workspace, where actions resolve relative paths); else each step is a `docker run` of its image
+  sharing the task's paths and working dir (a warning). `always` is `if: ${{ !cancelled() }}`,
+  `continueOnError` `continue-on-error`, a step timeout `timeout-minutes` rounded up.
+- Native units (native.py): an action pinned by commit (`uses: owner/repo@sha # tag`) with its
+  inputs in `with:` as expressions; a native task is a job on the runner that restores what it
+  consumes and runs the action, its outputs the job's outputs (`steps.native.outputs.X`).
+- A dynamic matrix axis is `fromJSON(needs.T.outputs.R)` (the job is skipped for an empty list);
+  include/exclude are GitHub's own (exclude matches partially, include adds combinations).
+- `tasks.T.status` in a finally job: `needs.T.result`, success -> Succeeded, skipped -> Skipped,
+  anything else (failure, cancelled) -> Failed (expr.py `task_status`).
 - What GitHub cannot express is reported as SS501 by checks.py.
 - Kubernetes-only settings (resources, security context, service account, host network, storage)
   are ignored by design: the spec keeps them under `kubernetes:`.
@@ -68,10 +81,10 @@ from typing import Any
 
 from ...compiler import ir
 from ..base import Document, EmitOptions, Emitted
-from . import checkout, permissions, triggers
+from . import checkout, native, permissions, triggers
 from . import expr as gx
 from .checks import check, check_size
-from .layout import on_host
+from .layout import CONTAINER, DOCKER, mode
 from .oidc import TOKEN_FILE
 from .steps import JobContext, steps
 from .triggers import PLATFORM_TOKEN
@@ -135,17 +148,20 @@ def _job(task: ir.Task, p: ir.Pipeline, ctx: JobContext, scope: gx.Scope) -> dic
         job["timeout-minutes"] = math.ceil(timeout / 60)
     if task.matrix:
         job["strategy"] = _strategy(task.matrix, scope)
-    if not on_host(task):  # an argv task's job runs on the host and its step runs the image (docker.py)
+    if mode(task) == CONTAINER:  # else on the host: `docker run` of each image, or the runner itself
         job["container"] = _container(task)
     if task.sidecars:
         job["services"] = {s.name: _service(s, scope) for s in task.sidecars}
     if task.checkout is not None:
         job["outputs"] = checkout.job_outputs(task, scope)
+    elif task.native is not None:
+        if task.results and not task.matrix:
+            job["outputs"] = native.job_outputs(task)
     elif task.results and not task.matrix:
         job["outputs"] = {r.name: gx.wrap(gx.prop("steps.results.outputs", r.name)) for r in task.results}
-    env = {ir.RESULTS_ENV: ir.RESULTS_DIR} if task.results and task.checkout is None else {}
+    env = {ir.RESULTS_ENV: ir.RESULTS_DIR} if task.results and task.checkout is None and task.native is None else {}
     env |= {s.host_env: s.name for s in task.sidecars}  # services are reached by name
-    if env and not on_host(task):  # on the host, the steps that need them set them (steps.py)
+    if env and mode(task) != DOCKER:  # for `docker run`, the steps that need them set them (steps.py)
         job["env"] = env
     job["steps"] = steps(task, ctx, _step_env(task, scope))
     return job
@@ -166,26 +182,43 @@ def _if(task: ir.Task, has_needs: bool, scope: gx.Scope) -> str | None:
         parts.append("always()")
     elif has_needs:
         parts += ["!cancelled()", "!failure()"]
-    if task.matrix:  # an empty list from a param would fail the job; Argo skips such a task
-        parts += [f"fromJSON({gx.ref(a.values, scope)})[0] != null"
-                  for a in task.matrix.axes if isinstance(a.values, ir.ParamRef)]
+    if task.matrix:  # an empty list would fail the job; Argo skips such a task
+        parts += [_nonempty(a.values, scope) for a in task.matrix.axes
+                  if isinstance(a.values, ir.ParamRef | ir.ResultRef)]
     if task.when is not None:
         parts.append(gx.group(task.when, scope) if parts else gx.condition(task.when, scope))
     return gx.wrap(" && ".join(parts)) if parts else None
+
+
+def _nonempty(values: ir.ParamRef | ir.ResultRef, scope: gx.Scope) -> str:
+    """Does the axis's JSON list have an item? By its text: `fromJSON(x)[0] != null` would call a
+    first item '0' or '' empty (`!=` with null compares numbers). A result never written (its task
+    was skipped) is '', which fromJSON refuses, so it is tested first."""
+    text = gx.ref(values, scope)
+    test = f"toJSON(fromJSON({text})) != '[]'"
+    return f"{text} != '' && {test}" if isinstance(values, ir.ResultRef) else test
 
 
 def _strategy(m: ir.Matrix, scope: gx.Scope) -> dict[str, Any]:
     """Every instance runs to the end (no fail-fast), as on Kubernetes engines."""
     axes: dict[str, Any] = {}
     for a in m.axes:
-        if isinstance(a.values, ir.ParamRef):
+        if isinstance(a.values, ir.ParamRef | ir.ResultRef):
             axes[a.name] = gx.wrap(f"fromJSON({gx.ref(a.values, scope)})")
         else:
-            axes[a.name] = [gx.escape(v) if isinstance(v, str) else v for v in a.values]
+            axes[a.name] = [_matrix_value(v) for v in a.values]
+    if m.exclude:
+        axes["exclude"] = [{axis: _matrix_value(v) for axis, v in c} for c in m.exclude]
+    if m.include:
+        axes["include"] = [{axis: _matrix_value(v) for axis, v in c} for c in m.include]
     strategy: dict[str, Any] = {"matrix": axes, "fail-fast": False}
     if m.max_parallel:
         strategy["max-parallel"] = m.max_parallel
     return strategy
+
+
+def _matrix_value(v: ir.Scalar) -> ir.Scalar:
+    return gx.escape(v) if isinstance(v, str) else v
 
 
 def _container(task: ir.Task) -> dict[str, Any]:

@@ -17,6 +17,8 @@ resolved, even when the branch moves meanwhile, and no tar file travels through 
 - The token: a spec `token` secret by reference (`secrets.X`), else the job's own GITHUB_TOKEN,
   which then needs `contents: read` (the workflow's `permissions: {}` leaves it none;
   permissions.py grants it to the checkout job and each consumer).
+- A job on the runner itself (layout.RUNNER) whose working dir is the checkout's path clones into
+  the GitHub workspace, which is that working dir there.
 - actions/checkout refuses a path outside `$GITHUB_WORKSPACE` ("Repository path ... is not under
   ..."), so a consumer clones under `$GITHUB_WORKSPACE/.shipspec/checkout/<artifact>` and a step then
   copies the files to the task's path (in its job container, or the host directory `docker run`
@@ -80,7 +82,7 @@ def github_slug(text: str) -> str | None:
     return None
 
 
-def options(c: ir.Checkout, scope: gx.Scope, ref: str | None, path: str) -> dict[str, Any]:
+def options(c: ir.Checkout, scope: gx.Scope, ref: str | None, path: str | None) -> dict[str, Any]:
     """The `with:` of actions/checkout; defaults are left out, as users write it."""
     out: dict[str, Any] = {}
     repo = repository(c, scope)
@@ -90,7 +92,8 @@ def options(c: ir.Checkout, scope: gx.Scope, ref: str | None, path: str) -> dict
         out["ref"] = ref
     if c.token is not None:
         out["token"] = gx.wrap(gx.prop("secrets", c.token.github_name))
-    out["path"] = path
+    if path is not None:  # None: the workspace itself
+        out["path"] = path
     if c.depth != 1:
         out["fetch-depth"] = c.depth
     if c.tags:
@@ -144,6 +147,9 @@ def consumer_steps(a: ir.ArtifactIn, c: ir.Checkout, scope: gx.Scope, place: Pla
     skipped producer's artifact does."""
     ran = gx.wrap(f"{gx.prop(gx.prop('needs', a.producer), 'result')} == 'success'")
     sha = gx.wrap(gx.prop(gx.prop("needs", a.producer) + ".outputs", "sha"))
+    if place.task_path(a.path).is_root:  # a runner task's working dir: the GitHub workspace itself
+        return [{"name": f"Check out {a.name}", "if": ran, "uses": uses("actions/checkout"),
+                 "with": options(c, scope, sha, None)}]
     clone = {"name": f"Check out {a.name}", "if": ran, "uses": uses("actions/checkout"),
              "with": options(c, scope, sha, clone_dir(a.name))}
     source = '"$GITHUB_WORKSPACE"/' + shell_word(clone_dir(a.name))

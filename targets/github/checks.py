@@ -5,16 +5,18 @@ Errors: retries; timeouts that are not whole minutes; results of a matrix task r
 before the matrix expands); sidecar command/args (services run the image's own); non-Linux runners
 and runners without Docker
 (ubuntu-slim); names that are not GitHub ids; a
-param named like the backend's own `shipspec-artifact-prefix` input; `include`/`exclude` axes; over
+param named like the backend's own `shipspec-artifact-prefix` input; axes named `include`/`exclude`; over
 256 matrix jobs; a ':' in a path `docker run` mounts; over 25 dispatch inputs; `${{` in a param
 default; invalid secret names; a workflow file over 500 KB; `run.short_sha` where only an expression
 goes (a condition, a pipeline result, a sidecar's env, the concurrency group, a checkout's repository
 or ref); a GitLab repository (workflows run for GitHub repositories only); a checkout of a URL that
-is not github.com's.
+is not github.com's; a native task without a GitHub action, a step with neither a body nor a
+GitHub action (unless its unit is skipped elsewhere).
 Warnings: sidecars in a task that talks to localhost (services are reached by name); over 10
 dispatch inputs (actionlint 1.7.7 rejects them, GitHub does not); caches in a job container of a
 BusyBox image (actions/cache needs GNU tar there, and nothing can add it); a concurrency group
-without cancel-in-progress (at most one run waits).
+without cancel-in-progress (at most one run waits); steps in several images (each a `docker run`,
+sharing only the task's paths and working dir).
 """
 
 from __future__ import annotations
@@ -26,7 +28,8 @@ from ...compiler import ir, rules
 from ...compiler.diagnostics import Diagnostic, Span, error, warning
 from . import checkout
 from . import expr as gx
-from .layout import on_host
+from .docker import shared_workdir
+from .layout import DOCKER, RUNNER, is_portable, mode, on_host
 from .steps import ARTIFACT_PREFIX_INPUT
 
 _MAX_MATRIX_JOBS = 256
@@ -181,6 +184,50 @@ def _check_task(t: ir.Task, p: ir.Pipeline) -> list[Diagnostic]:
     found += _check_matrix(t)
     found += _check_secrets(t)
     found += _check_checkout(t)
+    found += _check_native(t)
+    found += _check_steps(t)
+    return found
+
+
+def _check_native(t: ir.Task) -> list[Diagnostic]:
+    """A native task runs its GitHub action; without one there is nothing to run."""
+    if t.native is None:
+        return []
+    if t.native.github is not None:
+        return _check_refs(tuple(r for _, x in t.native.github.inputs for r in x.refs), in_condition=False)
+    return [_unsupported(t.native.span, f"task '{t.name}' without a GitHub action",
+                         f"task '{t.name}' has no native unit for github",
+                         "add a `github:` entry (an action pinned by commit) to its `uses:`")]
+
+
+def _check_steps(t: ir.Task) -> list[Diagnostic]:
+    """Each step needs a body or a GitHub action, unless its unit is skipped elsewhere; steps in
+    several images, each a `docker run`, share only the task's paths and working dir."""
+    found = []
+    for s in t.steps:
+        refs = [r for e in s.env if isinstance(e.value, ir.Template) for r in e.value.refs]
+        refs += [r for x in (*s.command, *s.args) for r in x.refs]
+        if s.native is not None and s.native.github is not None:
+            refs += [r for _, x in s.native.github.inputs for r in x.refs]
+        found += _check_refs(tuple(refs), in_condition=False)
+        if is_portable(s) or (s.native is not None and (s.native.github is not None or s.native.skip_elsewhere)):
+            continue
+        found.append(_unsupported(s.span, f"step '{s.name}' of task '{t.name}'",
+                                  f"step '{s.name}' of task '{t.name}' has no script, no argv and no native unit "
+                                  "for github", "give it a `run:` body, or a `github:` entry in its `uses:`"))
+    if mode(t) == RUNNER and t.sidecars:
+        found.append(_unsupported(t.sidecars[0].span, f"sidecars of task '{t.name}' on the runner",
+                                  "a job on the runner itself reaches service containers only through ports "
+                                  "published on localhost, not by name",
+                                  "run the task in its image (remove `github: {container: false}`)"))
+    if mode(t) == DOCKER and t.steps:
+        shared = shared_workdir(t)
+        found.append(warning(
+            rules.UNSUPPORTED_ON_TARGET, t.span,
+            f"steps in several images are not fully supported on github: each step of task '{t.name}' runs "
+            f"with `docker run` of its image, and the steps share only the task's paths and {shared}, not the "
+            "rest of one container's file system",
+            hint="keep what later steps read under the working dir, or run every step in the task's image"))
     return found
 
 
@@ -256,7 +303,7 @@ def _check_container(t: ir.Task) -> list[Diagnostic]:
 
 def _check_mounts(t: ir.Task) -> list[Diagnostic]:
     """An argv task's paths are `docker run -v HOST:PATH` mounts (docker.py): `:` splits that."""
-    if not on_host(t):
+    if mode(t) != DOCKER and not (mode(t) == RUNNER and t.steps):
         return []
     paths = [(a.path, a.span) for a in t.consumes] + [(a.path, a.span) for a in t.produces]
     paths += [(m.path, m.span) for m in t.caches] + [(f.path, f.span) for f in t.secret_files]
@@ -287,7 +334,8 @@ def _check_cache_tar(t: ir.Task) -> list[Diagnostic]:
 
 def _mentions_localhost(t: ir.Task) -> bool:
     """Does the task's own text point at localhost (where a pod's sidecars listen)?"""
-    texts = [t.script or ""] + [p for tpl in (*t.command, *t.args) for p in tpl.parts if isinstance(p, str)]
+    texts = [t.script or "", *(s.script or "" for s in t.steps)]
+    texts += [p for tpl in (*t.command, *t.args) for p in tpl.parts if isinstance(p, str)]
     texts += [p for e in t.env if isinstance(e.value, ir.Template) for p in e.value.parts if isinstance(p, str)]
     return any("localhost" in x or "127.0.0.1" in x for x in texts)
 
@@ -298,16 +346,20 @@ def _check_matrix(t: ir.Task) -> list[Diagnostic]:
     found = [_unsupported(a.span, f"the matrix axis name {a.name!r}",
                           "`include` and `exclude` are keywords of GitHub's matrix", "rename the axis")
              for a in t.matrix.axes if a.name in _MATRIX_KEYWORDS]
-    sizes = [len(a.values) for a in t.matrix.axes if not isinstance(a.values, ir.ParamRef)]
-    if math.prod(sizes) > _MAX_MATRIX_JOBS:
-        found.append(_unsupported(t.matrix.span, f"a matrix of {math.prod(sizes)} combinations",
+    found += _check_refs(tuple(a.values for a in t.matrix.axes if isinstance(a.values, ir.ResultRef)),
+                         in_condition=False)
+    sizes = [len(a.values) for a in t.matrix.axes if isinstance(a.values, tuple)]
+    count = math.prod(sizes) + len(t.matrix.include)
+    if count > _MAX_MATRIX_JOBS:
+        found.append(_unsupported(t.matrix.span, f"a matrix of {count} combinations",
                                   f"a matrix generates at most {_MAX_MATRIX_JOBS} jobs per run",
                                   "split the task or reduce the axes"))
     return found
 
 
 def _check_secrets(t: ir.Task) -> list[Diagnostic]:
-    refs = [f.secret for f in t.secret_files] + ([t.checkout.token] if t.checkout and t.checkout.token else []) + [
+    refs = [e.value for s in t.steps for e in s.env if isinstance(e.value, ir.SecretRef)]
+    refs += [f.secret for f in t.secret_files] + ([t.checkout.token] if t.checkout and t.checkout.token else []) + [
         e.value for e in (*t.env, *(e for s in t.sidecars for e in s.env)) if isinstance(e.value, ir.SecretRef)]
     return [_unsupported(r.span, f"the secret name {r.github_name!r}",
                          "GitHub secret names hold letters, digits and '_', start with no digit "

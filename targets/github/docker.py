@@ -51,6 +51,21 @@ def network_expression(task: ir.Task) -> str | None:
     return gx.wrap(gx.prop(gx.prop("job.services", task.sidecars[0].name), "network"))
 
 
+STEPS_WORKDIR = "/workspace"
+"""Where the `docker run` steps of a task without a working dir share their files (Tekton's steps
+share /workspace too)."""
+
+SCRIPT_ENV = "SHIPSPEC_STEP_SCRIPT"
+"""The env var holding a script step's text for `sh -ec` in its own image (never spliced into `run:`)."""
+
+
+def shared_workdir(task: ir.Task) -> str | None:
+    """The directory every `docker run` step of a steps task mounts and starts in."""
+    if not task.steps:
+        return None
+    return absolute(task.working_dir or STEPS_WORKDIR)
+
+
 def mounts(task: ir.Task) -> list[tuple[str, bool]]:
     """(container path, read-only) of every host directory or file the task sees, parents first
     (a nested mount must come after the one it is inside)."""
@@ -60,26 +75,43 @@ def mounts(task: ir.Task) -> list[tuple[str, bool]]:
     found += [(absolute(f.path), True) for f in task.secret_files]
     if task.oidc is not None:
         found.append((OIDC_TOKEN_DIR, True))
+    shared = shared_workdir(task)
+    if shared is not None and all(path != shared for path, _ in found):
+        found.append((shared, False))
     return sorted(found, key=lambda m: m[0].count("/"))
 
 
-def run_command(task: ir.Task, env_names: list[str]) -> str:
-    """The `docker run` line of the main step, one option per line."""
-    place = Place(host=True)
+def run_command(task: ir.Task, env_names: list[str], step: ir.Step | None = None,
+                place: Place | None = None) -> str:
+    """The `docker run` line of the task's argv, or of one step in its own image, one option per line.
+
+    A script step runs `sh -ec "$SHIPSPEC_STEP_SCRIPT"`: its text is in the step's env, passed by
+    name like every other value."""
+    place = place or Place(host=True)
     options = ["--rm --user 0"]
     if task.sidecars:
         options.append(f'--network "${NETWORK_ENV}"')
-    options += [f"-e {_name(n)}" for n in env_names]
+    names = [*env_names, SCRIPT_ENV] if step is not None and step.script is not None else env_names
+    options += [f"-e {_name(n)}" for n in dict.fromkeys(names)]
     for path, read_only in mounts(task):
         host = place.task_path(path)
-        options.append('-v "$RUNNER_TEMP"' + shell_word(f"{host.text}:{path}" + (":ro" if read_only else "")))
-    if task.working_dir:
-        options.append(f"-w {shell_word(task.working_dir)}")
-    argv = [*task.command, *task.args]
-    if task.command:
-        options.append(f"--entrypoint {template_word(task.command[0])}")
-        argv = argv[1:]
-    image = " ".join([shell_word(task.image), *(template_word(t) for t in argv)])
+        spec = f"{host.text}:{path}" + (":ro" if read_only else "")
+        options.append((f'-v "${host.root}"' if host.root else "-v ") + shell_word(spec))
+    workdir = task.working_dir if step is None else shared_workdir(task)
+    if workdir:
+        options.append(f"-w {shell_word(workdir)}")
+    image_name = task.image if step is None else step.image
+    command = task.command if step is None else step.command
+    argv = [*command, *(task.args if step is None else step.args)]
+    if step is not None and step.script is not None:
+        options.append("--entrypoint sh")
+        words = [shell_word("-ec"), f'"${SCRIPT_ENV}"']
+    else:
+        if command:
+            options.append(f"--entrypoint {template_word(command[0])}")
+            argv = argv[1:]
+        words = [template_word(t) for t in argv]
+    image = " ".join([shell_word(image_name), *words])
     return "exec docker run " + " \\\n  ".join([*options, image])
 
 

@@ -102,7 +102,16 @@ def ref(r: ir.Ref, scope: Scope, results_from: str = "needs") -> str:
         return prop("matrix", r.axis)
     if isinstance(r, ir.RunRef):
         return _run(r.kind, scope)
-    return STATUS
+    return STATUS if r.task is None else task_status(r.task)
+
+
+def task_status(task: str) -> str:
+    """`tasks.T.status` in a finally job (whose `needs` hold every main job): Succeeded, Skipped
+    (its condition was false, or it never started because a task before it failed), else Failed
+    (`failure`, or `cancelled`: a job cancelled while it ran, or never started because the run was
+    cancelled after a failure elsewhere; GitHub's results do not tell those apart)."""
+    result = prop(prop("needs", task), "result")
+    return f"({result} == 'success' && 'Succeeded' || {result} == 'skipped' && 'Skipped' || 'Failed')"
 
 
 RUN_ATTEMPT = "format('{0}-{1}', github.run_id, github.run_attempt)"

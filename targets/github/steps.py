@@ -5,8 +5,10 @@ then (even after a failure, for finally jobs) pack and upload artifacts, save ca
 Every value reaches a shell through `env:`; `run:` text holds only our own shell and the user's
 script, both escaped for `${{`. Shell: `sh -e {0}`, the POSIX shell the IR's scripts are written for
 (GitHub's own default in a container; bash is often absent from images). The helper steps run where
-the job runs: in the task's container (a script task) or on the runner host (an argv task, whose
-main step is `docker run`, docker.py); `layout.Place` says where they find the task's paths.
+the job runs: in the task's container (a script task), on the runner host (an argv task, whose
+main step is `docker run`, docker.py, or steps in several images), or on the runner itself
+(`github.container: false`, a native unit); `layout.Place` says where they find the task's paths.
+A task's `steps` (tasksteps.py) and a native task's action (native.py) take the main step's place.
 """
 
 from __future__ import annotations
@@ -17,13 +19,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ...compiler import ir
-from . import checkout, oidc
+from . import checkout, native, oidc
 from . import expr as gx
 from .docker import NETWORK_ENV, mounts, network_expression, run_command
 from .failfast import stop_run_step
-from .layout import Location, Place, absolute
+from .layout import Place, absolute
 from .pins import uses
 from .shell import shell_word
+from .tasksteps import task_steps
 
 Step = dict[str, Any]
 
@@ -80,7 +83,7 @@ def _run(name: str, script: str, *, id_: str | None = None, if_: str | None = No
     step["run"] = gx.escape(script)
     step["shell"] = SHELL
     if working_directory:
-        step["working-directory"] = gx.escape(working_directory)
+        step["working-directory"] = working_directory
     if env:
         step["env"] = env
     return step
@@ -122,11 +125,11 @@ def steps(task: ir.Task, ctx: JobContext, env: dict[str, str]) -> list[Step]:
     out += [_secret_file(f, place) for f in task.secret_files]
     if task.oidc is not None:
         out.append(oidc.token_step(task.oidc, place))
-    out.append(_main(task, env, ctx))
+    out += _main(task, env, ctx, place)
     for p in task.produces:
         out += _upload(p, ctx, task.matrix is not None, place)
     out += [_save(m, ctx, task.name, place) for m in task.caches]
-    if task.results and task.matrix is None:
+    if task.results and task.matrix is None and task.native is None:  # a native unit's are its outputs
         out.append(_publish(task, place))
     if not task.is_finally:
         out.append(stop_run_step())
@@ -137,6 +140,11 @@ def reads_short_sha(task: ir.Task) -> bool:
     """Does the task's step env hold `run.short_sha` (its env, or a reference in command/args)?"""
     refs = [r for e in task.env if isinstance(e.value, ir.Template) for r in e.value.refs]
     refs += [r for t in (*task.command, *task.args) for r in t.refs]
+    for s in task.steps:
+        refs += [r for e in s.env if isinstance(e.value, ir.Template) for r in e.value.refs]
+        refs += [r for t in (*s.command, *s.args) for r in t.refs]
+    units = [s.native for s in task.steps] + [task.native]
+    refs += [r for u in units if u is not None and u.github is not None for _, t in u.github.inputs for r in t.refs]
     return any(isinstance(r, ir.RunRef) and r.kind is ir.RunField.SHORT_SHA for r in refs)
 
 
@@ -151,6 +159,8 @@ def _short_sha() -> Step:
 
 def _prepare(task: ir.Task, place: Place) -> list[Step]:
     """Directories a pod would have as mounts exist before the task runs (and before actions write)."""
+    if place.runner:
+        return _prepare_runner(task, place)
     if place.host:
         return _prepare_host(task, place)
     paths = [*(a.path for a in task.produces), *(m.path for m in task.caches)]
@@ -179,6 +189,30 @@ def _prepare_host(task: ir.Task, place: Place) -> list[Step]:
         return []
     made = " ".join(place.task_path(d).shell for d in dict.fromkeys(dirs))
     return [_run("Prepare directories", f"rm -rf {place.scratch('').shell}\nmkdir -p {made}")]
+
+
+_MAKE_DIR = """make() {
+  mkdir -p "$1" 2>/dev/null || { sudo mkdir -p "$1" && sudo chown "$(id -u):$(id -g)" "$1"; }
+}
+"""
+
+
+def _prepare_runner(task: ir.Task, place: Place) -> list[Step]:
+    """The task's directories on the runner itself, at their own paths (the working dir is the
+    GitHub workspace). A path the runner's user may not create (e.g. /workspace, beside the root)
+    is made with sudo, which GitHub-hosted runners grant without a password, and given to that
+    user; a self-hosted runner without it fails here, loudly."""
+    paths = [*(a.path for a in task.consumes), *(a.path for a in task.produces), *(m.path for m in task.caches)]
+    paths += [posixpath.dirname(absolute(f.path)) for f in task.secret_files]
+    if task.working_dir:
+        paths.append(task.working_dir)
+    if task.results and task.native is None:
+        paths.insert(0, ir.RESULTS_DIR)
+    dirs = [place.task_path(p) for p in paths]
+    words = list(dict.fromkeys(d.shell for d in dirs if not d.is_root))
+    if not words:
+        return []
+    return [_run("Prepare directories", _MAKE_DIR + "\n".join(f"make {w}" for w in words))]
 
 
 def _is_file(task: ir.Task, path: str) -> bool:
@@ -282,18 +316,28 @@ def _secret_file(f: ir.SecretFile, place: Place) -> Step:
     parent = posixpath.dirname(target.text)
     script = "umask 077\n"
     if parent and parent != "/":
-        script += f"mkdir -p {Location(parent, target.in_temp).shell}\n"
+        script += f"mkdir -p {target.parent().shell}\n"
     script += f"printf '%s' \"$SHIPSPEC_SECRET_FILE\" > {target.shell}"
     return _run(f"Write secret file {f.path}", script,
                 env={"SHIPSPEC_SECRET_FILE": gx.wrap(gx.prop("secrets", f.secret.github_name))})
 
 
-def _main(task: ir.Task, env: dict[str, str], ctx: JobContext) -> Step:
+def _main(task: ir.Task, env: dict[str, str], ctx: JobContext, place: Place) -> list[Step]:
+    if task.native is not None:
+        unit = task.native.github
+        return [] if unit is None else [native.action_step(task.name, unit, ctx.scope, native.NATIVE_STEP)]
+    if task.steps:
+        git = checkout.safe_directories(task, ctx.checkouts) if place.host else {}
+        network = network_expression(task)
+        docker_env = _docker_env(task, env) if place.mapped else env | ({NETWORK_ENV: network} if network else {})
+        return task_steps(task, env, ctx.scope, place, host_env_names(task) + list(git), docker_env | git)
     if task.script is not None:
-        return _run("Run script", task.script, working_directory=task.working_dir, env=env)
+        workdir = place.task_path(task.working_dir) if task.working_dir else None
+        return [_run("Run script", task.script, env=env,
+                     working_directory=None if workdir is None or workdir.is_root else workdir.field)]
     git = checkout.safe_directories(task, ctx.checkouts)
-    return _run("Run command", run_command(task, host_env_names(task) + list(git)),
-                env=_docker_env(task, env) | git)
+    return [_run("Run command", run_command(task, host_env_names(task) + list(git)),
+                 env=_docker_env(task, env) | git)]
 
 
 def host_env_names(task: ir.Task) -> list[str]:
