@@ -30,7 +30,8 @@ def spec_text(folder: Path) -> str:
     found = detect(folder)
     lines = [f"# yaml-language-server: $schema={SCHEMA_URL}",
              "apiVersion: shipspec.dev/v1", "kind: Pipeline", "metadata:", f"  name: {name}", "spec:",
-             "  repository:", f"    name: OWNER/{name}  # your repository", "  triggers:", "    push:", "      branches: [main]", "      tags: ['v*']", "    pullRequest:",
+             "  repository:", f"    name: OWNER/{name}  # your repository",
+             "  triggers:", "    push:", "      branches: [main]", "      tags: ['v*']", "    pullRequest:",
              "      branches: [main]", "  tasks:", "    - name: source", "      uses: checkout"]
     if found is not None:
         block, version = found
@@ -43,7 +44,8 @@ def spec_text(folder: Path) -> str:
         lines += ["    - name: version", "      uses: version",
                   "    - name: image", "      uses: image", "      depends: [test]",
                   "      when: startsWith(run.ref, 'refs/tags/')", "      with:",
-                  f"        image: ghcr.io/OWNER/{name}", "        tags: [\"~{ tasks.version.results.version }\", latest]",
+                  f"        image: ghcr.io/OWNER/{name}",
+                  "        tags: [\"~{ tasks.version.results.version }\", latest]",
                   "        password: {secret: github, key: token}", "      consumes: [{artifact: source}]",
                   "      github: {permissions: {packages: write}}"]
     return "\n".join(lines) + "\n"
