@@ -28,8 +28,29 @@ EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="shipspec", message="%(prog)s %(version)s")
-def cli() -> None:
-    """Compile one pipeline spec to Argo Workflows, Tekton and GitHub Actions."""
+@click.option("-q", "--quiet", is_flag=True, help="Print errors only: no warnings, no `wrote` lines.")
+@click.option("-v", "--verbose", is_flag=True, help="Also say which spec is compiled for which target.")
+def cli(quiet: bool, verbose: bool) -> None:
+    """Compile pipeline specs to Argo Workflows, Tekton and GitHub Actions (no colour is ever printed,
+    so NO_COLOR holds by construction). A SPEC of `-` is read from stdin."""
+    global QUIET, VERBOSE
+    QUIET, VERBOSE = quiet, verbose and not quiet
+
+
+QUIET = False
+VERBOSE = False
+
+
+def say(message: str) -> None:
+    """A progress or result line on stdout, unless --quiet."""
+    if not QUIET:
+        click.echo(message)
+
+
+def note(message: str) -> None:
+    """A --verbose line on stderr."""
+    if VERBOSE:
+        click.echo(message, err=True)
 
 
 def _strict(ctx: click.Context, param: click.Parameter, value: bool) -> bool:
@@ -47,7 +68,7 @@ _format_option = click.option(
 
 
 @cli.command("compile")
-@click.argument("specs", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.argument("specs", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, allow_dash=True))
 @click.option("-t", "--target", type=click.Choice([*TARGETS, "all"]), default="all", show_default=True)
 @click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False),
               help="Write DIR/<spec>.<target>.yaml; without it, print to stdout (one spec, one target).")
@@ -99,7 +120,7 @@ def _emit_options(argo_kind: str, tekton_run: bool, params: tuple[str, ...]) -> 
 
 
 @cli.command("validate")
-@click.argument("specs", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.argument("specs", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, allow_dash=True))
 @click.option("-t", "--target", "targets", type=click.Choice([*TARGETS, "all"]), multiple=True,
               help="Check what these targets can express (repeatable); default: all of them.")
 @_format_option
@@ -154,7 +175,7 @@ def _project() -> Config:
 
 
 @cli.command("graph")
-@click.argument("spec", type=click.Path(exists=True, dir_okay=False))
+@click.argument("spec", type=click.Path(exists=True, dir_okay=False, allow_dash=True))
 @click.option("--format", "graph_format", type=click.Choice(["mermaid", "dot"]), default="mermaid", show_default=True)
 def graph_command(spec: str, graph_format: str) -> None:
     """Print the task graph of SPEC (conditions, matrix, steps, finally) as Mermaid or dot."""
@@ -208,6 +229,8 @@ def _backend(name: str) -> Backend:
 
 def _source_name(path: str) -> str:
     """The spec's path as the generated header shows it: relative, with '/' on every OS."""
+    if path == "-":
+        return "stdin"
     p = Path(path)
     if p.is_absolute():
         try:
@@ -218,6 +241,8 @@ def _source_name(path: str) -> str:
 
 
 def _read(path: str) -> bytes | None:
+    if path == "-":
+        return sys.stdin.buffer.read(MAX_READ)
     try:
         with open(path, "rb") as fh:
             return fh.read(MAX_READ)
@@ -234,12 +259,14 @@ _SARIF: list[Diagnostic] = []
 
 
 def _print(diagnostics: Sequence[Diagnostic], sources: dict[str, str], fmt: str) -> None:
+    from .diagnostics import Severity
     from .render import FORMATS
 
+    shown = [d for d in diagnostics if not (QUIET and d.severity is not Severity.ERROR)]
     if fmt == "sarif":
-        _SARIF.extend(diagnostics)
+        _SARIF.extend(shown)
         return
-    for d in diagnostics:
+    for d in shown:
         click.echo(FORMATS[fmt](d, sources), err=True)
 
 
@@ -313,6 +340,7 @@ def _compile_all(specs: Sequence[str], targets: Sequence[str], options: EmitOpti
             ok = False
             continue
         source = _source_name(path)
+        note(f"{source}: compiling for {', '.join(targets)}")
         texts, diagnostics = compile_one(raw, source, targets, options)
         _print(diagnostics, {source: raw.decode("utf-8", "replace")}, fmt)
         ok = ok and not _failed(diagnostics) and all(t in texts for t in targets)
@@ -355,7 +383,8 @@ def _distinct(specs: Sequence[str]) -> list[str]:
 
 
 def _out_name(spec_path: str, target: str) -> str:
-    return f"{Path(spec_path).stem}.{target}.yaml"
+    stem = "stdin" if spec_path == "-" else Path(spec_path).stem
+    return f"{stem}.{target}.yaml"
 
 
 def write_all(out_dir: Path, files: dict[str, str]) -> None:

@@ -6,6 +6,7 @@ stale, missing, edited by hand, or orphaned (generated from a spec the configura
 from __future__ import annotations
 
 import difflib
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -60,19 +61,26 @@ Files = dict[Path, tuple[str, Path]]
 def render(config: Config, planned: list[Planned], fmt: str | None) -> Files | None:
     """The text of every file, by absolute path; None (diagnostics printed, once per spec) if any spec
     is invalid or two specs would write one file."""
-    from .cli import _print
+    from .cli import _print, note
     from .diagnostics import sort_unique
 
     files: Files = {}
     ok = True
-    for spec in dict.fromkeys(item.spec for item in planned):
+    specs = list(dict.fromkeys(item.spec for item in planned))
+    progress = fmt is not None and len(specs) > 5 and sys.stderr.isatty()
+    for n, spec in enumerate(specs, start=1):
         raw = spec.read_bytes()
         source = config.rel(spec)
+        if progress:
+            click.echo(f"\r[{n}/{len(specs)}] {source}\033[K", err=True, nl=False)
+        note(f"{source}: compiling for {', '.join(i.target for i in planned if i.spec == spec)}")
         diagnostics: list[Diagnostic] = []
         for item in (i for i in planned if i.spec == spec):
             ok = _one(config, item, raw, source, files, diagnostics) and ok
         if fmt is not None:
             _print(sort_unique(diagnostics), {source: raw.decode("utf-8", "replace")}, fmt)
+    if progress:
+        click.echo("\r\033[K", err=True, nl=False)
     return files if ok else None
 
 
@@ -122,7 +130,7 @@ def _expand(config: Config, item: Planned, name: str) -> Path:
 
 
 def generate(config: Config, only: Sequence[str], fmt: str) -> int:
-    from .cli import write_all
+    from .cli import say, write_all
 
     files = render(config, plan(config, only), fmt)
     if files is None:
@@ -130,7 +138,7 @@ def generate(config: Config, only: Sequence[str], fmt: str) -> int:
     changed = {p: t for p, (t, _) in files.items() if _current(p) != t}
     for path, text in sorted(changed.items()):
         write_all(path.parent, {path.name: text})
-        click.echo(f"wrote {config.rel(path)}")
+        say(f"wrote {config.rel(path)}")
     return 1 if changed else 0
 
 
