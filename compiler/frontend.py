@@ -28,14 +28,19 @@ def compile_spec(text: str | bytes, file: str) -> Frontend:
     from .lowering import lower
     from .parse import parse_spec
 
+    from .checks import names
+
     try:
         doc = load(text, file)
+    except SpecError as exc:
+        return Frontend(None, sort_unique(exc.diagnostics))
+    try:
         defaults.apply(doc)
         if problems := blocks.expand(doc):
             raise SpecError(problems)
         model = parse_spec(doc)
-    except SpecError as exc:
-        return Frontend(None, sort_unique(exc.diagnostics))
+    except SpecError as exc:  # the names are still checked: a structural error must not hide them
+        return Frontend(None, sort_unique(exc.diagnostics + list(names.check_document(doc))))
     pipeline, diagnostics = lower(model, doc, file)
     for check in ALL_CHECKS:
         if check.ADVISORY and has_errors(diagnostics):

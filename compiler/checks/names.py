@@ -8,6 +8,7 @@ from collections.abc import Iterable, Iterator
 
 from .. import ir, rules
 from ..diagnostics import Diagnostic, Span, error
+from ..loader import Document
 
 RULES = (rules.INVALID_NAME, rules.DUPLICATE_NAME, rules.DUPLICATE_PRODUCER)
 
@@ -46,6 +47,21 @@ def check(pipeline: ir.Pipeline) -> Iterator[Diagnostic]:
             if kind == "label" and not _LABEL_VALUE.fullmatch(value):
                 yield error(rules.INVALID_NAME, pipeline.span, f"label value '{value}' is invalid: up to 63 "
                             "letters, digits, '-', '_' and '.', starting and ending with a letter or digit")
+
+
+def check_document(doc: Document) -> Iterator[Diagnostic]:
+    """The names a spec that failed validation still has, so a structural error (a missing `tasks:`)
+    does not hide a bad pipeline or task name: what can be checked on the raw data is."""
+    data = doc.data if isinstance(doc.data, dict) else {}
+    metadata = data.get("metadata")
+    if isinstance(metadata, dict) and isinstance(metadata.get("name"), str):
+        yield from _label("pipeline", metadata["name"], doc.span(("metadata", "name")), MAX_PIPELINE_NAME)
+    body = data.get("spec")
+    for section in ("tasks", "finally"):
+        tasks = body.get(section) if isinstance(body, dict) else None
+        for i, task in enumerate(tasks if isinstance(tasks, list) else ()):
+            if isinstance(task, dict) and isinstance(task.get("name"), str):
+                yield from _label("task", task["name"], doc.span(("spec", section, i, "name")), MAX_LABEL)
 
 
 def _task(task: ir.Task) -> Iterator[Diagnostic]:
