@@ -23,12 +23,10 @@ class Frontend:
 def compile_spec(text: str | bytes, file: str) -> Frontend:
     """Everything the compiler knows about one spec; never raises for bad input."""
     from . import blocks, defaults
-    from .checks import ALL_CHECKS
+    from .checks import ALL_CHECKS, names
     from .loader import load
     from .lowering import lower
     from .parse import parse_spec
-
-    from .checks import names
 
     try:
         doc = load(text, file)
