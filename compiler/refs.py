@@ -7,7 +7,6 @@ yet, a type that does not fit).
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
@@ -140,6 +139,8 @@ def _matrix(scope: Scope, axis: str, span: Span) -> ir.Ref | None:
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
+    import difflib  # only when there is something to suggest: 13 ms of import
+
     close = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.6)
     return f"did you mean '{close[0]}'?" if close else None
 

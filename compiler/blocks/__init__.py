@@ -4,18 +4,38 @@ own fields before validation, keeping positions (errors in an input point at the
 from __future__ import annotations
 
 import copy
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import rules
 from ..diagnostics import Diagnostic, error
 from ..loader import Document, Loc
 from ..refs import did_you_mean
-from . import golang, helm, image, java, node, notify, publish, python, scan, sign, version
-from .base import Block, Call
 
-BLOCKS: dict[str, Block] = {b.name: b for b in (golang.BLOCK, node.BLOCK, python.BLOCK, java.BLOCK,
-                                                image.BLOCK, scan.BLOCK, sign.BLOCK, helm.BLOCK,
-                                                publish.BLOCK, version.BLOCK, notify.BLOCK)}
+if TYPE_CHECKING:
+    from .base import Block
+
+MODULES = {"go": "golang", "node": "node", "python": "python", "java": "java", "image": "image", "scan": "scan",
+           "sign": "sign", "helm": "helm", "publish": "publish", "version": "version", "notify": "notify"}
+"""Block name -> its module, imported only when a spec uses the block (their models cost ~150 ms)."""
+
+
+def block(name: str) -> Block | None:
+    from importlib import import_module
+
+    module = MODULES.get(name)
+    if module is None:
+        return None
+    found: Block = import_module(f"{__name__}.{module}").BLOCK
+    return found
+
+
+def __getattr__(attr: str) -> dict[str, Block]:
+    """`BLOCKS`, every block by name: imports them all (the reference, the schema, tests)."""
+    if attr == "BLOCKS":
+        return {name: b for name in MODULES if (b := block(name)) is not None}
+    raise AttributeError(attr)
+
+
 BUILT_IN = ("checkout",)  # `uses:` names the compiler itself lowers (ir.Checkout)
 _OWN = ("image", "run", "command", "args", "steps", "results", "produces")
 """Fields a block makes: a block task that also writes one would have two meanings for it."""
@@ -34,13 +54,14 @@ def expand(doc: Document) -> list[Diagnostic]:
 
 def _expand_one(doc: Document, task: dict[str, Any], loc: Loc) -> list[Diagnostic]:
     from ..parse import validate_at
+    from .base import Call
 
     name = task["uses"]
-    block = BLOCKS.get(name)
-    if block is None:
+    found = block(name)
+    if found is None:
         return [error(rules.UNKNOWN_REFERENCE, doc.span((*loc, "uses")), f"there is no block '{name}'",
-                      did_you_mean(name, [*BLOCKS, *BUILT_IN]) or "blocks: " + ", ".join(sorted(BLOCKS)))]
-    inputs, problems = validate_at(doc, block.inputs, (*loc, "with"))
+                      did_you_mean(name, [*MODULES, *BUILT_IN]) or "blocks: " + ", ".join(sorted(MODULES)))]
+    inputs, problems = validate_at(doc, found.inputs, (*loc, "with"))
     clashes = [error(rules.WRONG_TYPE, doc.key_span((*loc, key)), f"a `uses: {name}` task has no `{key}`: the "
                      "block makes it", "remove it, or write the task without the block")
                for key in _OWN if key in task]
@@ -48,7 +69,7 @@ def _expand_one(doc: Document, task: dict[str, Any], loc: Loc) -> list[Diagnosti
         return problems + clashes
     written = task.get("with")
     call = Call(str(task.get("name", "")), dict(written) if isinstance(written, dict) else {})
-    made = block.expand(inputs, call)
+    made = found.expand(inputs, call)
     uses_at = doc.values.get((*loc, "uses"))
     del task["uses"]
     task.pop("with", None)
