@@ -55,26 +55,36 @@ class Model(BaseModel):
 
 
 class Metadata(Model):
-    name: Name
-    namespace: Annotated[str, Field(pattern=DNS_LABEL_PATTERN, max_length=63)] | None = None
-    labels: dict[str, str] = {}
-    annotations: dict[str, str] = {}
-    description: str | None = None
+    """The pipeline's name and Kubernetes metadata."""
+
+    name: Name = Field(description="The pipeline's name: lower case letters, digits and '-' (a DNS-1123 label); it "
+                                   "names the generated Workflow, Pipeline and workflow.", examples=["ci"])
+    namespace: Annotated[str, Field(pattern=DNS_LABEL_PATTERN, max_length=63)] | None = Field(
+        None, description="Argo and Tekton: the Kubernetes namespace of the generated resources; none is written if "
+                          "omitted.")
+    labels: dict[str, str] = Field({}, description="Kubernetes labels of the generated resources.")
+    annotations: dict[str, str] = Field({}, description="Kubernetes annotations of the generated resources.")
+    description: str | None = Field(None, description="What the pipeline does, for people.")
 
 
 class Param(Model):
-    name: Name
-    type: Literal["string", "bool", "int", "array"] = "string"
+    """An input of the pipeline, given when a run starts."""
+
+    name: Name = Field(description="The param's name, read as `~{ params.NAME }`.")
+    type: Literal["string", "bool", "int", "array"] = Field("string",
+        description="The value's type: `string`, `bool`, `int` or `array` (of strings).")
     default: str | bool | int | list[str] | None = Field(
         None, description="Omit to make the param required.")
-    description: str | None = None
+    description: str | None = Field(None, description="What the param means (shown where a run is started by hand).")
 
 
 class SecretKeyRef(Model):
     """A key of a Kubernetes secret; on GitHub the secret SECRET_KEY (upper snake case)."""
 
-    secret: Annotated[str, Field(pattern=DNS_SUBDOMAIN_PATTERN, max_length=253)]
-    key: Annotated[str, Field(pattern=SECRET_KEY_PATTERN)]
+    secret: Annotated[str, Field(pattern=DNS_SUBDOMAIN_PATTERN, max_length=253)] = Field(
+        description="The secret's name (`github` with key `token`: the job's own GITHUB_TOKEN).", examples=["registry"])
+    key: Annotated[str, Field(pattern=SECRET_KEY_PATTERN)] = Field(
+        description="The key in the secret.", examples=["token"])
 
 
 EnvValue = Annotated[
@@ -84,64 +94,88 @@ EnvValue = Annotated[
 
 
 class ResultDecl(Model):
-    name: Name
-    description: str | None = None
+    """A result with its description (or `optional`)."""
+
+    name: Name = Field(description="The result's name: the task writes it to `$SHIPSPEC_RESULTS/NAME`; read as `~{ "
+                                   "tasks.T.results.NAME }`.")
+    description: str | None = Field(None, description="What the result holds, for people.")
     optional: bool = Field(False, description="Nothing needs to read it (no unused-result warning): a "
                            "value kept for people or for later use.")
 
 
 class ArtifactDecl(Model):
-    name: Name
-    path: str
+    """Files this task hands on, by name."""
+
+    name: Name = Field(description="The artifact's name, which consuming tasks give as `artifact`.")
+    path: str = Field(description="The directory (or file) this task hands on.", examples=["/workspace/dist"])
 
 
 class ArtifactUse(Model):
-    artifact: Name
+    """Files this task receives from an earlier task."""
+
+    artifact: Name = Field(description="The name of an artifact a task `produces` (or of a `checkout` task); implies "
+                                       "running after it.")
     path: str | None = Field(None, description="Where to put the files; the producer's path if omitted.")
 
 
 class CacheUse(Model):
-    name: Name
-    path: str
+    """A declared cache, mounted in this task."""
+
+    name: Name = Field(description="A cache declared in `spec.caches`.")
+    path: str = Field(description="Where the cache is mounted in the container.", examples=["/root/.cache/go-build"])
 
 
 class SecretFileDecl(Model):
-    secret: Annotated[str, Field(pattern=DNS_SUBDOMAIN_PATTERN, max_length=253)]
-    key: Annotated[str, Field(pattern=SECRET_KEY_PATTERN)]
+    """One key of a secret, written to a file."""
+
+    secret: Annotated[str, Field(pattern=DNS_SUBDOMAIN_PATTERN, max_length=253)] = Field(
+        description="The secret's name.")
+    key: Annotated[str, Field(pattern=SECRET_KEY_PATTERN)] = Field(description="The key in the secret.")
     path: str = Field(description="The file the key's value is written to.")
 
 
 class Sidecar(Model):
-    name: Name
-    image: str
-    command: list[str] = []
-    args: list[str] = []
-    env: dict[str, EnvValue] = {}
-    privileged: bool = False
+    """A container running beside the task."""
+
+    name: Name = Field(description="The sidecar's name; a script reaches it at `~{ sidecars.NAME.host }`.")
+    image: str = Field(description="The sidecar's container image.", examples=["postgres:16"])
+    command: list[str] = Field([], description="The entrypoint; the image's own if empty.")
+    args: list[str] = Field([], description="Arguments to the entrypoint.")
+    env: dict[str, EnvValue] = Field({}, description="Environment variables: values or `{secret, key}`.")
+    privileged: bool = Field(False, description="Run the sidecar privileged (e.g. Docker-in-Docker).")
 
 
 class SecurityContext(Model):
-    run_as_user: Annotated[int, Field(ge=0)] | None = None
-    run_as_group: Annotated[int, Field(ge=0)] | None = None
-    seccomp: Literal["RuntimeDefault", "Unconfined"] | None = None
+    """Who the container runs as."""
+
+    run_as_user: Annotated[int, Field(ge=0)] | None = Field(None, description="The user id the container runs as.")
+    run_as_group: Annotated[int, Field(ge=0)] | None = Field(None, description="The group id the container runs as.")
+    seccomp: Literal["RuntimeDefault", "Unconfined"] | None = Field(
+        None, description="The seccomp profile: `RuntimeDefault` or `Unconfined`.")
 
 
 class Backoff(Model):
-    duration: Duration
-    factor: Annotated[int, Field(ge=1)] | None = None
-    max_duration: Duration | None = None
+    """Delays between retries."""
+
+    duration: Duration = Field(description="The delay before the first retry.", examples=["10s"])
+    factor: Annotated[int, Field(ge=1)] | None = Field(None, description="Each delay is the last one times this.")
+    max_duration: Duration | None = Field(None, description="A cap on each delay (Argo: `cap`).")
 
 
 class Retries(Model):
-    limit: int = Field(ge=0)
-    backoff: Backoff | None = None
+    """A retry count with a backoff."""
+
+    limit: int = Field(ge=0, description="How many times to retry a failed task.")
+    backoff: Backoff | None = Field(None, description="Delays between retries (Argo only).")
 
 
 class Matrix(Model):
+    """Run the task once per combination of the axes' values."""
+
     axes: dict[str, Annotated[list[str | int | bool], Field(min_length=1)] | str] = Field(
         min_length=1, description="Axis name -> values, or an expression naming an array param or an "
         "upstream task's result that holds a JSON list.")
-    max_parallel: int | None = Field(None, ge=1)
+    max_parallel: int | None = Field(None, ge=1, description="At most this many instances at once.")
     include: list[dict[str, str | int | bool]] = Field([], description="Combinations to add (GitHub's "
                                                        "include): every axis given.")
     exclude: list[dict[str, str | int | bool]] = Field([], description="Combinations not to run; one that "
@@ -149,15 +183,19 @@ class Matrix(Model):
 
 
 class Resources(Model):
-    requests: dict[Literal["cpu", "memory"], Quantity] = {}
-    limits: dict[Literal["cpu", "memory"], Quantity] = {}
+    """CPU and memory of the task's pod."""
+
+    requests: dict[Literal["cpu", "memory"], Quantity] = Field(
+        {}, description="What the pod is guaranteed: `cpu`, `memory`.", examples=[{"cpu": "500m", "memory": "1Gi"}])
+    limits: dict[Literal["cpu", "memory"], Quantity] = Field(
+        {}, description="What the pod may use at most: `cpu`, `memory`.", examples=[{"memory": "2Gi"}])
 
 
 class TaskKubernetes(Model):
     """Pod settings for the Kubernetes engines (Argo, Tekton); GitHub runs jobs on its runners."""
 
-    resources: Resources | None = None
-    security_context: SecurityContext | None = None
+    resources: Resources | None = Field(None, description="CPU and memory `requests` and `limits`.")
+    security_context: SecurityContext | None = Field(None, description="`runAsUser`, `runAsGroup`, `seccomp`.")
 
 
 GitHubScope = Literal["actions", "attestations", "checks", "contents", "deployments", "discussions", "id-token",
@@ -174,19 +212,23 @@ Permissions = Annotated[
 class GitHubPipeline(Model):
     """GitHub Actions settings for every job of the pipeline."""
 
-    runs_on: str | None = None
+    runs_on: str | None = Field(None, description="The runner label of every job; `ubuntu-24.04` if omitted (a Linux "
+                                                  "runner with Docker).", examples=["ubuntu-24.04"])
     permissions: Permissions = {}
 
 
 class Environment(Model):
-    name: Annotated[str, Field(min_length=1)]
-    url: str | None = None
+    """A GitHub deployment environment, with the URL shown on the run."""
+
+    name: Annotated[str, Field(min_length=1)] = Field(description="The environment's name.", examples=["production"])
+    url: str | None = Field(None, description="The deployment's URL, shown on the run.")
 
 
 class GitHubTask(Model):
     """GitHub Actions settings of one task's job."""
 
-    runs_on: str | None = None
+    runs_on: str | None = Field(None, description="The runner label of this job; the pipeline's if omitted.",
+        examples=["ubuntu-24.04"])
     permissions: Permissions = {}
     environment: Annotated[str, Field(min_length=1)] | Environment | None = Field(
         None, description="A deployment environment: its protection rules (reviewers, wait timers) gate the job.")
@@ -204,7 +246,8 @@ class Checkout(Model):
                                    "(`run.sha`) if omitted.")
     depth: Annotated[int, Field(ge=0)] = Field(1, description="Commits of history to fetch; 0 for all.")
     tags: bool = Field(False, description="Fetch the tags too (e.g. for `git describe`).")
-    submodules: bool | Literal["recursive"] = False
+    submodules: bool | Literal["recursive"] = Field(False, description="Clone submodules: `true` (top level) or "
+                                                                       "`recursive`.")
     lfs: bool = Field(False, description="Download Git LFS files.")
     token: SecretKeyRef | None = Field(None, description="A token that may read the repository; on GitHub "
                                        "the platform token if omitted, anonymous on Kubernetes.")
@@ -217,7 +260,8 @@ class Oidc(Model):
     (`id-token: write`), or a projected service-account token on Kubernetes. The task reads the
     token from the file named by $SHIPSPEC_OIDC_TOKEN_FILE."""
 
-    audience: Annotated[str, Field(min_length=1, examples=["sigstore", "sts.amazonaws.com"])]
+    audience: Annotated[str, Field(min_length=1, examples=["sigstore", "sts.amazonaws.com"])] = Field(
+        description="Who the token is for (its `aud` claim): `sigstore` for keyless signing, a cloud's STS.")
 
 
 NativeValue = Annotated[Expression | int | bool, Field(union_mode="left_to_right")]
@@ -236,7 +280,8 @@ class GitHubAction(Model):
 class TektonTaskRef(Model):
     """A Tekton Task (or, for a step, a StepAction) by resolver: hub, bundles, git or cluster."""
 
-    resolver: Literal["hub", "bundles", "git", "cluster"]
+    resolver: Literal["hub", "bundles", "git", "cluster"] = Field(
+        description="The Tekton resolver: `hub`, `bundles`, `git` or `cluster`.")
     resource: dict[str, str] = Field(description="The resolver's own params, e.g. {name: golang-build, "
                                      "version: '0.3'} (hub), {bundle, name, kind} (bundles), "
                                      "{url, revision, pathInRepo} (git), {kind, name, namespace} (cluster).")
@@ -248,18 +293,18 @@ class TektonTaskRef(Model):
 class ArgoTemplateRef(Model):
     """A template of a WorkflowTemplate (or ClusterWorkflowTemplate) the cluster has."""
 
-    name: Name
-    template: Name
-    cluster_scope: bool = False
+    name: Name = Field(description="The WorkflowTemplate's name.")
+    template: Name = Field(description="The template in it.")
+    cluster_scope: bool = Field(False, description="A ClusterWorkflowTemplate rather than a WorkflowTemplate.")
     arguments: dict[str, NativeValue] = Field({}, description="The template's input parameters.")
 
 
 class Native(Model):
     """A reusable unit of the engines themselves: one entry per target it runs on."""
 
-    github: GitHubAction | None = None
-    tekton: TektonTaskRef | None = None
-    argo: ArgoTemplateRef | None = None
+    github: GitHubAction | None = Field(None, description="GitHub: the action and its inputs.")
+    tekton: TektonTaskRef | None = Field(None, description="Tekton: a Task (or StepAction) by resolver.")
+    argo: ArgoTemplateRef | None = Field(None, description="Argo: a template of a WorkflowTemplate.")
     outputs: list[Name] = Field([], description="Outputs later tasks read as ~{ tasks.T.outputs.NAME }: the "
                                 "action's outputs, the Tekton task's results, the template's output parameters.")
     otherwise: Literal["error", "skip"] = Field(
@@ -270,16 +315,17 @@ class Native(Model):
 class Step(Model):
     """One step of a task: all steps of a task share its container filesystem and run in order."""
 
-    name: Name
+    name: Name = Field(description="The step's name, unique in its task.")
     image: Annotated[str, Field(min_length=1)] | None = Field(None, description="The task's image if omitted.")
-    run: Annotated[str, Field(min_length=1)] | None = None
-    command: list[Expression] = []
-    args: list[Expression] = []
+    run: Annotated[str, Field(min_length=1)] | None = Field(
+        None, description="A POSIX sh script, run with `set -e`; expressions reach it via env vars.")
+    command: list[Expression] = Field([], description="Instead of `run`: an argv, run as is.")
+    args: list[Expression] = Field([], description="Arguments after `command`.")
     uses: Native | None = Field(None, description="A native unit instead of a script.")
-    env: dict[str, EnvValue] = {}
+    env: dict[str, EnvValue] = Field({}, description="The step's own environment variables, added to the task's.")
     always: bool = Field(False, description="Run even after an earlier step failed (e.g. to upload reports).")
     continue_on_error: bool = Field(False, description="A failure of this step does not fail the task.")
-    timeout: Duration | None = None
+    timeout: Duration | None = Field(None, description="A limit on this step: seconds or `90s`, `20m`, `1h30m`.")
 
 
 BlockName = Literal["checkout", "go", "helm", "image", "java", "node", "notify", "publish", "python", "scan",
@@ -288,7 +334,10 @@ BlockName = Literal["checkout", "go", "helm", "image", "java", "node", "notify",
 
 
 class Task(Model):
-    name: Name
+    """A task: a container running a script or an argv, a block (`uses:`), or steps."""
+
+    name: Name = Field(description="The task's name: a DNS-1123 label (lower case letters, digits, '-'), unique in the "
+                                   "pipeline.", examples=["build"])
     image: Annotated[str, Field(min_length=1)] | None = Field(
         None, description="The container image; none for `uses:` tasks.")
     uses: BlockName | Native | None = Field(
@@ -297,77 +346,103 @@ class Task(Model):
     with_: Checkout | None = Field(None, alias="with", description="The built-in task's inputs.")
     run: Annotated[str, Field(min_length=1)] | None = Field(
         None, description="A POSIX sh script; expressions reach it via env vars.")
-    command: list[Expression] = []
-    args: list[Expression] = []
+    command: list[Expression] = Field([], description="Instead of `run`: an argv, run as an argv (no shell needed in "
+                                                      "the image).", examples=[["go", "test", "./..."]])
+    args: list[Expression] = Field([], description="Arguments after `command`; may hold `~{ }` expressions.")
     steps: list[Step] = Field([], description="Instead of `run`/`command`: steps in one container filesystem.")
-    env: dict[str, EnvValue] = {}
-    working_dir: Path | None = None
-    depends: list[Name] = []
+    env: dict[str, EnvValue] = Field({}, description="Environment variables: literal values, expressions, or a secret "
+                                                     "by reference `{secret, key}`.",
+        examples=[{"GOFLAGS": "-mod=readonly", "TOKEN": {"secret": "registry", "key": "token"}}])
+    working_dir: Path | None = Field(None, description="The directory the task starts in (an absolute path).",
+        examples=["/workspace/source"])
+    depends: list[Name] = Field([], description="Tasks this one runs after (reading a task's result or artifact "
+                                                "implies it).")
     when: Annotated[str, Field(min_length=1)] | None = Field(
         None, description="A condition, e.g. `params.enable_test && params.env == 'prod'`.")
-    results: list[Name | ResultDecl] = []
-    produces: list[ArtifactDecl] = []
-    consumes: list[ArtifactUse] = []
-    caches: list[CacheUse] = []
-    secret_files: list[SecretFileDecl] = []
-    sidecars: list[Sidecar] = []
-    timeout: Duration | None = None
-    retries: Annotated[int, Field(ge=0)] | Retries | None = None
-    matrix: Matrix | None = None
-    oidc: Oidc | None = None
+    results: list[Name | ResultDecl] = Field([], description="Small values the script writes to "
+                                                             "`$SHIPSPEC_RESULTS/<name>` (under 4 KB in all); read as "
+                                                             "`~{ tasks.T.results.NAME }`.")
+    produces: list[ArtifactDecl] = Field([], description="Artifacts: `{name, path}` files this task hands on to later "
+                                                         "tasks.")
+    consumes: list[ArtifactUse] = Field([], description="Artifacts: `{artifact, path}` files this task receives "
+                                                        "(implies running after the producer).")
+    caches: list[CacheUse] = Field([], description="`{name, path}`: mount a cache declared in `spec.caches`.")
+    secret_files: list[SecretFileDecl] = Field([], description="`{secret, key, path}`: one key of a secret as a file.")
+    sidecars: list[Sidecar] = Field([], description="Containers running beside the task (a database, a registry); "
+                                                    "reached at `~{ sidecars.NAME.host }`.")
+    timeout: Duration | None = Field(None, description="A limit on the task: seconds, or a duration such as `90s`, "
+                                                       "`20m`, `1h30m`.", examples=["20m", 600])
+    retries: Annotated[int, Field(ge=0)] | Retries | None = Field(
+        None, description="Retry a failed task: a count, or `{limit, backoff: {duration, factor, maxDuration}}`.",
+            examples=[2])
+    matrix: Matrix | None = Field(None, description="Run the task once per combination of `axes` values; read an axis "
+                                                    "with `~{ matrix.NAME }`.",
+        examples=[{"axes": {"go": ["1.22", "1.23"]}}])
+    oidc: Oidc | None = Field(None, description="`{audience}`: an OIDC identity token of the run in the file "
+                                                "`$SHIPSPEC_OIDC_TOKEN_FILE` (keyless signing, cloud logins).")
     group: Name | None = Field(None, description="A group of `spec.groups` whose defaults this task takes.")
-    kubernetes: TaskKubernetes | None = None
-    github: GitHubTask | None = None
+    kubernetes: TaskKubernetes | None = Field(None, description="Argo and Tekton only: `resources`, `securityContext`.")
+    github: GitHubTask | None = Field(None, description="GitHub only: `runsOn`, `permissions`, `environment`, "
+                                                        "`container`.")
 
 
 class TaskDefaults(Model):
     """Fields every task (or every task of a group) gets unless it sets them itself."""
 
-    image: Annotated[str, Field(min_length=1)] | None = None
+    image: Annotated[str, Field(min_length=1)] | None = Field(None, description="The image of tasks that name none.")
     env: dict[str, EnvValue] = Field({}, description="Merged by name; a task's own value wins.")
-    working_dir: Path | None = None
+    working_dir: Path | None = Field(None, description="The directory tasks start in.")
     consumes: list[ArtifactUse] = Field([], description="Merged by artifact.")
     caches: list[CacheUse] = Field([], description="Merged by name.")
     secret_files: list[SecretFileDecl] = Field([], description="Merged by path.")
-    timeout: Duration | None = None
-    retries: Annotated[int, Field(ge=0)] | Retries | None = None
-    kubernetes: TaskKubernetes | None = None
-    github: GitHubTask | None = None
+    timeout: Duration | None = Field(None, description="A limit on each task: seconds or `90s`, `20m`, `1h30m`.")
+    retries: Annotated[int, Field(ge=0)] | Retries | None = Field(
+        None, description="Retries of each task: a count, or `{limit, backoff}`.")
+    kubernetes: TaskKubernetes | None = Field(None, description="Argo and Tekton only: `resources`, `securityContext` "
+                                                                "(merged mapping by mapping).")
+    github: GitHubTask | None = Field(None, description="GitHub only: the jobs' settings (merged mapping by mapping).")
 
 
 class PipelineResult(Model):
-    name: Name
-    value: Expression
-    description: str | None = None
+    """An output of the pipeline."""
+
+    name: Name = Field(description="The pipeline result's name.")
+    value: Expression = Field(description="An expression over task results.",
+        examples=["~{ tasks.build.results.image }"])
+    description: str | None = Field(None, description="What the result holds, for people.")
 
 
 class Cache(Model):
     """Kept between runs: on Kubernetes the PVC `<pipeline>-cache-<name>` the platform team creates
     once; on GitHub actions/cache, saved after each run and restored from the newest."""
 
-    name: Name
-    description: str | None = None
+    name: Name = Field(description="The cache's name, which tasks mount with `caches: [{name, path}]`.")
+    description: str | None = Field(None, description="What the cache holds, for people.")
 
 
 class Storage(Model):
     """The per-run volume that carries artifacts (Tekton always; Argo with `artifacts: volume`)."""
 
-    size: Annotated[str, Field(pattern=QUANTITY_PATTERN)] = "1Gi"
-    storage_class: Annotated[str, Field(pattern=DNS_SUBDOMAIN_PATTERN)] | None = None
+    size: Annotated[str, Field(pattern=QUANTITY_PATTERN)] = Field(default="1Gi",
+        description="The volume's size, a Kubernetes quantity.")
+    storage_class: Annotated[str, Field(pattern=DNS_SUBDOMAIN_PATTERN)] | None = Field(
+        default=None, description="The storage class; the cluster's default if omitted.")
     access_mode: Annotated[Literal["ReadWriteOnce", "ReadWriteMany"], Field(
         description="ReadWriteMany lets tasks on different nodes mount the volume at once "
         "(the storage class must support it).")] = "ReadWriteOnce"
 
 
 class TtlAfter(Model):
-    succeeded: Duration | None = None
-    failed: Duration | None = None
+    """How long a finished run is kept, per outcome."""
+
+    succeeded: Duration | None = Field(None, description="After a run that succeeded.")
+    failed: Duration | None = Field(None, description="After a run that failed.")
 
 
 class RunSettings(Model):
     """The run itself (the Argo Workflow, the Tekton PipelineRun), not the pipeline's definition."""
 
-    labels: dict[str, str] = {}
+    labels: dict[str, str] = Field({}, description="Labels of the run (the Workflow, the PipelineRun).")
     annotations: dict[str, str] = Field({}, description="e.g. tekton.dev/auto-cleanup-pvc: 'true'.")
     delete_after: Duration | TtlAfter | None = Field(
         None, description="Delete a finished run after this long (Argo ttlStrategy), or per outcome.")
@@ -380,15 +455,18 @@ class RunSettings(Model):
 class PipelineKubernetes(Model):
     """Settings for the Kubernetes engines (Argo, Tekton); GitHub Actions has no such concepts."""
 
-    run: RunSettings | None = None
+    run: RunSettings | None = Field(default=None, description="The run itself: `labels`, `annotations`, `deleteAfter`, "
+                                                      "`keepRuns`, `podGC`.")
 
-    service_account: Annotated[str, Field(pattern=DNS_SUBDOMAIN_PATTERN, max_length=253)] | None = None
-    host_network: bool = False
+    service_account: Annotated[str, Field(pattern=DNS_SUBDOMAIN_PATTERN, max_length=253)] | None = Field(
+        default=None, description="The service account the run's pods use.")
+    host_network: bool = Field(default=False, description="Run the pods in the node's network namespace.")
     artifacts: Annotated[Literal["repository", "volume"], Field(
         description="How Argo passes artifacts: `repository` (the cluster's artifact repository, Argo's "
         "default) or `volume` (one per-run volume, see `storage`). Tekton always uses a per-run volume."),
     ] = "repository"
-    storage: Storage | None = None
+    storage: Storage | None = Field(default=None, description="The per-run volume: `size`, `storageClass`, "
+                                    "`accessMode`.")
 
 
 Globs = Annotated[list[Annotated[str, Field(min_length=1)]], Field(
@@ -415,13 +493,17 @@ class PullRequestTrigger(Model):
 
     branches: Globs = []
     branches_ignore: Globs = []
-    types: list[PullRequestType] = []
+    types: list[PullRequestType] = Field([], description="Pull request activity types; opened, synchronize, reopened "
+                                                         "if empty.")
     paths: Globs = []
     paths_ignore: Globs = []
 
 
 class Schedule(Model):
-    cron: Annotated[str, Field(pattern=CRON_PATTERN, examples=["0 3 * * 1-5"])]
+    """A cron schedule, in a time zone."""
+
+    cron: Annotated[str, Field(pattern=CRON_PATTERN, examples=["0 3 * * 1-5"])] = Field(
+        description="Five fields: minute hour day-of-month month day-of-week.")
     timezone: str | None = Field(None, description="An IANA time zone such as Europe/Paris; UTC if omitted.")
 
 
@@ -430,7 +512,8 @@ class Repository(Model):
 
     name: Annotated[str, Field(pattern=REPOSITORY_PATTERN, examples=["acme/shop"],
                                description="owner/name (GitLab: group/subgroup/name).")]
-    provider: Literal["github", "gitlab"] = "github"
+    provider: Literal["github", "gitlab"] = Field("github", description="Where the repository is hosted: `github` or "
+                                                                        "`gitlab`.")
     url: str | None = Field(None, description="The https clone URL; https://github.com/<name>.git "
                             "(or gitlab.com) if omitted.")
     webhook_secret: SecretKeyRef | None = Field(
@@ -441,9 +524,12 @@ class Repository(Model):
 class Triggers(Model):
     """What starts a run. Without `triggers`, a run is started by hand or called by another pipeline."""
 
-    push: PushTrigger | None = None
-    pull_request: PullRequestTrigger | None = None
-    schedule: list[Schedule] = []
+    push: PushTrigger | None = Field(None, description="Start on a push: `branches`, `tags`, `paths` (and their "
+                                                       "`…Ignore` forms).")
+    pull_request: PullRequestTrigger | None = Field(None, description="Start on a pull request: target `branches`, "
+                                                                      "`types`, `paths`.")
+    schedule: list[Schedule] = Field([], description="Start on a schedule: `[{cron, timezone}]`.",
+        examples=[[{"cron": "0 3 * * 1-5"}]])
     manual: bool = Field(True, description="Can be started by hand, the params as its inputs.")
     call: bool = Field(False, description="Can be called by another pipeline (GitHub: workflow_call).")
     approximate: bool = Field(False, description="Where an engine cannot filter events exactly (e.g. Argo "
@@ -461,22 +547,32 @@ class Concurrency(Model):
 
 
 class PipelineSpec(Model):
-    params: list[Param] = []
+    """The pipeline: its params, tasks and settings."""
+
+    params: list[Param] = Field([], description="The pipeline's inputs: `name`, `type`, `default`, `description`; read "
+                                                "as `~{ params.NAME }`.")
     defaults: TaskDefaults | None = Field(None, description="What every task gets unless it says otherwise "
                                           "(`uses:` tasks excepted).")
     groups: dict[Name, TaskDefaults] = Field({}, description="Named defaults a task takes with `group:`, "
                                              "before `defaults`.")
-    tasks: list[Task] = Field(min_length=1)
-    finally_: list[Task] = Field([], alias="finally")
-    results: list[PipelineResult] = []
-    repository: Repository | None = None
-    triggers: Triggers | None = None
-    concurrency: Concurrency | None = None
+    tasks: list[Task] = Field(min_length=1, description="The tasks: a DAG ordered by `depends` and by the results and "
+                                                        "artifacts they read.")
+    finally_: list[Task] = Field([], alias="finally", description="Tasks that run after all others, whatever happened, "
+                                                                  "in parallel; they may read `~{ pipeline.status }`.")
+    results: list[PipelineResult] = Field([], description="The pipeline's outputs: `name`, `value` (an expression over "
+                                                          "task results), `description`.")
+    repository: Repository | None = Field(None, description="The repository the pipeline builds: what `checkout` "
+                                                            "clones and where events come from.")
+    triggers: Triggers | None = Field(None, description="What starts a run: `push`, `pullRequest`, `schedule`, "
+                                                        "`manual`, `call`; by hand or called if omitted.")
+    concurrency: Concurrency | None = Field(None, description="`{group, cancelInProgress}`: runs of one group never "
+                                                              "overlap.")
     timeout: Duration | None = Field(None, description="A limit on the main tasks of a run; finally tasks "
                                      "still run after it, each within its own timeout. None by default.")
-    caches: list[Cache] = []
-    kubernetes: PipelineKubernetes | None = None
-    github: GitHubPipeline | None = None
+    caches: list[Cache] = Field([], description="Caches kept between runs, which tasks mount by name.")
+    kubernetes: PipelineKubernetes | None = Field(None, description="Argo and Tekton only: `run`, `serviceAccount`, "
+                                                                    "`hostNetwork`, `artifacts`, `storage`.")
+    github: GitHubPipeline | None = Field(None, description="GitHub only: `runsOn`, `permissions`.")
 
 
 class Spec(Model):
@@ -484,7 +580,8 @@ class Spec(Model):
 
     model_config = ConfigDict(title="shipspec pipeline (shipspec.dev/v1)")
 
-    api_version: Literal["shipspec.dev/v1"]
-    kind: Literal["Pipeline"]
-    metadata: Metadata
-    spec: PipelineSpec
+    api_version: Literal["shipspec.dev/v1"] = Field(description="The spec's version: `shipspec.dev/v1`.")
+    kind: Literal["Pipeline"] = Field(description="Always `Pipeline`.")
+    metadata: Metadata = Field(description="`name` (required), `namespace`, `labels`, `annotations`, `description`.")
+    spec: PipelineSpec = Field(description="The pipeline: `params`, `tasks`, `finally`, `results`, `triggers`, and the "
+                                           "engines' settings.")

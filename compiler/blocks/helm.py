@@ -27,12 +27,14 @@ printf '%s' "$VERSION" > "$SHIPSPEC_RESULTS/version"
 
 
 class HelmInputs(Inputs):
+    """The inputs of `uses: helm`."""
+
     chart: str = Field(".", description="The chart's directory, relative to the working directory.")
     version: Annotated[str, Field(min_length=1, description="The chart version, e.g. "
                                   "~{ tasks.version.results.version }.")]
     registry: str = Field("", description="oci://host/path to push to; lint and package only if empty.")
     username: str = Field("~{ run.actor }", description="The registry user.")
-    password: SecretInput | None = None
+    password: SecretInput | None = Field(None, description="The registry password or token, by reference.")
 
 
 def _expand(inputs: HelmInputs, call: Call) -> Fields:

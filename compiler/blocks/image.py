@@ -66,8 +66,11 @@ echo "pushed $IMAGE@$digest"
 
 
 class ImageInputs(Inputs):
+    """The inputs of `uses: image`."""
+
     image: Annotated[str, Field(min_length=1, description="The repository, e.g. ghcr.io/acme/shop.")]
-    builder: Literal["dockerfile", "buildpacks", "ko"] = "dockerfile"
+    builder: Literal["dockerfile", "buildpacks", "ko"] = Field(
+        "dockerfile", description="How to build: `dockerfile` (BuildKit; buildx on GitHub), `buildpacks` or `ko` (Go).")
     tags: Annotated[list[Annotated[str, Field(min_length=1)]], Field(min_length=1)] = Field(
         ["latest"], description="Tags to push, e.g. [~{ tasks.version.results.version }, latest].")
     platforms: list[str] = Field([], description="For one multi-arch image, e.g. [linux/amd64, linux/arm64].")

@@ -23,6 +23,8 @@ RELATIVE_PATTERN = r"^(\.|[A-Za-z0-9_][-A-Za-z0-9_./]*)$"
 
 
 class LanguageInputs(Inputs):
+    """The inputs of the language blocks (`go`, `node`, `python`, `java`)."""
+
     version: Annotated[str, Field(pattern=VERSION_PATTERN, description="The toolchain version, e.g. 1.23.")]
     directory: Annotated[str, Field(pattern=RELATIVE_PATTERN, description="The project, relative to the "
                                     "working directory.")] = "."

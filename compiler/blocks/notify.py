@@ -16,11 +16,15 @@ curl -fsS --retry 3 -X POST -H 'Content-Type: application/json' --data "{\\"text
 
 
 class SecretInput(Inputs):
-    secret: str
-    key: str
+    """A key of a secret, by reference (its value never appears in the spec)."""
+
+    secret: str = Field(description="The secret's name.")
+    key: str = Field(description="The key in the secret.")
 
 
 class NotifyInputs(Inputs):
+    """The inputs of `uses: notify`."""
+
     webhook: SecretInput = Field(description="The secret key that holds the webhook URL.")
     title: str = Field("Pipeline run", description="Text before the status, e.g. the service's name.")
 

@@ -25,12 +25,15 @@ oras push "$TARGET" $FILES
 
 
 class PublishInputs(Inputs):
-    to: Literal["http", "oci"] = "http"
+    """The inputs of `uses: publish`."""
+
+    to: Literal["http", "oci"] = Field("http", description="`http`: upload each file; `oci`: push the files as one OCI "
+                                                           "artifact (oras).")
     target: Annotated[str, Field(min_length=1, description="http: the URL (ending in / to append each file's "
                                  "name); oci: the reference, e.g. ghcr.io/acme/docs:~{ run.short_sha }.")]
     files: Annotated[list[str], Field(min_length=1, description="Paths or globs, relative to the working "
                                       "directory.")]
-    method: Literal["PUT", "POST"] = "PUT"
+    method: Literal["PUT", "POST"] = Field("PUT", description="http: the request method.")
     token: SecretInput | None = Field(None, description="http: a bearer token.")
     username: str = Field("~{ run.actor }", description="oci: the registry user.")
     password: SecretInput | None = Field(None, description="oci: the registry password or token.")

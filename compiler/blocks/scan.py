@@ -20,12 +20,14 @@ Severity = Literal["UNKNOWN", "LOW", "MEDIUM", "HIGH", "CRITICAL"]
 
 
 class ScanInputs(Inputs):
+    """The inputs of `uses: scan`."""
+
     image: Annotated[str, Field(min_length=1, description="The image to scan, e.g. ~{ tasks.build.results.image }.")]
     severity: list[Severity] = Field(["CRITICAL", "HIGH"], description="The severities that fail the task.")
     ignore_unfixed: bool = Field(True, description="Skip vulnerabilities that have no fix yet.")
     fail: bool = Field(True, description="false: report only.")
     username: str = Field("~{ run.actor }", description="The registry user, for a private image.")
-    password: SecretInput | None = None
+    password: SecretInput | None = Field(None, description="The registry password or token, by reference.")
 
 
 def _expand(inputs: ScanInputs, call: Call) -> Fields:

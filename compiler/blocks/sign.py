@@ -28,6 +28,8 @@ _ATTEST = registry.LOGIN + _KEY + ('cosign attest "$@" --type spdxjson --predica
 
 
 class SignInputs(Inputs):
+    """The inputs of `uses: sign`."""
+
     image: Annotated[str, Field(min_length=1, description="The image by digest, e.g. "
                                 "~{ tasks.image.results.image }.")]
     key: SecretInput | None = Field(None, description="A cosign private key; keyless (OIDC) if omitted.")
@@ -35,7 +37,7 @@ class SignInputs(Inputs):
     sbom: bool = Field(False, description="Also attest an SPDX SBOM of the image (syft); the SBOM is the "
                        "artifact `<task>-sbom`.")
     username: str = Field("~{ run.actor }", description="The registry user.")
-    password: SecretInput | None = None
+    password: SecretInput | None = Field(None, description="The registry password or token, by reference.")
 
 
 def _expand(inputs: SignInputs, call: Call) -> Fields:

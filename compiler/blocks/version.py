@@ -31,6 +31,8 @@ echo "version $version"
 
 
 class VersionInputs(Inputs):
+    """The inputs of `uses: version`."""
+
     scheme: Literal["auto", "tag", "commit", "base-sha"] = Field(
         "auto", description="auto: the tag's version on a tag, `{base}-{short sha}` otherwise.")
     base: Annotated[str, Field(min_length=1)] = Field("0.0.0", description="The version before the commit, "
