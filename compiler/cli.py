@@ -488,7 +488,8 @@ def _add_blocks(schema: dict[str, object]) -> None:
 def _for_editors(node: object, key: str) -> None:
     """Walk the schema: a `markdownDescription` for every description, a property for every key an
     object may have (`propertyNames` enums, so editors complete them), no `default: null` (nothing to
-    insert) and no property titles (pydantic's key name, which hovers would show as a heading)."""
+    insert), no property titles (pydantic's key name, which hovers would show as a heading), and a
+    type's description (a duration's forms) added to its field's rather than kept in a branch."""
     if isinstance(node, list):
         for item in node:
             _for_editors(item, key)
@@ -497,6 +498,16 @@ def _for_editors(node: object, key: str) -> None:
         return
     if node.get("default", 0) is None:
         del node["default"]
+    if "description" in node:  # a type's own words (`Duration`) join the field's: one text on hover
+        for branch in node.get("anyOf", ()):
+            if isinstance(branch, dict) and "$ref" not in branch and "description" in branch:
+                if branch["description"] not in node["description"]:
+                    node["description"] += " " + branch["description"]
+                examples = node.setdefault("examples", [])
+                examples += [e for e in branch.pop("examples", []) if e not in examples]
+                if not examples:
+                    del node["examples"]
+                del branch["description"]
     if "description" in node:
         node["markdownDescription"] = node["description"]
     names = node.get("propertyNames", {}).get("enum") if isinstance(node.get("propertyNames"), dict) else None

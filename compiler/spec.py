@@ -325,7 +325,7 @@ class Step(Model):
     env: dict[str, EnvValue] = Field({}, description="The step's own environment variables, added to the task's.")
     always: bool = Field(False, description="Run even after an earlier step failed (e.g. to upload reports).")
     continue_on_error: bool = Field(False, description="A failure of this step does not fail the task.")
-    timeout: Duration | None = Field(None, description="A limit on this step: seconds or `90s`, `20m`, `1h30m`.")
+    timeout: Duration | None = Field(None, description="A limit on this step.")
 
 
 BlockName = Literal["checkout", "go", "helm", "image", "java", "node", "notify", "publish", "python", "scan",
@@ -353,8 +353,8 @@ class Task(Model):
     env: dict[str, EnvValue] = Field({}, description="Environment variables: literal values, expressions, or a secret "
                                                      "by reference `{secret, key}`.",
         examples=[{"GOFLAGS": "-mod=readonly", "TOKEN": {"secret": "registry", "key": "token"}}])
-    working_dir: Path | None = Field(None, description="The directory the task starts in (an absolute path).",
-        examples=["/workspace/source"])
+    working_dir: Path | None = Field(None, description="The directory the task starts in.",
+                                     examples=["/workspace/source"])
     depends: list[Name] = Field([], description="Tasks this one runs after (reading a task's result or artifact "
                                                 "implies it).")
     when: Annotated[str, Field(min_length=1)] | None = Field(
@@ -370,8 +370,7 @@ class Task(Model):
     secret_files: list[SecretFileDecl] = Field([], description="`{secret, key, path}`: one key of a secret as a file.")
     sidecars: list[Sidecar] = Field([], description="Containers running beside the task (a database, a registry); "
                                                     "reached at `~{ sidecars.NAME.host }`.")
-    timeout: Duration | None = Field(None, description="A limit on the task: seconds, or a duration such as `90s`, "
-                                                       "`20m`, `1h30m`.", examples=["20m", 600])
+    timeout: Duration | None = Field(None, description="A limit on the task.", examples=["20m", 600])
     retries: Annotated[int, Field(ge=0)] | Retries | None = Field(
         None, description="Retry a failed task: a count, or `{limit, backoff: {duration, factor, maxDuration}}`.",
             examples=[2])
@@ -395,7 +394,7 @@ class TaskDefaults(Model):
     consumes: list[ArtifactUse] = Field([], description="Merged by artifact.")
     caches: list[CacheUse] = Field([], description="Merged by name.")
     secret_files: list[SecretFileDecl] = Field([], description="Merged by path.")
-    timeout: Duration | None = Field(None, description="A limit on each task: seconds or `90s`, `20m`, `1h30m`.")
+    timeout: Duration | None = Field(None, description="A limit on each task.")
     retries: Annotated[int, Field(ge=0)] | Retries | None = Field(
         None, description="Retries of each task: a count, or `{limit, backoff}`.")
     kubernetes: TaskKubernetes | None = Field(None, description="Argo and Tekton only: `resources`, `securityContext` "

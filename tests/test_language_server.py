@@ -256,7 +256,9 @@ def test_completion_in_a_task_offers_its_keys_with_their_documentation(spec: Doc
 
 
 def test_hover_on_a_key_shows_its_description(spec: Document) -> None:
-    assert _description("Task", "timeout") in spec.hover(1)
+    text = spec.hover(1)
+    assert _description("Task", "timeout") in text
+    assert text.count("Seconds, or a duration") == 1
 
 
 def test_a_blocks_with_completes_that_blocks_inputs(spec: Document) -> None:

@@ -83,6 +83,15 @@ def test_defaults_are_given_and_none_is_null() -> None:
     assert SCHEMA["$defs"]["LanguageInputs"]["properties"]["directory"]["default"] == "."
 
 
+def test_a_types_words_join_its_fields_once() -> None:
+    """A field of a type alias (`Duration`) says both what it is and the type's forms, in one text."""
+    max_duration = SCHEMA["$defs"]["Backoff"]["properties"]["maxDuration"]
+    assert max_duration["description"] == ("A cap on each delay (Argo: `cap`). "
+                                           "Seconds, or a duration such as '90s', '20m', '1h30m'.")
+    assert max_duration["examples"] == ["20m"]
+    assert all("description" not in branch for branch in max_duration["anyOf"])
+
+
 def test_uses_offers_every_block_with_its_summary() -> None:
     (names,) = [b for b in SCHEMA["$defs"]["Task"]["properties"]["uses"]["anyOf"] if "enum" in b]
     assert names["enum"] == list(get_args(BlockName))
