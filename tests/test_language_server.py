@@ -125,9 +125,7 @@ def _answer(request: dict[str, Any]) -> Any:
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[LanguageServer]:
-    node = shutil.which("node")
-    if node is None:
-        tool_missing("node is not on PATH")
+    node = shutil.which("node") or tool_missing("node is not on PATH")
     if not SERVER.is_file():
         tool_missing(f"yaml-language-server is not installed in {TOOLS_DIR}/node_modules")
     proc = subprocess.Popen([node, str(SERVER), "--stdio"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
