@@ -262,7 +262,7 @@ def _print(diagnostics: Sequence[Diagnostic], sources: dict[str, str], fmt: str)
     from .diagnostics import Severity
     from .render import FORMATS
 
-    shown = [d for d in diagnostics if not (QUIET and d.severity is not Severity.ERROR)]
+    shown = [d for d in diagnostics if not (QUIET and not STRICT and d.severity is not Severity.ERROR)]
     if fmt == "sarif":
         _SARIF.extend(shown)
         return

@@ -91,6 +91,7 @@ def _one(config: Config, item: Planned, raw: bytes, source: str, files: Files,
     from .cli import _failed, compile_one
 
     texts, found = compile_one(raw, source, (item.target,), EmitOptions(**config.options.get(item.target, {})))
+    found = [d for d in found if d.rule.code not in config.ignore]
     diagnostics += found
     if _failed(found) or item.target not in texts:
         return False

@@ -10,6 +10,9 @@ Found from the working directory up: a `shipspec.toml`, or a `pyproject.toml` wi
 
     [tool.shipspec.tekton]
     triggers = "pac"                             # EmitOptions for every output of that engine
+
+    [tool.shipspec]
+    ignore = ["SS404"]                           # rule codes never reported
 """
 
 from __future__ import annotations
@@ -42,7 +45,7 @@ class Config:
     file: Path
     outputs: tuple[Output, ...]
     options: dict[str, dict[str, Any]] = field(default_factory=dict)  # target -> EmitOptions fields
-
+    ignore: frozenset[str] = frozenset()  # rule codes never reported for this project
     def specs(self) -> list[Path]:
         """Every spec some output names, sorted, without repeats."""
         found = {p.resolve() for out in self.outputs for g in out.specs for p in self.root.glob(g) if p.is_file()}
@@ -85,9 +88,12 @@ def _config(root: Path, file: Path, table: dict[str, Any]) -> Config:
     def fail(message: str) -> ConfigError:
         return ConfigError(f"{file}: error: {message}")
 
-    unknown = set(table) - {"outputs", *TARGETS}
+    unknown = set(table) - {"outputs", "ignore", *TARGETS}
     if unknown:
-        raise fail(f"unknown key(s) {', '.join(sorted(unknown))}; expected outputs, {', '.join(TARGETS)}")
+        raise fail(f"unknown key(s) {', '.join(sorted(unknown))}; expected outputs, ignore, {', '.join(TARGETS)}")
+    ignore = table.get("ignore", [])
+    if not isinstance(ignore, list) or not all(isinstance(c, str) and c.startswith("SS") for c in ignore):
+        raise fail("ignore: a list of rule codes, e.g. [\"SS404\"]")
     outputs = []
     for i, entry in enumerate(table.get("outputs", [])):
         if not isinstance(entry, dict) or set(entry) - {"specs", "targets", "path"}:
@@ -105,7 +111,7 @@ def _config(root: Path, file: Path, table: dict[str, Any]) -> Config:
         _check_placeholders(path, len(targets) > 1, fail, i)
         outputs.append(Output(tuple(specs), tuple(targets), path))
     options = {target: _options(target, table.get(target, {}), fail) for target in TARGETS if target in table}
-    return Config(root, file, tuple(outputs), options)
+    return Config(root, file, tuple(outputs), options, frozenset(ignore))
 
 
 def _check_placeholders(path: str, several_targets: bool, fail: Any, i: int) -> None:

@@ -124,3 +124,13 @@ def test_generate_given_a_hand_edited_output_regenerates_it(project: Path, capsy
     workflow.write_text(good + "# hand edit\n")
     code, out, _ = _run(capsys, "generate", "../.github/workflows/orders.yaml")
     assert (code, out) == (1, "wrote .github/workflows/orders.yaml\n") and workflow.read_text() == good
+
+
+def test_the_configuration_ignores_rule_codes(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    spec = project / "services/orders/pipeline.yaml"
+    spec.write_text(spec.read_text().replace("image: alpine:3.20", "image: alpine"))
+    code, _, err = _run(capsys, "--quiet", "check", "--strict")
+    assert code == 1 and "[SS404]" in err
+    (project / "shipspec.toml").write_text('ignore = ["SS404"]\n' + CONFIG)
+    _run(capsys, "generate")
+    assert _run(capsys, "check", "--strict") == (0, "", "")
