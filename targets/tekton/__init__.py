@@ -65,7 +65,7 @@ from ...compiler import ir
 from ...compiler.diagnostics import Diagnostic
 from .. import kubernetes
 from ..base import EmitOptions, Emitted
-from . import checkout, checks, context, guards, triggers
+from . import checkout, checks, context, guards, matrix, triggers
 from . import pac as pac_companion
 from .pipeline import pipeline_document
 from .run import pipeline_run_document
@@ -88,6 +88,7 @@ def emit(pipeline: ir.Pipeline, options: EmitOptions) -> Emitted:
     pac = options.tekton_triggers == "pac"
     diags: list[Diagnostic] = []
     pipeline = guards.lower(checkout.prepare(pipeline, options.tekton_checkout == "inline", diags), diags)
+    pipeline = matrix.prepare(pipeline, diags)
     diags += [*checks.names(pipeline), *context.collisions(pipeline), *checks.literal_text(pipeline),
               *kubernetes.environment_gates(pipeline, NAME), *checks.finally_results(pipeline),
               *checks.pipeline_timeout(pipeline, with_run=options.tekton_run or (pac and pipeline.triggers.events)),
