@@ -2033,3 +2033,18 @@ def test_a_tasks_status_is_succeeded_failed_or_skipped(tmp_path: Path, shell: st
     out = tmp_path / "status"
     run_script(shell, status_step["script"].replace(syntax.step_result_path("status"), str(out)), [word], tmp_path)
     assert out.read_text(encoding="utf-8") == expected
+
+
+def test_a_task_whose_steps_are_all_skipped_here_is_an_error() -> None:
+    action = ir.GitHubAction("actions/setup-go", "a" * 40, "v6")
+    setup = ir.Step("setup", "", native=ir.Native(github=action, skip_elsewhere=True))
+    found = emit(pipeline(steps_task(setup, span=at(7)))).diagnostics
+    assert [(d.rule.code, d.span.line) for d in found] == [("SS501", 7)]
+    assert "a Tekton Task needs a step" in found[0].message
+
+
+def test_gate_names_stay_dns_labels(tmp_path: Path) -> None:
+    long = "s" * 63
+    pipe = valid_documents(pipeline(steps_task(sh_step(long), sh_step("b", always=True), sh_step("c"))), tmp_path)
+    assert [s["name"] for s in ptask(pipe, "build")["taskSpec"]["steps"]] == [long, "passed-1", "b", "c",
+                                                                              "steps-failed"]

@@ -97,6 +97,12 @@ def task_steps(task: ir.Task, found: inputs.Inputs, common: Common, taken: set[s
                diags: list[Diagnostic]) -> tuple[list[Doc], list[Doc]]:
     """(the user's steps with their gates, the steps that go after trim-results)."""
     steps = runnable(task, diags)
+    skipped_here = all(s.native is not None and s.native.skip_elsewhere and s.native.tekton is None
+                       and s.script is None and not s.command for s in task.steps)
+    if not steps and skipped_here:
+        diags.append(checks.unsupported(task.span, f"task '{task.name}'",
+                                        "every one of its steps is skipped here, and a Tekton Task needs a step",
+                                        "give one step a `run` script for the Kubernetes engines"))
     forced = {i for i, s in enumerate(steps)
               if not s.continue_on_error and any(later.always for later in steps[i + 1:])}
     taken |= {s.name for s in steps}
@@ -115,7 +121,8 @@ def task_steps(task: ir.Task, found: inputs.Inputs, common: Common, taken: set[s
         if i in forced:
             checked.append(step.name)
             if any(not later.always for later in steps[i + 1:]):
-                gate = kubernetes.unique(f"{step.name}-passed", taken)
+                wanted = f"{step.name}-passed"
+                gate = kubernetes.unique(wanted if kubernetes.is_dns_label(wanted) else f"passed-{i + 1}", taken)
                 docs.append(helpers.helper_step(gate, [syntax.exit_code_path(s) for s in checked],
                                                 syntax.GATE_SCRIPT, common.security,
                                                 results=(syntax.PASSED_RESULT,)))
