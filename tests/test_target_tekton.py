@@ -1772,7 +1772,8 @@ def test_steps_are_the_task_specs_steps_with_their_own_settings(tmp_path: Path) 
     deps, test, vet, report = user_steps(pipe)
     assert (deps["image"], report["image"]) == (IMAGE, "busybox:1.37")
     # the task's env for every step, then the step's own; a name in both is the step's
-    assert env_of(test) == {"SHIPSPEC_RESULTS": "/tekton/results", "CGO_ENABLED": "0",
+    # and one HOME, Tekton's /tekton/home, which the steps share as they share /tmp
+    assert env_of(test) == {"SHIPSPEC_RESULTS": "/tekton/results", "HOME": "/tekton/home", "CGO_ENABLED": "0",
                             "TARGET": "$(params.target)", "GOFLAGS": "-mod=mod"}
     assert [s["workingDir"] for s in (deps, test, vet, report)] == ["/workspace/src"] * 4
     assert test["timeout"] == "10m" and vet["command"] == ["go", "vet"]

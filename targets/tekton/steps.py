@@ -1,7 +1,7 @@
 """A task with `steps`: the taskSpec's steps, one per step, in one pod, in order. They share
-/workspace, /tekton/home, the artifacts' workspaces, the caches and /tmp (an emptyDir of the task,
-`shares_tmp`); what a step installs elsewhere (its image's /usr, $HOME outside /tekton/home) stays
-in its own container.
+/workspace, the artifacts' workspaces, the caches, /tmp (an emptyDir of the task, `shares_tmp`) and
+$HOME (Tekton's /tekton/home, `SHARED_HOME`); what a step installs elsewhere (its image's /usr)
+stays in its own container.
 
 Each step has its own image, the task's env then its own (a name in both: the step's), the task's
 workingDir, mounts and securityContext, its `timeout`, and `onError: continue` for
@@ -70,6 +70,13 @@ def shares_tmp(task: ir.Task) -> bool:
     blocks' coverage file), so it is an emptyDir of the task too, as in GitHub's one job."""
     containers = [s for s in task.steps if s.native is None or s.native.tekton is None]
     return len([s for s in containers if s.script is not None or s.command]) > 1
+
+
+SHARED_HOME = "/tekton/home"
+"""HOME of each step of a task with several steps: Tekton's own emptyDir shared by the steps
+(pkg/pod/pod.go `implicitVolumeMounts`; Tekton set HOME to it itself before v0.24), so what one
+step leaves in $HOME (a registry login's ~/.docker/config.json, tools, caches) the next one sees,
+as in GitHub's one job. A HOME the task sets stays."""
 
 
 def tmp_mounts(task: ir.Task) -> list[Doc]:

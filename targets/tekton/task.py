@@ -186,7 +186,10 @@ def _common(task: ir.Task, found: inputs.Inputs, security: Doc | None, volumes: 
     if task.oidc is not None:
         extra.append({"name": ir.OIDC_TOKEN_ENV, "value": f"{OIDC_DIR}/token"})
     resources = kubernetes.resources(task.resources) if task.resources is not None else None
-    return task_steps.Common(env=_env(task.env, found, results=bool(task.results)), extra_env=extra,
+    env = _env(task.env, found, results=bool(task.results))
+    if task_steps.shares_tmp(task) and not any(var.name == "HOME" for var in task.env):
+        env.insert(1 if task.results else 0, {"name": "HOME", "value": task_steps.SHARED_HOME})
+    return task_steps.Common(env=env, extra_env=extra,
                              working_dir=task.working_dir, resources=resources or None,
                              mounts=task_steps.tmp_mounts(task) + _mounts(task, volumes), security=security,
                              when=when)
