@@ -2049,3 +2049,12 @@ def test_gate_names_stay_dns_labels(tmp_path: Path) -> None:
     pipe = valid_documents(pipeline(steps_task(sh_step(long), sh_step("b", always=True), sh_step("c"))), tmp_path)
     assert [s["name"] for s in ptask(pipe, "build")["taskSpec"]["steps"]] == [long, "passed-1", "b", "c",
                                                                               "steps-failed"]
+
+
+def test_a_steps_tasks_requests_are_on_its_first_step_its_limits_on_each(tmp_path: Path) -> None:
+    """A pod requests the sum of its containers' requests, and steps run one at a time."""
+    resources = ir.Resources(requests=(("cpu", "500m"),), limits=(("memory", "1Gi"),))
+    pipe = valid_documents(pipeline(steps_task(sh_step("a"), sh_step("b"), resources=resources)), tmp_path)
+    a, b = user_steps(pipe)
+    assert a["computeResources"] == {"requests": {"cpu": "500m"}, "limits": {"memory": "1Gi"}}
+    assert b["computeResources"] == {"limits": {"memory": "1Gi"}}
