@@ -113,14 +113,23 @@ def _matrix_false_positives(docs: list[Doc]) -> list[re.Pattern[str]]:
     """tekton-lint 1.1.0 knows no `matrix`: it misses the axes as params, does not strip `[*]` from
     an aggregated result (`$(tasks.t.results.r[*])`, the only form Tekton accepts for a matrix
     task), and finds `[*]` outside its kebab-case name pattern."""
-    patterns = [re.compile(r"warning: Invalid name for '[a-z0-9-]+\[\*\]' at .* \[prefer-kebab-case\]$")]
+    patterns = [re.compile(r"warning: Invalid name for '[a-z0-9-]+\[\*\]' at .* \[prefer-kebab-case\]$"),
+                # the git resolver's own param name (its API, not ours), as validators.py knows it too
+                re.compile(r"warning: Invalid name for 'pathInRepo' at .*\.ref\.params\[\d+\]\.name .*"
+                           r"\[prefer-kebab-case\]$")]
     for doc in docs:
         spec = doc["spec"] if doc["kind"] == "Pipeline" else {}
         for t in (*spec.get("tasks", ()), *spec.get("finally", ())):
+            for result in t.get("taskSpec", {}).get("results", ()):
+                if result.get("type") == "array":  # a dynamic matrix's list, read whole
+                    patterns.append(re.compile(re.escape(f"'{result['name']}[*]' is not a result in Task "
+                                                         f"'{t['name']}'") + r"\) \[no-undefined-result\]$"))
             if "matrix" not in t:
                 continue
-            for axis in t["matrix"]["params"]:
-                patterns.append(re.compile(re.escape(f"references task '{t['name']}', but parameter '{axis['name']}' "
+            axes = [a["name"] for a in t["matrix"].get("params", ())]
+            axes += [p["name"] for entry in t["matrix"].get("include", ()) for p in entry["params"]]
+            for axis in dict.fromkeys(axes):
+                patterns.append(re.compile(re.escape(f"references task '{t['name']}', but parameter '{axis}' "
                                                      "is not supplied") + r".*\[no-missing-param\]$"))
             for result in t["taskSpec"].get("results", ()):
                 patterns.append(re.compile(re.escape(f"'{result['name']}[*]' is not a result in Task '{t['name']}'")
@@ -1726,3 +1735,326 @@ def test_a_catalog_checkout_whose_results_are_read_cannot_be_skipped() -> None:
     unread = pipeline(clone, consumer(), repository=REPOSITORY, params=params("mode"))
     assert ptask(documents(unread), "source")["when"] == [{"input": "$(params.mode)", "operator": "in",
                                                           "values": ["x"]}]
+
+
+# --- steps, native units, dynamic matrix, a task's status ---------------------------------------
+
+
+def steps_task(*steps: ir.Step, **fields: Any) -> ir.Task:
+    return ir.Task(name=fields.pop("name", "build"), image=IMAGE, steps=steps, **fields)
+
+
+def sh_step(name: str, script: str = "true\n", **fields: Any) -> ir.Step:
+    return ir.Step(name=name, image=fields.pop("image", IMAGE), script=script, span=at(30), **fields)
+
+
+def user_steps(pipe: Doc, name: str = "build") -> list[Doc]:
+    return [s for s in ptask(pipe, name)["taskSpec"]["steps"] if s["image"] != helpers.HELPER_IMAGE]
+
+
+def test_steps_are_the_task_specs_steps_with_their_own_settings(tmp_path: Path) -> None:
+    build = steps_task(
+        sh_step("deps", "go mod download\n"),
+        sh_step("test", 'go test ./... > "$SHIPSPEC_RESULTS/log"\n', env=(env("TARGET", ir.ParamRef("target", STR)),
+                                                                          env("GOFLAGS", "-mod=mod")),
+                timeout_s=600),
+        ir.Step("vet", IMAGE, command=(tpl("go"), tpl("vet")), continue_on_error=True),
+        sh_step("report", "echo finished\n", image="busybox:1.37", always=True),
+        env=(env("GOFLAGS", "-mod=readonly"), env("CGO_ENABLED", "0")), results=(ir.Result("log"),),
+        working_dir="/workspace/src")
+    out = emit(pipeline(build, params=(ir.Param("target", STR, "linux"),)))
+    assert [d.message.split(":")[0] for d in out.diagnostics] == [
+        "a step timeout is not fully supported on tekton with continueOnError or a later always step"]
+    pipe = out.documents[0]
+    assert_valid([pipe], tmp_path)
+    names = [s["name"] for s in ptask(pipe, "build")["taskSpec"]["steps"]]
+    assert names == ["deps", "deps-passed", "test", "test-passed", "vet", "report", "trim-results", "steps-failed"]
+    deps, test, vet, report = user_steps(pipe)
+    assert (deps["image"], report["image"]) == (IMAGE, "busybox:1.37")
+    # the task's env for every step, then the step's own; a name in both is the step's
+    # and one HOME, Tekton's /tekton/home, which the steps share as they share /tmp
+    assert env_of(test) == {"SHIPSPEC_RESULTS": "/tekton/results", "HOME": "/tekton/home", "CGO_ENABLED": "0",
+                            "TARGET": "$(params.target)", "GOFLAGS": "-mod=mod"}
+    assert [s["workingDir"] for s in (deps, test, vet, report)] == ["/workspace/src"] * 4
+    assert test["timeout"] == "10m" and vet["command"] == ["go", "vet"]
+    # steps before an always step go on after a failure; continueOnError is onError: continue too
+    assert [s.get("onError") for s in (deps, test, vet, report)] == ["continue", "continue", "continue", None]
+    assert "when" not in deps and "when" not in report  # an always step runs whatever came before
+    assert test["when"] == [{"input": "$(steps.deps-passed.results.passed)", "operator": "in", "values": ["true"]}]
+    assert vet["when"] == [{"input": "$(steps.test-passed.results.passed)", "operator": "in", "values": ["true"]}]
+    gate = step(pipe, "build", 3)
+    assert gate["args"] == ["$(steps.step-deps.exitCode.path)", "$(steps.step-test.exitCode.path)"]
+    assert step(pipe, "build", -1)["args"] == ["deps", "$(steps.step-deps.exitCode.path)",
+                                               "test", "$(steps.step-test.exitCode.path)"]
+    # one filesystem: /tmp is an emptyDir of the task, mounted in each step
+    assert ptask(pipe, "build")["taskSpec"]["volumes"] == [{"name": "shipspec-tmp", "emptyDir": {}}]
+    assert all({"name": "shipspec-tmp", "mountPath": "/tmp"} in s["volumeMounts"] for s in (deps, test, report))
+
+
+def simulate(pipe: Doc, task_name: str, failing: set[str], tmp_path: Path) -> tuple[bool, list[str]]:
+    """Run a taskSpec's steps as Tekton's entrypoint does (pkg/entrypoint/entrypointer.go): in order;
+    a step whose `when` is false is skipped with exit code 0; a failed step without onError: continue
+    skips every later step and fails the task; each step's exit code is left in its exitCode file.
+    The user's steps "run" by exiting 1 when named in `failing`; helper steps run their real scripts
+    in busybox sh. (task succeeded?, the steps that ran)."""
+    steps_dir = tmp_path / "steps"
+    results: dict[str, str] = {}
+    ran = []
+    for s in ptask(pipe, task_name)["taskSpec"]["steps"]:
+        def subst(text: str, s: Doc = s) -> str:
+            text = re.sub(r"\$\(steps\.step-([a-z0-9-]+)\.exitCode\.path\)",
+                          lambda m: str(steps_dir / f"step-{m.group(1)}" / "exitCode"), text)
+            text = re.sub(r"\$\(steps\.([a-z0-9-]+)\.results\.([a-z]+)\)", lambda m: results[m.group(1)], text)
+            return text.replace("$(step.results.passed.path)", str(tmp_path / f"{s['name']}.passed"))
+        (steps_dir / f"step-{s['name']}").mkdir(parents=True)
+        exit_file = steps_dir / f"step-{s['name']}" / "exitCode"
+        if not all((subst(w["input"]) in w["values"]) == (w["operator"] == "in") for w in s.get("when", ())):
+            exit_file.write_text("0")
+            continue
+        ran.append(s["name"])
+        if s["image"] == helpers.HELPER_IMAGE:
+            if s["name"] == "trim-results":
+                code = 0
+            else:
+                path = tmp_path / f"{s['name']}.sh"
+                path.write_text(subst(s["script"]), encoding="utf-8")
+                code = subprocess.run(["busybox", "sh", str(path), *(subst(a) for a in s.get("args", ()))],
+                                      timeout=60, capture_output=True).returncode
+                if (tmp_path / f"{s['name']}.passed").exists():
+                    results[s["name"]] = (tmp_path / f"{s['name']}.passed").read_text()
+        else:
+            code = 1 if s["name"] in failing else 0
+        if code and s.get("onError") != "continue":
+            return False, ran
+        exit_file.write_text(str(code))
+    return True, ran
+
+
+STEPS = (sh_step("deps"), sh_step("test"), ir.Step("vet", IMAGE, script="true\n", continue_on_error=True),
+         sh_step("report", always=True), sh_step("publish"))
+
+
+@pytest.mark.parametrize("failing, succeeded, ran", [
+    (set(), True, ["deps", "test", "vet", "report", "publish"]),
+    ({"deps"}, False, ["deps", "report"]),  # the always step runs; nothing else after the failure
+    ({"test"}, False, ["deps", "test", "report"]),
+    ({"vet"}, True, ["deps", "test", "vet", "report", "publish"]),  # continueOnError: the task succeeds
+    ({"report"}, False, ["deps", "test", "vet", "report"]),  # after the last always step: Tekton's own rule
+    ({"test", "vet"}, False, ["deps", "test", "report"]),
+])
+def test_always_steps_run_after_a_failure_and_the_task_still_fails(
+        tmp_path: Path, failing: set[str], succeeded: bool, ran: list[str]) -> None:
+    if shutil.which("busybox") is None:
+        pytest.skip("busybox is not installed")
+    pipe = valid_documents(pipeline(steps_task(*STEPS)), tmp_path)
+    ok, steps_run = simulate(pipe, "build", failing, tmp_path / "run")
+    assert ok is succeeded
+    assert [s for s in steps_run if s in {"deps", "test", "vet", "report", "publish"}] == ran
+
+
+def test_steps_without_always_are_plain_steps(tmp_path: Path) -> None:
+    pipe = valid_documents(pipeline(steps_task(sh_step("a"), sh_step("b", continue_on_error=True, timeout_s=90))),
+                           tmp_path, warnings=1)
+    a, b = ptask(pipe, "build")["taskSpec"]["steps"]
+    assert "onError" not in a and "when" not in b and b["onError"] == "continue" and b["timeout"] == "1m30s"
+
+
+def test_a_guarded_steps_task_guards_every_step(tmp_path: Path) -> None:
+    cond = ir.Compare(ir.ParamRef("mode", STR), ir.CompareOp.EQ, (ir.Literal("full"),), at(5))
+    build = steps_task(sh_step("a"), sh_step("b", always=True), when=cond, results=(ir.Result("r"),))
+    reader = task("read", 'echo "$X"\n', env=(env("X", ir.ResultRef("build", "r")),), depends=after("build"))
+    pipe = valid_documents(pipeline(build, reader, params=(ir.Param("mode", STR, "full"),)), tmp_path)
+    a, b = user_steps(pipe)
+    assert a["when"] == b["when"] == [{"input": "$(params.mode)", "operator": "in", "values": ["full"]}]
+
+
+def test_a_step_with_nothing_for_tekton_is_an_error_unless_skipped_elsewhere(tmp_path: Path) -> None:
+    action = ir.GitHubAction("actions/setup-go", "a" * 40, "v6")
+    setup = ir.Step("setup", "", native=ir.Native(github=action, span=at(40)), span=at(39))
+    out = emit(pipeline(steps_task(setup, sh_step("test"))))
+    assert [(d.rule.code, d.span.line) for d in out.diagnostics] == [("SS501", 40)]
+    assert out.diagnostics[0].message == (
+        "step 'setup' of task 'build' is not supported on tekton: it has no native unit for tekton and no portable "
+        "body (`run` or `command`)")
+    skipped = dataclasses.replace(setup, native=ir.Native(github=action, skip_elsewhere=True))
+    pipe = valid_documents(pipeline(steps_task(skipped, sh_step("test"))), tmp_path)
+    assert [s["name"] for s in ptask(pipe, "build")["taskSpec"]["steps"]] == ["test"]
+    with_body = dataclasses.replace(setup, image=IMAGE, script="go version\n")
+    pipe = valid_documents(pipeline(steps_task(with_body, sh_step("test"))), tmp_path)
+    assert user_steps(pipe)[0]["script"].endswith("go version\n")
+
+
+STEP_ACTION = ir.TektonRef("git", (("url", "https://github.com/example/actions.git"), ("revision", "c" * 40),
+                                   ("pathInRepo", "stepaction/lint/lint.yaml")),
+                           (("args", tpl("--path=", ir.ParamRef("dir", STR))),), span=at(50))
+
+
+def test_a_native_step_is_a_step_action_by_resolver(tmp_path: Path) -> None:
+    lint = ir.Step("lint", "", native=ir.Native(tekton=STEP_ACTION), timeout_s=60, continue_on_error=True)
+    pipe = valid_documents(pipeline(steps_task(lint, sh_step("test")), params=(ir.Param("dir", STR, "."),)),
+                           tmp_path, warnings=1)  # a timeout with continueOnError: Tekton stops at a timeout
+    first = ptask(pipe, "build")["taskSpec"]["steps"][0]
+    assert first == {"name": "lint", "timeout": "1m", "onError": "continue",
+                     "ref": {"resolver": "git", "params": [
+                         {"name": "url", "value": "https://github.com/example/actions.git"},
+                         {"name": "revision", "value": "c" * 40},
+                         {"name": "pathInRepo", "value": "stepaction/lint/lint.yaml"}]},
+                     "params": [{"name": "args", "value": "--path=$(params.dir)"}]}
+    assert ptask(pipe, "build")["params"] == [{"name": "dir", "value": "$(params.dir)"}]
+
+
+def test_a_step_action_gets_no_env_nor_workspace() -> None:
+    lint = ir.Step("lint", "", native=ir.Native(tekton=dataclasses.replace(STEP_ACTION, workspace="source")))
+    out = emit(pipeline(steps_task(lint, env=(env("A", "1"),)), params=(ir.Param("dir", STR, "."),)))
+    assert [(d.rule.code, d.severity.name, d.message.split(":")[0]) for d in out.diagnostics] == [
+        ("SS501", "ERROR", "a workspace for StepAction step 'lint' is not supported on tekton"),
+        ("SS501", "WARNING", "the task's env, mounts and securityContext are not fully supported on tekton for a "
+                             "StepAction step")]
+
+
+BUILDAH = ir.TektonRef("bundles", (("bundle", "ghcr.io/tektoncd/catalog/buildah:0.9"), ("name", "buildah"),
+                                   ("kind", "task")),
+                       (("IMAGE", tpl(ir.ParamRef("image", STR), ":", ir.ResultRef("version", "v"))),),
+                       workspace="source", span=at(60))
+
+
+def native_pipeline(unit: ir.TektonRef | None = BUILDAH, **fields: Any) -> ir.Pipeline:
+    source = task("source", "echo hi > /workspace/src/a\n", produces=(ir.ArtifactOut("src", "/workspace/src"),))
+    version = task("version", 'printf 1 > "$SHIPSPEC_RESULTS/v"\n', results=(ir.Result("v"),))
+    native = ir.Native(tekton=unit, github=ir.GitHubAction("docker/build-push-action", "b" * 40),
+                       outputs=("IMAGE_DIGEST",), span=at(59))
+    build = ir.Task("build", "", native=native, results=(ir.Result("IMAGE_DIGEST"),),
+                    consumes=fields.pop("consumes", (ir.ArtifactIn("src", "source", "/workspace/src"),)),
+                    depends=after("source", "version"), span=at(58), **fields)
+    report = task("report", 'echo "$D"\n', env=(env("D", ir.ResultRef("build", "IMAGE_DIGEST")),),
+                  depends=after("build"))
+    return pipeline(source, version, build, report, params=(ir.Param("image", STR, "registry.example.com/app"),))
+
+
+def test_a_native_task_is_a_task_ref_by_resolver(tmp_path: Path) -> None:
+    pipe = documents(native_pipeline(timeout_s=600))
+    assert ptask(pipe, "build") == {
+        "name": "build",
+        "taskRef": {"resolver": "bundles",
+                    "params": [{"name": "bundle", "value": "ghcr.io/tektoncd/catalog/buildah:0.9"},
+                               {"name": "name", "value": "buildah"}, {"name": "kind", "value": "task"}]},
+        "runAfter": ["source", "version"],
+        "params": [{"name": "IMAGE", "value": "$(params.image):$(tasks.version.results.v)"}],
+        "workspaces": [{"name": "source", "workspace": "artifacts", "subPath": "src"}],
+        "timeout": "10m"}
+    assert ptask(pipe, "report")["params"] == [{"name": "build-image-digest",
+                                                "value": "$(tasks.build.results.IMAGE_DIGEST)"}]
+    path = assert_valid_path([pipe], tmp_path)
+    assert validators.tekton_schema(path) == []
+    assert validators.tekton_lint_checked([path]) == {path: []}  # the Task by resolver as a stand-in
+
+
+@pytest.mark.parametrize("unit, fields, expected", [
+    (None, {}, "task 'build' is not supported on tekton: task 'build' has no native unit for tekton"),
+    (dataclasses.replace(BUILDAH, workspace=None), {},
+     "consumes in native task 'build' without a workspace is not supported on tekton"),
+    (BUILDAH, {"consumes": ()}, "workspace 'source' of native task 'build' is not supported on tekton"),
+    (dataclasses.replace(BUILDAH, params=(("STATUS", tpl(ir.StatusRef())),)), {"is_finally": False},
+     "pipeline.status as a param of native task 'build' is not supported on tekton"),
+])
+def test_what_a_native_task_cannot_take(unit: ir.TektonRef | None, fields: dict[str, Any], expected: str) -> None:
+    found = emit(native_pipeline(unit, **fields)).diagnostics
+    assert [d.rule.code for d in found] == ["SS501"] and found[0].message.startswith(expected)
+
+
+def dynamic(**matrix_fields: Any) -> ir.Pipeline:
+    plan = task("plan", 'printf \'["a","b"]\' > "$SHIPSPEC_RESULTS/services"\n', results=(ir.Result("services"),))
+    services = ir.ResultRef("plan", "services")
+    test = task("test", 'echo "$SHIPSPEC_MATRIX_SERVICE"\n', env=(ref_env(ir.MatrixRef("service")),),
+                matrix=ir.Matrix((ir.MatrixAxis("service", services),), span=at(20), **matrix_fields),
+                depends=(ir.Dependency("plan", explicit=False),))
+    count = task("count", 'echo "$SHIPSPEC_TASK_PLAN_SERVICES" | jq length\n', env=(ref_env(services),),
+                 depends=(ir.Dependency("plan", explicit=False),))
+    return pipeline(plan, test, count)
+
+
+def test_a_dynamic_matrix_fans_out_over_an_array_result(tmp_path: Path) -> None:
+    pipe = valid_documents(dynamic(), tmp_path)
+    plan = ptask(pipe, "plan")["taskSpec"]
+    assert plan["results"] == [{"name": "services", "type": "array"}]
+    assert plan["steps"][-1]["args"] == ["services[]"]  # [] when the task did not write it
+    assert ptask(pipe, "test")["matrix"] == {"params": [{"name": "service",
+                                                         "value": "$(tasks.plan.results.services[*])"}]}
+    # another reader gets the array as the JSON text it was
+    count = ptask(pipe, "count")
+    assert count["params"] == [{"name": "plan-services", "value": "$(tasks.plan.results.services[*])"}]
+    assert env_of(step(pipe, "count"))["SHIPSPEC_TASK_PLAN_SERVICES"] == "$(steps.plan-services-json.results.json)"
+
+
+@pytest.mark.parametrize("shell", ["dash", "bash", "busybox"])
+def test_trim_step_writes_an_empty_list_for_an_unwritten_array_result(tmp_path: Path, shell: str) -> None:
+    results = tmp_path / "results"
+    results.mkdir()
+    (results / "written").write_text('["x"]\n')
+    trim = step(documents(dynamic()), "plan", -1)
+    run_script(shell, trim["script"].replace(syntax.RESULTS_DIR, str(results)), ["services[]", "written[]", "s"],
+               tmp_path)
+    assert {p.name: p.read_text() for p in results.iterdir()} == {"services": "[]", "written": '["x"]', "s": ""}
+
+
+def test_matrix_include_and_exclude(tmp_path: Path) -> None:
+    axes = (ir.MatrixAxis("os", ("linux", "windows")), ir.MatrixAxis("arch", ("amd64", "arm64")))
+    include = ((("os", "darwin"), ("arch", "arm64")),)
+    build = task("build", 'echo "$SHIPSPEC_MATRIX_OS"\n', env=(ref_env(ir.MatrixRef("os")),),
+                 matrix=ir.Matrix(axes, include=include))
+    pipe = valid_documents(pipeline(build), tmp_path)
+    assert ptask(pipe, "build")["matrix"]["include"] == [
+        {"name": "darwin-arm64", "params": [{"name": "os", "value": "darwin"}, {"name": "arch", "value": "arm64"}]}]
+    excluded = dataclasses.replace(build, matrix=ir.Matrix(axes, include=include, exclude=((("os", "windows"),),)))
+    pipe = valid_documents(pipeline(excluded), tmp_path)
+    matrix = ptask(pipe, "build")["matrix"]
+    assert list(matrix) == ["include"]  # listed exactly, as Tekton has no exclude
+    assert [entry["name"] for entry in matrix["include"]] == ["linux-amd64", "linux-arm64", "darwin-arm64"]
+
+
+def test_exclude_with_a_dynamic_axis_is_unsupported() -> None:
+    found = emit(dynamic(exclude=((("service", "a"),),))).diagnostics
+    assert [(d.rule.code, d.span.line) for d in found] == [("SS501", 20)]
+    assert found[0].message.startswith("matrix exclude with an axis from a param or a task result is not supported")
+
+
+@pytest.mark.parametrize("shell", ["dash", "bash", "busybox"])
+@pytest.mark.parametrize("word, expected", [("Succeeded", "Succeeded"), ("Failed", "Failed"), ("None", "Skipped")])
+def test_a_tasks_status_is_succeeded_failed_or_skipped(tmp_path: Path, shell: str, word: str, expected: str) -> None:
+    status = ir.StatusRef(task="build")
+    notify = task("notify", 'echo "$S"\n', env=(env("S", status),), is_finally=True)
+    rollback = task("rollback", is_finally=True,
+                    when=ir.Compare(status, ir.CompareOp.EQ, (ir.Literal("Skipped"),)))
+    pipe = valid_documents(pipeline(task("build"), finally_tasks=(notify, rollback)), tmp_path)
+    assert ptask(pipe, "notify")["params"] == [{"name": "build-status", "value": "$(tasks.build.status)"}]
+    assert ptask(pipe, "rollback")["when"] == [{"input": "$(tasks.build.status)", "operator": "in",
+                                                "values": ["None"]}]
+    status_step, main = ptask(pipe, "notify")["taskSpec"]["steps"]
+    assert env_of(main) == {"S": "$(steps.build-status.results.status)"}
+    out = tmp_path / "status"
+    run_script(shell, status_step["script"].replace(syntax.step_result_path("status"), str(out)), [word], tmp_path)
+    assert out.read_text(encoding="utf-8") == expected
+
+
+def test_a_task_whose_steps_are_all_skipped_here_is_an_error() -> None:
+    action = ir.GitHubAction("actions/setup-go", "a" * 40, "v6")
+    setup = ir.Step("setup", "", native=ir.Native(github=action, skip_elsewhere=True))
+    found = emit(pipeline(steps_task(setup, span=at(7)))).diagnostics
+    assert [(d.rule.code, d.span.line) for d in found] == [("SS501", 7)]
+    assert "a Tekton Task needs a step" in found[0].message
+
+
+def test_gate_names_stay_dns_labels(tmp_path: Path) -> None:
+    long = "s" * 63
+    pipe = valid_documents(pipeline(steps_task(sh_step(long), sh_step("b", always=True), sh_step("c"))), tmp_path)
+    assert [s["name"] for s in ptask(pipe, "build")["taskSpec"]["steps"]] == [long, "passed-1", "b", "c",
+                                                                              "steps-failed"]
+
+
+def test_a_steps_tasks_requests_are_on_its_first_step_its_limits_on_each(tmp_path: Path) -> None:
+    """A pod requests the sum of its containers' requests, and steps run one at a time."""
+    resources = ir.Resources(requests=(("cpu", "500m"),), limits=(("memory", "1Gi"),))
+    pipe = valid_documents(pipeline(steps_task(sh_step("a"), sh_step("b"), resources=resources)), tmp_path)
+    a, b = user_steps(pipe)
+    assert a["computeResources"] == {"requests": {"cpu": "500m"}, "limits": {"memory": "1Gi"}}
+    assert b["computeResources"] == {"limits": {"memory": "1Gi"}}

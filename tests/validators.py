@@ -27,6 +27,7 @@ from typing import Any, Literal, NoReturn, TypeAlias
 from urllib.parse import unquote, urlparse
 
 import pytest
+import yaml
 
 import schema_check
 
@@ -245,13 +246,15 @@ def tekton_lint(paths: StrPath | Iterable[StrPath], *, together: bool = False) -
 def tekton_lint_known_false_positives(docs: list[dict[str, Any]]) -> list[re.Pattern[str]]:
     """Findings tekton-lint 1.1.0 gets wrong for valid Tekton v1, as patterns over our problem lines.
 
-    - It knows no `matrix`: it misses the axes as params, does not strip `[*]` from an aggregated
-      result (`$(tasks.t.results.r[*])`, the only form Tekton accepts for a matrix task), and finds
-      `[*]` outside its kebab-case name pattern.
+    - It knows no `matrix`: it misses the axes (of `params` and of `include` entries) as params,
+      does not strip `[*]` from an aggregated result (`$(tasks.t.results.r[*])`, the only form
+      Tekton accepts for a matrix task) nor from a whole array result (`type: array`, a dynamic
+      matrix's list), and finds `[*]` outside its kebab-case name pattern.
     - `prefer-kebab-case` on `pathInRepo`, the git resolver's own param name (a resolver's params
       are its API, not ours).
     - `prefer-kebab-case` on names the spec author chose (pipeline params, task results): those are
-      the pipeline's interface, the same on every engine, so the compiler keeps them as written.
+      the pipeline's interface, the same on every engine, so the compiler keeps them as written;
+      and on the params of a Task by resolver (a native Task's own API).
     """
     patterns = [re.compile(r".*warning: Invalid name for '[a-z0-9-]+\[\*\]' at .* \[prefer-kebab-case\]$"),
                 re.compile(r".*warning: Invalid name for 'pathInRepo' at .*\.taskRef\.params\[\d+\]\.name .*"
@@ -261,8 +264,16 @@ def tekton_lint_known_false_positives(docs: list[dict[str, Any]]) -> list[re.Pat
         chosen = [p["name"] for p in spec.get("params", ())]
         for t in (*spec.get("tasks", ()), *spec.get("finally", ())):
             chosen += [r["name"] for r in t.get("taskSpec", {}).get("results", ())]
-            for axis in t.get("matrix", {}).get("params", ()):
-                text = f"references task '{t['name']}', but parameter '{axis['name']}' is not supplied"
+            if "resolver" in t.get("taskRef", {}):  # a Task by resolver: its params are its API, not ours
+                chosen += [p["name"] for p in t.get("params", ())]
+            axes = [a["name"] for a in t.get("matrix", {}).get("params", ())]
+            axes += [p["name"] for entry in t.get("matrix", {}).get("include", ()) for p in entry.get("params", ())]
+            for result in t.get("taskSpec", {}).get("results", ()):
+                if result.get("type") == "array":  # a whole array result, e.g. a dynamic matrix's list
+                    patterns.append(re.compile(".*" + re.escape(f"'{result['name']}[*]' is not a result in Task "
+                                                                f"'{t['name']}'") + r"\) \[no-undefined-result\]$"))
+            for axis in dict.fromkeys(axes):
+                text = f"references task '{t['name']}', but parameter '{axis}' is not supplied"
                 patterns.append(re.compile(".*" + re.escape(text) + r".*\[no-missing-param\]$"))
             if "matrix" in t:
                 for result in t["taskSpec"].get("results", ()):
@@ -313,14 +324,47 @@ def _named_copy(path: Path, copy: Path) -> Path:
     text = path.read_text(encoding="utf-8")
     named = bool(metas) and not any("name" in m or "generateName" not in m for m in metas)
     resolved = _GIT_CLONE_REF.search(text) is not None
-    if not (named or resolved):
+    other = _OTHER_REF.search(text) is not None
+    if not (named or resolved or other):
         return path
     if named:
         text = re.sub(r"(?m)^(\s+)generateName:", r"\1name:", text)
     if resolved:
         text = _GIT_CLONE_REF.sub(r"\1name: git-clone", text) + _GIT_CLONE_STUB
+    if _OTHER_REF.search(text) is not None:
+        text = _other_stubs(text, [d for _, d in docs if isinstance(d, dict)])
     copy.write_text(text, encoding="utf-8")
     return copy
+
+
+_OTHER_REF = re.compile(r"(?m)(?<=taskRef:\n)(\s+)resolver: [a-z]+$")
+
+
+def _other_stubs(text: str, docs: list[dict[str, Any]]) -> str:
+    """Each other `taskRef` by resolver (a native Task, whose definition is the resolver's to fetch)
+    named `resolved-<pipeline task>`, with a stand-in Task appended that declares the params and
+    workspaces the pipeline task passes and the results other tasks read of it: tekton-lint then
+    checks the rest of the Pipeline as it does with a named Task."""
+    refs = [t for d in docs if d.get("kind") == "Pipeline"
+            for t in (*d.get("spec", {}).get("tasks", ()), *d.get("spec", {}).get("finally", ()))
+            if "resolver" in t.get("taskRef", {})
+            and t["taskRef"]["params"][0].get("value") != "https://github.com/tektoncd-catalog/git-clone.git"]
+    names = iter(f"resolved-{t['name']}" for t in refs)
+    text = _OTHER_REF.sub(lambda m: f"{m.group(1)}name: {next(names)}", text)
+    for t in refs:
+        read = r"\$\(tasks\." + re.escape(t["name"]) + r"\.results\.([A-Za-z0-9_.-]+)\)"
+        results = sorted(set(re.findall(read, text)))
+        stub: dict[str, Any] = {"apiVersion": "tekton.dev/v1", "kind": "Task",
+                                "metadata": {"name": f"resolved-{t['name']}"},
+                                "spec": {"params": [{"name": p["name"], "type": "string"} for p in t.get("params", ())],
+                                         "workspaces": [{"name": w["name"]} for w in t.get("workspaces", ())],
+                                         "results": [{"name": r} for r in results],
+                                         "steps": [{"name": "run", "image": "busybox:1.37",
+                                                    "env": [{"name": f"P{i}", "value": f"$(params.{p['name']})"}
+                                                            for i, p in enumerate(t.get("params", ()))],
+                                                    "script": "#!/bin/sh\ntrue\n"}]}}
+        text += "---\n" + yaml.safe_dump(stub, sort_keys=False)
+    return text
 
 
 _GIT_CLONE_REF = re.compile(r"(?m)(?<=taskRef:\n)(\s+)resolver: git$(?=\n\s+params:\n\s+- name: url\n\s+value: "

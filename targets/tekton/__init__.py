@@ -18,9 +18,16 @@ a pipeline task with one step named after it (plus one small step per list it re
 - checkout: the catalog git-clone Task by the git resolver, pinned to its v1.7.0 commit, or with
   `--tekton-checkout inline` a clone step of our own (`checkout`). OIDC: a projected
   service-account token for the audience, mounted read-only (`task`).
+- steps: one taskSpec step per step, with its image, env, timeout and `onError: continue`; an
+  `always` step runs after a failure through gate steps on the earlier steps' exit codes, and a
+  last step fails the task (`steps`); /tmp is an emptyDir shared by the steps. A native step is a
+  StepAction by resolver; a task that is a native unit a `taskRef` by resolver (`native`).
 - matrix: `matrix.params` (beta, on in a default install); a matrix task's results reach readers
-  as an array, turned into JSON text by a step; maxParallel has no Tekton form: SS501.
-- finally: `finally:`; pipeline.status is `$(tasks.status)` (a `when` on "Succeeded" also accepts
+  as an array, turned into JSON text by a step; an axis from a result fans out over it as an
+  array result; `include` as is, `exclude` listed exactly as include entries (`matrix`);
+  maxParallel has no Tekton form: SS501.
+- finally: `finally:`; a task's status is `$(tasks.T.status)` (None, Tekton's word for skipped, is
+  Skipped); pipeline.status is `$(tasks.status)` (a `when` on "Succeeded" also accepts
   Tekton's "Completed", on "Failed" also "None": cancelled or timed out); a step turns the value
   a task reads into Succeeded or Failed. A finally task that reads a task result is skipped when
   that task failed before writing it (a warning).
@@ -65,7 +72,7 @@ from ...compiler import ir
 from ...compiler.diagnostics import Diagnostic
 from .. import kubernetes
 from ..base import EmitOptions, Emitted
-from . import checkout, checks, context, guards, triggers
+from . import checkout, checks, context, guards, matrix, triggers
 from . import pac as pac_companion
 from .pipeline import pipeline_document
 from .run import pipeline_run_document
@@ -88,6 +95,7 @@ def emit(pipeline: ir.Pipeline, options: EmitOptions) -> Emitted:
     pac = options.tekton_triggers == "pac"
     diags: list[Diagnostic] = []
     pipeline = guards.lower(checkout.prepare(pipeline, options.tekton_checkout == "inline", diags), diags)
+    pipeline = matrix.prepare(pipeline, diags)
     diags += [*checks.names(pipeline), *context.collisions(pipeline), *checks.literal_text(pipeline),
               *kubernetes.environment_gates(pipeline, NAME), *checks.finally_results(pipeline),
               *checks.pipeline_timeout(pipeline, with_run=options.tekton_run or (pac and pipeline.triggers.events)),

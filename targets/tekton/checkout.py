@@ -191,9 +191,22 @@ def _rewrite_task(task: ir.Task, refs: dict[str, ir.Template], diags: list[Diagn
             return dataclasses.replace(var, value=_rewrite(var.value, refs, diags, cut=True))
         return var
 
+    def step(s: ir.Step) -> ir.Step:
+        native = s.native
+        if native is not None and native.tekton is not None:
+            params = tuple((n, _rewrite(t, refs, diags, cut=True)) for n, t in native.tekton.params)
+            native = dataclasses.replace(native, tekton=dataclasses.replace(native.tekton, params=params))
+        return dataclasses.replace(s, env=tuple(env(e) for e in s.env), native=native,
+                                   command=tuple(_rewrite(t, refs, diags, cut=True) for t in s.command),
+                                   args=tuple(_rewrite(t, refs, diags, cut=True) for t in s.args))
+
+    native = task.native
+    if native is not None and native.tekton is not None:  # a pipeline task's params: no step to cut with
+        params = tuple((n, _rewrite(t, refs, diags, cut=False)) for n, t in native.tekton.params)
+        native = dataclasses.replace(native, tekton=dataclasses.replace(native.tekton, params=params))
     sidecars = tuple(dataclasses.replace(s, env=tuple(env(e) for e in s.env)) for s in task.sidecars)
     return dataclasses.replace(
-        task, env=tuple(env(e) for e in task.env),
+        task, env=tuple(env(e) for e in task.env), steps=tuple(step(s) for s in task.steps), native=native,
         command=tuple(_rewrite(t, refs, diags, cut=True) for t in task.command),
         args=tuple(_rewrite(t, refs, diags, cut=True) for t in task.args), sidecars=sidecars,
         when=_rewrite_condition(task.when, refs, diags) if task.when is not None else None)

@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from ...compiler import ir, rules
-from ...compiler.diagnostics import Diagnostic, Span, error, warning
+from ...compiler import ir, rules, scripts
+from ...compiler.diagnostics import UNKNOWN_SPAN, Diagnostic, Span, error, warning
 from .. import kubernetes
 from . import syntax
 
@@ -69,6 +69,8 @@ def _task_names(task: ir.Task) -> Iterator[Diagnostic]:
         yield from name("result", result.name, "result", result.span)
     for sidecar in task.sidecars:
         yield from name("sidecar", sidecar.name, "label", sidecar.span, _LABEL_MAX)
+    for step in task.steps:
+        yield from name("step", step.name, "label", step.span, _LABEL_MAX)
 
 
 def literal_text(p: ir.Pipeline) -> Iterator[Diagnostic]:
@@ -81,6 +83,12 @@ def literal_text(p: ir.Pipeline) -> Iterator[Diagnostic]:
             if not task.in_script_comment(start):  # in a comment: defused (`syntax.defuse_comments`)
                 yield _literal_unsupported(found, task.script_span(start, len(found)),
                                            f"the run script of task '{task.name}'", _IN_TASK)
+        for step in task.steps:
+            comments = scripts.comments(step.script or "")
+            for start, found in syntax.engine_variables(step.script or ""):
+                if not any(a <= start < b for a, b in comments):
+                    yield _literal_unsupported(found, step_script_span(step, start, len(found)),
+                                               f"the script of step '{step.name}' of task '{task.name}'", _IN_TASK)
         for text, span, where in _pipeline_task_literals(task):
             if (found := syntax.engine_variable(text, pipeline_level=True)) is not None:
                 yield _literal_unsupported(found, span, where, "Tekton rejects any `$(…)` that is not one of its "
@@ -88,6 +96,16 @@ def literal_text(p: ir.Pipeline) -> Iterator[Diagnostic]:
 
 
 _IN_TASK = "Tekton substitutes or rejects `$(params.…)`-style text everywhere in a task"
+
+
+def step_script_span(step: ir.Step, start: int, length: int) -> Span:
+    """The spec position of `step.script[start:start + length]` (as `ir.Task.script_span`)."""
+    anchor = None
+    for candidate in step.script_anchors:
+        if candidate.offset > start:
+            break
+        anchor = candidate
+    return step.span if anchor is None else anchor.span.at_offset(start - anchor.offset, length)
 
 
 def _literal_unsupported(found: str, span: Span, where: str, why: str) -> Diagnostic:
@@ -111,6 +129,16 @@ def _step_literals(task: ir.Task) -> Iterator[tuple[str, Span, str]]:
     for sidecar in task.sidecars:
         for text in (sidecar.image, *sidecar.command, *sidecar.args):
             yield text, sidecar.span, f"sidecar '{sidecar.name}' of {where}"
+    for step in task.steps:
+        at = f"step '{step.name}' of {where}"
+        yield step.image, step.image_span if step.image_span != UNKNOWN_SPAN else step.span, f"the image of {at}"
+        for template in (*step.command, *step.args):
+            yield from ((text, template.span, f"the command of {at}") for text in _texts(template))
+        for env in step.env:
+            if isinstance(env.value, ir.Template):
+                yield from ((text, env.span, f"env {env.name} of {at}") for text in _texts(env.value))
+        for param, template in step.native.tekton.params if step.native and step.native.tekton else ():
+            yield from ((text, template.span, f"StepAction param {param} of {at}") for text in _texts(template))
 
 
 def _path_literals(task: ir.Task, where: str) -> Iterator[tuple[str, Span, str]]:
@@ -124,9 +152,16 @@ def _path_literals(task: ir.Task, where: str) -> Iterator[tuple[str, Span, str]]
 def _pipeline_task_literals(task: ir.Task) -> Iterator[tuple[str, Span, str]]:
     """Literal text the pipeline task itself holds: matrix values and `when` operands."""
     for axis in task.matrix.axes if task.matrix else ():
-        if not isinstance(axis.values, ir.ParamRef):
+        if isinstance(axis.values, tuple):
             yield from ((v, axis.span, f"matrix axis '{axis.name}' of task '{task.name}'")
                         for v in axis.values if isinstance(v, str))
+    if task.matrix is not None:
+        for combination in (*task.matrix.include, *task.matrix.exclude):
+            yield from ((v, task.matrix.span, f"the matrix of task '{task.name}'")
+                        for _, v in combination if isinstance(v, str))
+    if task.native is not None and task.native.tekton is not None:
+        for param, template in task.native.tekton.params:
+            yield from ((text, template.span, f"param {param} of task '{task.name}'") for text in _texts(template))
     if task.when is not None:
         yield from ((text, span, f"the condition of task '{task.name}'")
                     for text, span in _condition_literals(task.when))
@@ -168,9 +203,15 @@ def finally_results(p: ir.Pipeline) -> Iterator[Diagnostic]:
 
 
 def value_refs(task: ir.Task) -> Iterator[ir.Ref]:
-    """The references in a task's env, command, args and sidecar env, in order, repeats kept."""
+    """The references in a task's env, command, args and sidecar env, its steps' env, command, args
+    and StepAction params, and its native Task's params, in order, repeats kept."""
     templates = [*(e.value for e in task.env), *task.command, *task.args,
                  *(e.value for s in task.sidecars for e in s.env)]
+    for step in task.steps:
+        templates += [*(e.value for e in step.env), *step.command, *step.args]
+        templates += [t for _, t in step.native.tekton.params] if step.native and step.native.tekton else []
+    if task.native is not None and task.native.tekton is not None:
+        templates += [t for _, t in task.native.tekton.params]
     return (r for t in templates if isinstance(t, ir.Template) for r in t.refs)
 
 

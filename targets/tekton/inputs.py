@@ -7,7 +7,8 @@ matrix task, which Tekton aggregates into an array) arrives as an array param; T
 an array in an env var, so a small step turns it into the JSON text the IR promises and passes it
 on as a step result (`$(steps.s.results.json)`, resolved when the reading step starts).
 `pipeline.status` likewise goes through a small step that turns Tekton's four words into the
-two the spec promises (`$(steps.s.results.status)`).
+two the spec promises (`$(steps.s.results.status)`), and a task's status (`$(tasks.t.status)`:
+Succeeded, Failed or None) into Succeeded, Failed or Skipped.
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ def collect(task: ir.Task, diags: list[Diagnostic], *, condition: bool = False) 
     for axis in task.matrix.axes if task.matrix else ():
         value = ir.MatrixRef(axis.name, axis.span)
         inputs[value] = Input(kubernetes.unique(_param_name(value), names), value)  # also the matrix param's name
-    steps = {task.name}
+    steps = {task.name, *(s.name for s in task.steps)}  # the names a helper step may not take
     for ref in checks.value_refs(task):
         if ref in inputs or _unsupported(ref, task, diags):
             continue
@@ -93,6 +94,8 @@ def value_steps(inputs: Inputs, security: dict[str, Any] | None) -> list[dict[st
             continue
         is_list = syntax.is_array(i.ref)
         script = syntax.JSON_LIST_SCRIPT if is_list else syntax.STATUS_SCRIPT
+        if isinstance(i.ref, ir.StatusRef) and i.ref.task is not None:
+            script = syntax.TASK_STATUS_SCRIPT
         if isinstance(i.ref, ShortSha):
             script = SHORT_SHA_SCRIPT
         steps.append(helpers.helper_step(i.step, [syntax.param(i.name, whole_array=is_list)], script, security,
@@ -139,6 +142,8 @@ def _param_name(ref: ir.Ref) -> str:
         name = ref.axis
     elif isinstance(ref, ir.RunRef):
         name = f"run-{ref.kind.value}"
+    elif ref.task is not None:
+        name = f"{ref.task}-status"
     else:
         name = "pipeline-status"
     kebab = re.sub(r"[^a-z0-9]+", "-", _CAMEL_HUMP.sub("-", name).lower()).strip("-")

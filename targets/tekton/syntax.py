@@ -60,6 +60,18 @@ TASKS_STATUS = "$(tasks.status)"
 """Aggregate status of the main tasks; only defined in finally tasks."""
 
 
+def task_status(task: str) -> str:
+    """`$(tasks.t.status)`: Succeeded, Failed or None (skipped, or not run); only in finally tasks."""
+    return f"$(tasks.{task}.status)"
+
+
+def exit_code_path(step: str) -> str:
+    """The file in which Tekton's entrypoint leaves a finished step's exit code ("0" when skipped by
+    its `when`): `$(steps.step-<name>.exitCode.path)`, /tekton/steps/step-<name>/exitCode (tasks.md,
+    "Accessing Step's exitCode in subsequent Steps"; pkg/entrypoint/entrypointer.go)."""
+    return f"$(steps.step-{step}.exitCode.path)"
+
+
 def step_result(step: str, result: str) -> str:
     return f"$(steps.{step}.results.{result})"
 
@@ -90,7 +102,7 @@ def pipeline_ref(ref: ir.Ref, *, finally_tasks: frozenset[str] = frozenset()) ->
     if isinstance(ref, ir.RunRef):
         return run_context(ref.kind)
     if isinstance(ref, ir.StatusRef):
-        return TASKS_STATUS
+        return TASKS_STATUS if ref.task is None else task_status(ref.task)
     return None  # MatrixRef: bound per instance by the matrix
 
 
@@ -199,3 +211,71 @@ done
 an empty one for a result the task did not write. The empty string is what a missing result
 means on every engine (Argo's `default: ""`); Tekton itself would fail every task that reads it
 (tasks.md, "Emitting Results": "if the result was not produced the pipeline will fail")."""
+
+TRIM_ARRAY_RESULTS_SCRIPT = r"""#!/bin/sh
+set -eu
+# shipspec: drop one trailing newline from each result, as Argo and GitHub do;
+# a result the task did not write is empty, an array result (NAME[]) the empty list
+nl='
+'
+for name in "$@"; do
+  empty=''
+  case $name in
+    *'[]') name=${name%'[]'}; empty='[]' ;;
+  esac
+  file="RESULTS_DIR/$name"
+  if [ ! -f "$file" ]; then
+    printf '%s' "$empty" > "$file"
+    continue
+  fi
+  value=$(cat "$file"; printf x)
+  value=${value%x}
+  printf '%s' "${value%"$nl"}" > "$file"
+done
+""".replace("RESULTS_DIR", RESULTS_DIR)
+"""TRIM_RESULTS_SCRIPT for a task with an array result (a dynamic matrix's list, `matrix`): an
+argument `NAME[]` is that result, written `[]` when the task did not write it."""
+
+
+TASK_STATUS_SCRIPT = r"""#!/bin/sh
+set -eu
+# shipspec: a task's status as Succeeded, Failed or Skipped (Tekton says None for a skipped task)
+case $1 in
+  Succeeded) status=Succeeded ;;
+  None) status=Skipped ;;
+  *) status=Failed ;;
+esac
+printf '%s' "$status" > "RESULT_PATH"
+""".replace("RESULT_PATH", step_result_path(STATUS_RESULT))
+"""`$(tasks.t.status)` is Succeeded, Failed or None (pipelines.md, "Using Execution Status of pipelineTask")."""
+
+PASSED_RESULT = "passed"
+"""The step result in which a gate step leaves `true` (every step it checks exited 0) or `false`."""
+
+GATE_SCRIPT = r"""#!/bin/sh
+set -eu
+# shipspec: have the steps before this one (their exit code files are the arguments) all passed?
+passed=true
+for file in "$@"; do
+  [ "$(cat "$file")" = 0 ] || passed=false
+done
+printf '%s' "$passed" > "RESULT_PATH"
+""".replace("RESULT_PATH", step_result_path(PASSED_RESULT))
+"""Steps after one that may fail only because a later step is `always` run only when it passed."""
+
+STEPS_FAILED_SCRIPT = r"""#!/bin/sh
+set -eu
+# shipspec: fail the task if a step that ran on (for an always step after it) failed;
+# the arguments are pairs of a step name and the file with its exit code
+status=0
+while [ "$#" -ge 2 ]; do
+  code=$(cat "$2")
+  if [ "$code" != 0 ]; then
+    echo "step $1 failed (exit code $code)" >&2
+    status=1
+  fi
+  shift 2
+done
+exit "$status"
+"""
+"""The last step of a task with `always` steps: the task fails as the failed step would have failed it."""

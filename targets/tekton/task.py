@@ -12,12 +12,16 @@ from typing import Any
 from ...compiler import ir
 from ...compiler.diagnostics import Diagnostic
 from .. import kubernetes
-from . import checkout, checks, helpers, inputs, syntax
+from . import checkout, checks, helpers, inputs, matrix, native, syntax
+from . import steps as task_steps
 
 Doc = dict[str, Any]
 
 _STATUS_WORDS = {"Succeeded": ["Succeeded", "Completed"], "Failed": ["Failed", "None"]}
 """`$(tasks.status)` says Completed for success with skipped tasks, None after a cancel or timeout."""
+_TASK_STATUS_WORDS = {"Skipped": ["None"]}
+"""`$(tasks.t.status)` is Succeeded, Failed or None: skipped, or never run (pipelines.md, "Using
+Execution Status of pipelineTask")."""
 
 
 def pipeline_task(task: ir.Task, pipeline: ir.Pipeline, diags: list[Diagnostic], *, guarded: bool = False) -> Doc:
@@ -36,11 +40,13 @@ def pipeline_task(task: ir.Task, pipeline: ir.Pipeline, diags: list[Diagnostic],
                 "the catalog git-clone Task has no step shipspec can guard, and Tekton skips every task that "
                 "reads the results of a skipped task", "add --tekton-checkout inline, or read no result of it"))
         return _catalog_checkout(task, diags)
+    if task.native is not None:
+        return _native(task, guarded, diags)
     found = inputs.collect(task, diags, condition=guarded)
     step_when: list[Doc] = []
     if guarded and task.when is not None:
         step_when = _when(task.when, diags, lambda ref: syntax.param(found[ref].name) if ref in found else None)
-    out: Doc = {"name": task.name, "taskSpec": _task_spec(task, pipeline, found, step_when)}
+    out: Doc = {"name": task.name, "taskSpec": _task_spec(task, pipeline, found, step_when, diags)}
     if task.depends and not task.is_finally:  # finally tasks all start after the main tasks
         out["runAfter"] = list(task.depends_on)
     if task.when is not None and not guarded and (when := _when(task.when, diags)):
@@ -48,7 +54,7 @@ def pipeline_task(task: ir.Task, pipeline: ir.Pipeline, diags: list[Diagnostic],
     if params := inputs.task_params(found):
         out["params"] = params
     if task.matrix is not None:
-        out["matrix"] = _matrix(task.matrix, found, diags)
+        out["matrix"] = matrix.matrix_doc(task, found, diags)
     if artifacts := _artifacts(task):
         out["workspaces"] = [{"name": name, "workspace": syntax.ARTIFACTS_WORKSPACE, "subPath": name}
                              for name, _ in artifacts]
@@ -76,6 +82,16 @@ def _catalog_checkout(task: ir.Task, diags: list[Diagnostic]) -> Doc:
     return out
 
 
+def _native(task: ir.Task, guarded: bool, diags: list[Diagnostic]) -> Doc:
+    """A native Task by resolver (`native`), with the retries and timeout of any pipeline task."""
+    out = native.native_task(task, guarded, diags, lambda cond: _when(cond, diags)) or {"name": task.name}
+    if task.retry is not None:
+        out |= _retries(task.retry, diags)
+    if task.timeout_s is not None:
+        out["timeout"] = kubernetes.go_duration(task.timeout_s)
+    return out
+
+
 def _pipeline_text(template: ir.Template) -> str:
     """A pipeline task's param value: literal text and the pipeline's own references."""
     return "".join(p if isinstance(p, str) else (syntax.pipeline_ref(p) or "") for p in template.parts)
@@ -93,25 +109,37 @@ def _oidc_volume(oidc: ir.Oidc) -> Doc:
     return {"name": OIDC_VOLUME, "projected": {"sources": [{"serviceAccountToken": token}]}}
 
 
-def _task_spec(task: ir.Task, pipeline: ir.Pipeline, found: inputs.Inputs, step_when: list[Doc]) -> Doc:
+def _task_spec(task: ir.Task, pipeline: ir.Pipeline, found: inputs.Inputs, step_when: list[Doc],
+               diags: list[Diagnostic]) -> Doc:
     """Keys in the order of Tekton's Task docs: params, workspaces, results, volumes, steps, sidecars."""
     spec: Doc = {}
     if params := inputs.spec_params(found):
         spec["params"] = params
     if artifacts := _artifacts(task):
         spec["workspaces"] = [{"name": name, "mountPath": path} for name, path in artifacts]
+    arrays = {r for t, r in matrix.array_results(pipeline) if t == task.name}
     if task.results:
-        spec["results"] = [{"name": r.name} | ({"description": r.description} if r.description else {})
-                           for r in task.results]
+        spec["results"] = [{"name": r.name} | ({"type": "array"} if r.name in arrays else {})
+                           | ({"description": r.description} if r.description else {}) for r in task.results]
     security = (kubernetes.security_context(task.security) or None) if task.security else None
     volumes = _volume_names(task)
-    if volumes or task.oidc is not None:
+    shared_tmp = task_steps.shares_tmp(task)
+    if volumes or task.oidc is not None or shared_tmp:
         spec["volumes"] = [_volume(kind, name, volume, task, pipeline) for (kind, name), volume in volumes.items()]
         spec["volumes"] += [_oidc_volume(task.oidc)] if task.oidc is not None else []
-    steps = [*inputs.value_steps(found, security), _main_step(task, found, security, volumes, step_when)]
+        spec["volumes"] += [{"name": task_steps.TMP_VOLUME, "emptyDir": {}}] if shared_tmp else []
+    steps = inputs.value_steps(found, security)
+    closing: list[Doc] = []
+    if task.steps:
+        taken = {s["name"] for s in steps}
+        user, closing = task_steps.task_steps(task, found, _common(task, found, security, volumes, step_when),
+                                              taken, diags)
+        steps += user
+    else:
+        steps.append(_main_step(task, found, security, volumes, step_when))
     if task.results:
-        steps.append(_trim_results_step(task, {s["name"] for s in steps}, security))
-    spec["steps"] = steps
+        steps.append(_trim_results_step(task, {s["name"] for s in steps + closing}, security, arrays))
+    spec["steps"] = steps + closing
     if task.sidecars:
         spec["sidecars"] = [_sidecar(s, found) for s in task.sidecars]
     return spec
@@ -151,14 +179,32 @@ def _main_step(task: ir.Task, found: inputs.Inputs, security: Doc | None,
     return step
 
 
-def _trim_results_step(task: ir.Task, taken: set[str], security: Doc | None) -> Doc:
+def _common(task: ir.Task, found: inputs.Inputs, security: Doc | None, volumes: dict[tuple[str, str], str],
+            when: list[Doc]) -> task_steps.Common:
+    """What each step of a task with steps gets from the task (`steps`)."""
+    extra = [{"name": s.host_env, "value": ir.SIDECAR_HOST_KUBERNETES} for s in task.sidecars]
+    if task.oidc is not None:
+        extra.append({"name": ir.OIDC_TOKEN_ENV, "value": f"{OIDC_DIR}/token"})
+    resources = kubernetes.resources(task.resources) if task.resources is not None else None
+    env = _env(task.env, found, results=bool(task.results))
+    if task_steps.shares_tmp(task) and not any(var.name == "HOME" for var in task.env):
+        env.insert(1 if task.results else 0, {"name": "HOME", "value": task_steps.SHARED_HOME})
+    return task_steps.Common(env=env, extra_env=extra,
+                             working_dir=task.working_dir, resources=resources or None,
+                             mounts=task_steps.tmp_mounts(task) + _mounts(task, volumes), security=security,
+                             when=when)
+
+
+def _trim_results_step(task: ir.Task, taken: set[str], security: Doc | None, arrays: set[str]) -> Doc:
     """After the main step: each result without one trailing newline, the rule Argo and GitHub
     follow (`git rev-parse HEAD > "$SHIPSPEC_RESULTS/sha"` gives the sha alone). Tekton keeps a
     result verbatim (tasks.md, "Emitting Results"), and a result never written fails its readers:
     this step writes it "" instead. Runs when the main step succeeded, or was skipped by its
     `when` (`skips`): then every result is "", as Argo and GitHub give it."""
     name = kubernetes.unique("trim-results", taken)
-    return helpers.helper_step(name, [r.name for r in task.results], syntax.TRIM_RESULTS_SCRIPT, security)
+    args = [r.name + ("[]" if r.name in arrays else "") for r in task.results]
+    script = syntax.TRIM_ARRAY_RESULTS_SCRIPT if arrays else syntax.TRIM_RESULTS_SCRIPT
+    return helpers.helper_step(name, args, script, security)
 
 
 def _env(env: tuple[ir.EnvVar, ...], found: inputs.Inputs, *, results: bool) -> list[Doc]:
@@ -261,7 +307,8 @@ def _when_expression(cond: ir.Compare, diags: list[Diagnostic], render: Render) 
     if operand is None or any(v is None for v in values):
         return None
     if isinstance(left, ir.StatusRef):
-        values = [word for v in values if v is not None for word in _STATUS_WORDS.get(v, [v])]
+        words = _STATUS_WORDS if left.task is None else _TASK_STATUS_WORDS
+        values = [word for v in values if v is not None for word in words.get(v, [v])]
     operator = "in" if cond.op in (ir.CompareOp.EQ, ir.CompareOp.IN) else "notin"
     return {"input": operand, "operator": operator, "values": values}
 
@@ -280,23 +327,6 @@ def _operand(operand: ir.Operand, diags: list[Diagnostic], render: Render) -> st
                                         "a `when` expression compares one value", "compare single values"))
         return None
     return render(operand)
-
-
-def _matrix(matrix: ir.Matrix, found: inputs.Inputs, diags: list[Diagnostic]) -> Doc:
-    if matrix.max_parallel is not None:
-        diags.append(checks.unsupported(
-            matrix.span, "matrix maxParallel",
-            "Tekton starts every combination of a matrix at once (its only cap is the cluster-wide "
-            "default-max-matrix-combinations-count, which fails the run)",
-            "remove maxParallel"))
-    return {"params": [{"name": found[ir.MatrixRef(axis.name)].name, "value": _axis_values(axis)}
-                       for axis in matrix.axes]}
-
-
-def _axis_values(axis: ir.MatrixAxis) -> str | list[str]:
-    if isinstance(axis.values, ir.ParamRef):  # matrix.md: "array replacement from array param"
-        return syntax.param(axis.values.name)
-    return [syntax.text(v) for v in axis.values]
 
 
 def _retries(retry: ir.Retry, diags: list[Diagnostic]) -> Doc:
