@@ -18,8 +18,8 @@ JAVA = language.Language(
     key="java",
     image=lambda version: pins.IMAGES["java"].format(version=version),
     setup=pins.action("setup-java"),
-    setup_inputs=lambda i: {"distribution": "temurin", "java-version": i.version, "cache": "maven",
-                            "cache-dependency-path": f"{i.directory}/pom.xml"},
+    setup_inputs=lambda i: {"distribution": "temurin", "java-version": i.version, **(
+        {"cache": "maven", "cache-dependency-path": f"{i.directory}/pom.xml"} if i.cache is None else {})},
     test=_TEST,
     lint="mvn -B -ntp checkstyle:check\n",
     build="mvn -B -ntp -DskipTests package\n",

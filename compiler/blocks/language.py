@@ -33,8 +33,9 @@ class LanguageInputs(Inputs):
     build: bool = Field(False, description="Build.")
     coverage: Annotated[int, Field(ge=0, le=100)] | None = Field(
         None, description="Fail when total coverage is below this percentage; the total is the result `coverage`.")
-    cache: str | None = Field(None, description="A pipeline cache (spec.caches) for the dependencies on "
-                              "Kubernetes; GitHub uses its setup action's cache.")
+    cache: str | None = Field(None, description="A pipeline cache (spec.caches) for the dependencies, on "
+                              "every engine; without it GitHub uses its setup action's cache, which zizmor "
+                              "flags in workflows that release (tags): give one there.")
 
 
 @dataclass(frozen=True)

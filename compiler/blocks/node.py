@@ -20,8 +20,9 @@ NODE = language.Language(
     key="node",
     image=lambda version: pins.IMAGES["node"].format(version=version),
     setup=pins.action("setup-node"),
-    setup_inputs=lambda i: {"node-version": i.version, "cache": "npm",
-                            "cache-dependency-path": f"{i.directory}/package-lock.json"},
+    setup_inputs=lambda i: {"node-version": i.version, **(
+        {"cache": "npm", "cache-dependency-path": f"{i.directory}/package-lock.json"} if i.cache is None
+        else {"package-manager-cache": False})},
     test=_TEST,
     lint="npm ci\nnpm run lint\n",
     build="npm ci\nnpm run build\n",

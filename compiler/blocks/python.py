@@ -24,8 +24,8 @@ PYTHON = language.Language(
     key="python",
     image=lambda version: pins.IMAGES["python"].format(version=version),
     setup=pins.action("setup-python"),
-    setup_inputs=lambda i: {"python-version": i.version, "cache": "pip",
-                            "cache-dependency-path": f"{i.directory}/requirements*.txt"},
+    setup_inputs=lambda i: {"python-version": i.version, **(
+        {"cache": "pip", "cache-dependency-path": f"{i.directory}/requirements*.txt"} if i.cache is None else {})},
     test=_TEST,
     lint="python -m pip install ruff\npython -m ruff check .\n",
     build="python -m pip install build\npython -m build\n",

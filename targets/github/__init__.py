@@ -107,7 +107,8 @@ def emit(pipeline: ir.Pipeline, options: EmitOptions) -> Emitted:
     diagnostics = check(pipeline) + triggers.check(pipeline)
     scope = triggers.scope(pipeline)
     checkouts = {t.name: t.checkout for t in pipeline.all_tasks if t.checkout is not None}
-    ctx = JobContext(pipeline.name, frozenset(t.name for t in pipeline.all_tasks if t.matrix), scope, checkouts)
+    ctx = JobContext(pipeline.name, frozenset(t.name for t in pipeline.all_tasks if t.matrix), scope, checkouts,
+                     called=pipeline.triggers.call)
     jobs = {t.name: _job(t, pipeline, ctx, scope) for t in pipeline.all_tasks}
     doc: Document = {"name": pipeline.name, "on": triggers.on(pipeline, scope), "permissions": {}}
     if pipeline.concurrency is not None:

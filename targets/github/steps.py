@@ -71,6 +71,7 @@ class JobContext:
     matrix_tasks: frozenset[str]  # producers whose artifacts come in one piece per instance
     scope: gx.Scope = field(default_factory=lambda: gx.Scope(""))
     checkouts: Mapping[str, ir.Checkout] = field(default_factory=dict)  # checkout tasks by name
+    called: bool = True  # the workflow has workflow_call, and so the artifact-prefix input
 
 
 def _run(name: str, script: str, *, id_: str | None = None, if_: str | None = None,
@@ -102,8 +103,10 @@ def artifact_name(ctx: JobContext, artifact: str) -> str:
     """`<prefix><pipeline>__<artifact>`: artifact names are per run, and a called workflow shares its
     caller's run. The pipeline name tells different workflows apart; the prefix, the workflow_call
     input `shipspec-artifact-prefix` (default ''), two calls of the same one, when the caller gives
-    each call its own. Every job of one call reads the same input, so producer and consumers agree."""
-    return gx.wrap(gx.prop("inputs", ARTIFACT_PREFIX_INPUT)) + f"{ctx.pipeline}__{artifact}"
+    each call its own. Every job of one call reads the same input, so producer and consumers agree.
+    A workflow that cannot be called has no such input, nor a caller to share its run with."""
+    prefix = gx.wrap(gx.prop("inputs", ARTIFACT_PREFIX_INPUT)) if ctx.called else ""
+    return prefix + f"{ctx.pipeline}__{artifact}"
 
 
 def steps(task: ir.Task, ctx: JobContext, env: dict[str, str]) -> list[Step]:
