@@ -22,7 +22,9 @@ class Frontend:
 
 def compile_spec(text: str | bytes, file: str) -> Frontend:
     """Everything the compiler knows about one spec; never raises for bad input."""
-    from . import blocks, defaults
+    from pathlib import Path
+
+    from . import blocks, defaults, templates
     from .checks import ALL_CHECKS, names
     from .loader import load
     from .lowering import lower
@@ -33,6 +35,7 @@ def compile_spec(text: str | bytes, file: str) -> Frontend:
     except SpecError as exc:
         return Frontend(None, sort_unique(exc.diagnostics))
     try:
+        templates.apply(doc, Path(file).parent)
         defaults.apply(doc)
         if problems := blocks.expand(doc):
             raise SpecError(problems)

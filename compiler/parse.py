@@ -45,9 +45,9 @@ def _check_header(doc: Document) -> None:
                                f"apiVersion '{version}' is not supported",
                                f"use `apiVersion: {spec.API_VERSION}`")])
     kind = data.get("kind")
-    if kind is not None and kind != "Pipeline":
+    if kind is not None and kind not in ("Pipeline", "PipelineTemplate"):
         raise SpecError([error(rules.WRONG_HEADER, doc.span(("kind",)), f"kind '{kind}' is not supported",
-                               "use `kind: Pipeline`")])
+                               "use `kind: Pipeline` (or `kind: PipelineTemplate` for a template)")])
 
 
 def _kind(value: Any) -> str:

@@ -574,13 +574,27 @@ class PipelineSpec(Model):
     github: GitHubPipeline | None = Field(None, description="GitHub only: `runsOn`, `permissions`.")
 
 
+class TemplateUse(Model):
+    """A pipeline template this spec is made from: its params take the `with` values; this spec's
+    tasks are added (or replace the template's task of their name); `remove` drops template tasks."""
+
+    ref: Annotated[str, Field(min_length=1, description="The template's file, relative to this spec.",
+                              examples=["../templates/ci-go.yaml"])]
+    with_: dict[str, str | int | bool | list[str]] = Field({}, alias="with", description="Values of the "
+                                                           "template's params.")
+    remove: list[Name] = Field([], description="Template tasks this pipeline does without.")
+
+
 class Spec(Model):
     """A shipspec pipeline, version 1."""
 
     model_config = ConfigDict(title="shipspec pipeline (shipspec.dev/v1)")
 
     api_version: Literal["shipspec.dev/v1"] = Field(description="The spec's version: `shipspec.dev/v1`.")
-    kind: Literal["Pipeline"] = Field(description="Always `Pipeline`.")
+    kind: Literal["Pipeline", "PipelineTemplate"] = Field(
+        description="`Pipeline`; `PipelineTemplate` for a template other specs use with `template:`.")
     metadata: Metadata = Field(description="`name` (required), `namespace`, `labels`, `annotations`, `description`.")
+    template: TemplateUse | None = Field(None, description="Make this pipeline from a template: `ref`, `with`, "
+                                         "`remove`.")
     spec: PipelineSpec = Field(description="The pipeline: `params`, `tasks`, `finally`, `results`, `triggers`, and the "
                                            "engines' settings.")
