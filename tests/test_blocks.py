@@ -127,10 +127,10 @@ def test_the_block_reference_is_generated_from_the_blocks(update_goldens: bool) 
 
 
 BLOCK_TASKS = {
-    "go": "{version: '1.23', lint: true, build: true, coverage: 80}",
+    "go": "{version: '1.23', lint: true, build: true, coverage: 80, reports: true}",
     "node": "{version: '22', lint: true, build: true, coverage: 80}",
     "python": "{version: '3.12', lint: true, build: true, coverage: 80}",
-    "java": "{version: '21', lint: true, build: true, coverage: 80}",
+    "java": "{version: '21', lint: true, build: true, coverage: 80, reports: true}",
     "version": "{scheme: auto}",
     "image": "{image: ghcr.io/acme/shop, tags: [v1, latest], platforms: [linux/amd64, linux/arm64], "
              "password: {secret: github, key: token}, layerCache: true}",

@@ -25,6 +25,7 @@ GO = language.Language(
     build="go build ./...\n",
     cache_path="/tmp/shipspec-cache/go",
     cache_env=(("GOMODCACHE", "/tmp/shipspec-cache/go/mod"), ("GOCACHE", "/tmp/shipspec-cache/go/build")),
+    reports=("/tmp/shipspec-cover.out",),
 )
 
 

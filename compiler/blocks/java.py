@@ -25,6 +25,7 @@ JAVA = language.Language(
     build="mvn -B -ntp -DskipTests package\n",
     cache_path="/tmp/shipspec-cache/m2",
     cache_env=(("MAVEN_OPTS", "-Dmaven.repo.local=/tmp/shipspec-cache/m2"),),
+    reports=("target/surefire-reports", "target/site/jacoco"),
 )
 
 

@@ -33,6 +33,8 @@ class LanguageInputs(Inputs):
     build: bool = Field(False, description="Build.")
     coverage: Annotated[int, Field(ge=0, le=100)] | None = Field(
         None, description="Fail when total coverage is below this percentage; the total is the result `coverage`.")
+    reports: bool = Field(False, description="Keep the test and coverage reports as the artifact "
+                          "`<task>-reports` (collected even when the tests fail).")
     cache: str | None = Field(None, description="A pipeline cache (spec.caches) for the dependencies, on "
                               "every engine; without it GitHub uses its setup action's cache, which zizmor "
                               "flags in workflows that release (tags): give one there.")
@@ -49,6 +51,7 @@ class Language:
     build: str
     cache_path: str
     cache_env: tuple[tuple[str, str], ...]  # env that points the tool at the cache
+    reports: tuple[str, ...] = ()  # what the tools leave, relative to the project (the coverage file is added)
 
 
 COVERAGE_GATE = """\
@@ -60,6 +63,18 @@ if awk -v total="$total" -v min="$COVERAGE_MIN" 'BEGIN { exit !(total + 0 < min 
 fi
 echo "coverage ${total}% (minimum ${COVERAGE_MIN}%)"
 """
+
+
+REPORTS_DIR = "/workspace/reports"
+
+
+def _collect(paths: tuple[str, ...]) -> str:
+    """A step that copies what exists of the reports (and the coverage total) into $REPORTS_DIR."""
+    lines = ['mkdir -p "$REPORTS_DIR"',
+             'if [ -f "$COVERAGE_FILE" ]; then cp "$COVERAGE_FILE" "$REPORTS_DIR/coverage-total.txt"; fi',
+             'cd "$PROJECT_DIR" || exit 1']
+    lines += [f'if [ -e {p} ]; then cp -R {p} "$REPORTS_DIR"/; fi' for p in paths]
+    return "\n".join(lines) + "\n"
 
 
 def expand(lang: Language, inputs: LanguageInputs, call: Call) -> Fields:
@@ -76,8 +91,13 @@ def expand(lang: Language, inputs: LanguageInputs, call: Call) -> Fields:
         steps.append({"name": "lint", "run": 'cd "$PROJECT_DIR" || exit 1\n' + lang.lint})
     if inputs.build:
         steps.append({"name": "build", "run": 'cd "$PROJECT_DIR" || exit 1\n' + lang.build})
+    if inputs.reports:
+        env["REPORTS_DIR"] = REPORTS_DIR
+        steps.append({"name": "reports", "always": True, "run": _collect(lang.reports)})
     fields: Fields = {"image": lang.image(inputs.version), "env": env, "steps": steps,
                       "github": {"container": False}}
+    if inputs.reports:
+        fields["produces"] = [{"name": f"{call.task}-reports", "path": REPORTS_DIR}]
     if inputs.coverage is not None:
         fields["results"] = [{"name": "coverage", "optional": True, "description": "total coverage in percent"}]
     if inputs.cache is not None:

@@ -28,6 +28,7 @@ NODE = language.Language(
     build="npm ci\nnpm run build\n",
     cache_path="/tmp/shipspec-cache/npm",
     cache_env=(("npm_config_cache", "/tmp/shipspec-cache/npm"),),
+    reports=("coverage", "junit.xml"),
 )
 
 

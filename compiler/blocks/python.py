@@ -31,6 +31,7 @@ PYTHON = language.Language(
     build="python -m pip install build\npython -m build\n",
     cache_path="/tmp/shipspec-cache/pip",
     cache_env=(("PIP_CACHE_DIR", "/tmp/shipspec-cache/pip"),),
+    reports=(".coverage", "htmlcov", "junit.xml"),
 )
 
 
