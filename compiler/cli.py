@@ -193,6 +193,28 @@ def graph_command(spec: str, graph_format: str) -> None:
     click.echo((graph.mermaid if graph_format == "mermaid" else graph.dot)(result.pipeline), nl=False)
 
 
+@cli.command("explain")
+@click.argument("spec", type=click.Path(exists=True, dir_okay=False, allow_dash=True))
+@click.option("-t", "--target", type=click.Choice(TARGETS), required=True)
+def explain_command(spec: str, target: str) -> None:
+    """Say what each task of SPEC became on the target, and what the target approximated."""
+    from ..targets.base import EmitOptions
+    from . import explain
+    from .frontend import compile_spec
+
+    raw = _read(spec)
+    if raw is None:
+        raise SystemExit(EXIT_INVALID)
+    result = compile_spec(raw, _source_name(spec))
+    if not result.ok or result.pipeline is None:
+        _print(result.diagnostics, {_source_name(spec): raw.decode("utf-8", "replace")}, "concise")
+        raise SystemExit(EXIT_INVALID)
+    emitted = _backend(target).emit(result.pipeline, EmitOptions())
+    documents = {f"{target}.yaml": emitted.documents,
+                 **{f"{name}.yaml": docs for name, docs in emitted.companions.items()}}
+    click.echo(explain.report(result.pipeline, target, documents, result.diagnostics + emitted.diagnostics), nl=False)
+
+
 @cli.command("init")
 def init_command() -> None:
     """Write a starter pipeline.yaml for the service here (language detected) and a shipspec.toml."""
