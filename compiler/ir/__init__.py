@@ -44,7 +44,7 @@ from .tasks import (
     Step,
     Task,
 )
-from .triggers import DEFAULT_PR_TYPES, PullRequestTrigger, PushTrigger, Schedule, Triggers, glob_regex
+from .triggers import DEFAULT_PR_TYPES, PullRequestTrigger, PushTrigger, Schedule, Triggers, glob_parts, glob_regex
 from .values import (
     RUN_FIELDS,
     MatrixRef,
@@ -66,7 +66,7 @@ from .values import (
 )
 
 __all__ = [
-    "DEFAULT_PR_TYPES", "PullRequestTrigger", "PushTrigger", "Schedule", "Triggers", "glob_regex",
+    "DEFAULT_PR_TYPES", "PullRequestTrigger", "PushTrigger", "Schedule", "Triggers", "glob_parts", "glob_regex",
     "DEFAULT_RUNS_ON", "RESULTS_DIR", "RUN_FIELDS", "run_param", "RESULTS_ENV", "SIDECAR_HOST_KUBERNETES",
     "All", "Any", "ArtifactIn", "ArtifactOut", "ArtifactStore", "Backoff", "Cache", "CacheMount", "Compare",
     "CompareOp", "Concurrency", "Condition", "Dependency", "EnvVar", "Environment",

@@ -62,27 +62,32 @@ class Triggers:
         return self.push is not None or self.pull_request is not None
 
 
-def glob_regex(glob: str) -> str:
-    """A GitHub filter glob as an anchored regular expression (`release/*` -> `^release/[^/]*$`)."""
-    out, i = [], 0
+GlobPart = tuple[str, str]
+"""One piece of a glob: ("any", "**"), ("segment", "*"), ("char", "?"), ("set", "abc") or ("text", "x")."""
+
+
+def glob_parts(glob: str) -> list[GlobPart]:
+    """A filter glob's pieces, for each backend to write in its own pattern language."""
+    out: list[GlobPart] = []
+    i = 0
     while i < len(glob):
         c = glob[i]
         if glob.startswith("**", i):
-            out.append(".*")
+            out.append(("any", "**"))
             i += 2
             continue
-        if c == "*":
-            out.append("[^/]*")
-        elif c == "?":
-            out.append("[^/]")
-        elif c == "[":
-            end = glob.find("]", i + 1)
-            if end > i:
-                out.append(glob[i:end + 1])
-                i = end + 1
-                continue
-            out.append(re.escape(c))
-        else:
-            out.append(re.escape(c))
+        end = glob.find("]", i + 1) if c == "[" else -1
+        if end > i:
+            out.append(("set", glob[i + 1:end]))
+            i = end + 1
+            continue
+        out.append(("segment", c) if c == "*" else ("char", c) if c == "?" else ("text", c))
         i += 1
-    return "^" + "".join(out) + "$"
+    return out
+
+
+def glob_regex(glob: str) -> str:
+    """A GitHub filter glob as an anchored regular expression (`release/*` -> `^release/[^/]*$`)."""
+    words = {"any": ".*", "segment": "[^/]*", "char": "[^/]"}
+    return "^" + "".join(words.get(kind) or (f"[{text}]" if kind == "set" else re.escape(text))
+                         for kind, text in glob_parts(glob)) + "$"

@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ...compiler import ir
-from . import gitlab, paths, run, submit
+from . import filters, gitlab, paths, run, submit
 from .context import Context
 from .filters import match, ref_filters
 
@@ -48,16 +48,13 @@ API_VERSION = "argoproj.io/v1alpha1"
 SERVICE_ACCOUNT = "operate-workflow-sa"
 """The Sensor's account, allowed to submit Workflows: the name in Argo Events' examples/rbac/sensor-rbac.yaml."""
 
-_TAG = '{{ if hasPrefix "refs/tags/" .Input.body.ref }}tag{{ else }}branch{{ end }}'
-_REF_NAME = '{{ .Input.body.ref | trimPrefix "refs/heads/" | trimPrefix "refs/tags/" }}'
-_BRANCH = '{{ if hasPrefix "refs/heads/" .Input.body.ref }}{{ trimPrefix "refs/heads/" .Input.body.ref }}{{ end }}'
 
 PUSH_FIELDS: dict[ir.RunField, Json] = {
     ir.RunField.EVENT: {"value": "push"},
     ir.RunField.REF: {"dataKey": "body.ref"},
-    ir.RunField.REF_TYPE: {"dataTemplate": _TAG},
-    ir.RunField.REF_NAME: {"dataTemplate": _REF_NAME},
-    ir.RunField.BRANCH: {"dataTemplate": _BRANCH},
+    ir.RunField.REF_TYPE: {"dataTemplate": filters.REF_TYPE_TEMPLATE},
+    ir.RunField.REF_NAME: {"dataTemplate": filters.REF_NAME_TEMPLATE},
+    ir.RunField.BRANCH: {"dataTemplate": filters.BRANCH_TEMPLATE},
     ir.RunField.SHA: {"dataKey": "body.after"},
     ir.RunField.SHORT_SHA: {"dataTemplate": "{{ .Input.body.after | substr 0 7 }}"},
     ir.RunField.REPOSITORY: {"dataKey": "body.repository.full_name"},

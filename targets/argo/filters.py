@@ -25,3 +25,10 @@ def ref_filters(path: str, prefix: str, include: Globs, ignore: Globs) -> tuple[
     excluded = [g[1:] for g in include if g.startswith("!")] + list(ignore)
     wanted = [ir.glob_regex(prefix + g) for g in positive] or ([f"^{prefix}"] if excluded else [])
     return wanted, [match(path, [ir.glob_regex(prefix + g)], negate=True) for g in excluded]
+
+
+# Push payloads of GitHub and GitLab both carry the full ref in `body.ref`: the run fields cut from it.
+REF_TYPE_TEMPLATE = '{{ if hasPrefix "refs/tags/" .Input.body.ref }}tag{{ else }}branch{{ end }}'
+REF_NAME_TEMPLATE = '{{ .Input.body.ref | trimPrefix "refs/heads/" | trimPrefix "refs/tags/" }}'
+BRANCH_TEMPLATE = ('{{ if hasPrefix "refs/heads/" .Input.body.ref }}{{ trimPrefix "refs/heads/" .Input.body.ref }}'
+                   '{{ end }}')

@@ -21,6 +21,7 @@ import re
 from typing import Any
 
 from ...compiler import ir
+from . import filters
 from .context import Context
 from .filters import match, ref_filters
 
@@ -32,17 +33,14 @@ BASE_URL = "https://gitlab.com"
 _ACTIONS = {"opened": "open", "synchronize": "update", "reopened": "reopen", "closed": "close"}
 """GitHub's pull request activity types (the spec's words) as GitLab merge request actions."""
 
-_TAG = '{{ if hasPrefix "refs/tags/" .Input.body.ref }}tag{{ else }}branch{{ end }}'
-_REF_NAME = '{{ .Input.body.ref | trimPrefix "refs/heads/" | trimPrefix "refs/tags/" }}'
-_BRANCH = '{{ if hasPrefix "refs/heads/" .Input.body.ref }}{{ trimPrefix "refs/heads/" .Input.body.ref }}{{ end }}'
 _GROUP = "{{ .Input.body.project.path_with_namespace | dir }}"
 
 PUSH_FIELDS: dict[ir.RunField, Json] = {
     ir.RunField.EVENT: {"value": "push"},
     ir.RunField.REF: {"dataKey": "body.ref"},
-    ir.RunField.REF_TYPE: {"dataTemplate": _TAG},
-    ir.RunField.REF_NAME: {"dataTemplate": _REF_NAME},
-    ir.RunField.BRANCH: {"dataTemplate": _BRANCH},
+    ir.RunField.REF_TYPE: {"dataTemplate": filters.REF_TYPE_TEMPLATE},
+    ir.RunField.REF_NAME: {"dataTemplate": filters.REF_NAME_TEMPLATE},
+    ir.RunField.BRANCH: {"dataTemplate": filters.BRANCH_TEMPLATE},
     ir.RunField.SHA: {"dataKey": "body.checkout_sha"},
     ir.RunField.SHORT_SHA: {"dataTemplate": "{{ .Input.body.checkout_sha | substr 0 7 }}"},
     ir.RunField.REPOSITORY: {"dataKey": "body.project.path_with_namespace"},

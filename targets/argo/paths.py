@@ -17,6 +17,8 @@ branch at a known commit), or one whose payload lists fewer commits than it has 
 
 from __future__ import annotations
 
+from ...compiler import ir
+
 _MAGIC = set("^$()%.[]*+-?")
 
 _BODY = """\
@@ -57,24 +59,10 @@ def script(paths: tuple[str, ...], paths_ignore: tuple[str, ...]) -> str:
 def lua_pattern(glob: str) -> str:
     """A filter glob as an anchored Lua pattern, with `ir.glob_regex`'s meaning: `**` any text,
     `*` and `?` within one path segment, `[…]` a set; every other character literal."""
-    out, i = [], 0
-    while i < len(glob):
-        c = glob[i]
-        if glob.startswith("**", i):
-            out.append(".*")
-            i += 2
-            continue
-        if c == "*":
-            out.append("[^/]*")
-        elif c == "?":
-            out.append("[^/]")
-        elif c == "[" and (end := glob.find("]", i + 1)) > i:
-            out.append("[" + glob[i + 1:end].replace("%", "%%") + "]")
-            i = end + 1
-            continue
-        else:
-            out.append("%" + c if c in _MAGIC else c)
-        i += 1
+    words = {"any": ".*", "segment": "[^/]*", "char": "[^/]"}
+    out = [words.get(kind) or ("[" + text.replace("%", "%%") + "]" if kind == "set"
+                               else "%" + text if text in _MAGIC else text)
+           for kind, text in ir.glob_parts(glob)]
     return "^" + "".join(out) + "$"
 
 
