@@ -133,10 +133,11 @@ BLOCK_TASKS = {
     "java": "{version: '21', lint: true, build: true, coverage: 80, reports: true}",
     "version": "{scheme: auto}",
     "image": "{image: ghcr.io/acme/shop, tags: [v1, latest], platforms: [linux/amd64, linux/arm64], "
-             "password: {secret: github, key: token}, layerCache: true}",
+             "password: {secret: github, key: token}, layerCache: true, "
+             "also: [{image: docker.io/acme/shop, username: acme, password: {secret: hub, key: token}}]}",
     "notify": "{webhook: {secret: chat, key: url}}",
     "scan": "{image: ghcr.io/acme/shop:v1, password: {secret: github, key: token}}",
-    "sign": "{image: ghcr.io/acme/shop@sha256:00, sbom: true}",
+    "sign": "{image: ghcr.io/acme/shop@sha256:00, sbom: true, provenance: true}",
     "helm": "{chart: deploy/chart, version: 1.2.3, registry: oci://ghcr.io/acme/charts}",
     "publish": "{to: oci, target: ghcr.io/acme/docs:v1, files: [site.tar.gz]}",
 }
@@ -155,3 +156,31 @@ def test_every_block_script_passes_shellcheck(name: str) -> None:
     assert scripts
     found = validators.shellcheck_many((str(i), script) for i, script in enumerate(scripts))
     assert not any(found.values()), found
+
+
+def test_ko_cannot_push_to_several_repositories() -> None:
+    result = compile_spec(HEAD + "  tasks:\n    - name: t\n      uses: image\n      with: {image: r.io/a, builder: ko, "
+                          "also: [{image: s.io/a}]}\n", "t.yaml")
+    assert [d.message for d in result.diagnostics] == [
+        "with: `also` needs builder dockerfile or buildpacks: ko pushes to one repository"]
+
+
+def test_the_provenance_step_writes_valid_json_whatever_the_values(tmp_path: Path) -> None:
+    import json
+
+    task = _pipeline("  tasks:\n    - name: s\n      uses: sign\n      with: {image: r.io/a@sha256:00, "
+                     "key: {secret: c, key: k}, provenance: true}\n").task("s")
+    script = next(s.script for s in task.steps if s.name == "provenance")
+    assert script is not None
+    (tmp_path / "bin").mkdir()
+    (tmp_path / "bin" / "cosign").write_text("#!/bin/sh\nexit 0\n")
+    (tmp_path / "bin" / "cosign").chmod(0o755)
+    env = {"PATH": f"{tmp_path / 'bin'}:/usr/bin:/bin", "HOME": str(tmp_path / "home"), "IMAGE": "r.io/a@sha256:00",
+           "SBOM_DIR": str(tmp_path / "sbom"), "COSIGN_KEY": "k", "REGISTRY_USERNAME": "u",
+           "SOURCE_URL": "https://github.com/a/b.git", "SOURCE_REF": 'refs/tags/v1"\\x', "SOURCE_SHA": "abc",
+           "BUILDER_ID": "https://ci.example.com/runs/1", "RUN_ID": "1"}
+    subprocess.run(["sh", "-ec", script], env=env, check=True, capture_output=True)
+    predicate = json.loads((tmp_path / "sbom" / "provenance.json").read_text())
+    assert predicate["buildDefinition"]["externalParameters"]["ref"] == 'refs/tags/v1"\\x'
+    assert predicate["buildDefinition"]["resolvedDependencies"][0]["digest"] == {"gitCommit": "abc"}
+    assert predicate["runDetails"]["builder"]["id"] == "https://ci.example.com/runs/1"

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from . import pins, registry
 from .base import Block, Call, Fields, Inputs
@@ -65,6 +65,14 @@ echo "pushed $IMAGE@$digest"
 """
 
 
+class Mirror(Inputs):
+    """Another repository that gets the same image and tags, with its own login."""
+
+    image: Annotated[str, Field(min_length=1, description="Another repository, e.g. docker.io/acme/shop.")]
+    username: str = Field("~{ run.actor }", description="Its registry user.")
+    password: SecretInput | None = Field(None, description="Its registry password or token, by reference.")
+
+
 class ImageInputs(Inputs):
     """The inputs of `uses: image`."""
 
@@ -79,8 +87,17 @@ class ImageInputs(Inputs):
     builder_image: str = Field(pins.IMAGES["buildpacks-builder"], description="buildpacks: the builder.")
     username: str = Field("~{ run.actor }", description="The registry user.")
     password: SecretInput | None = Field(None, description="The registry password or token, by reference.")
+    also: list[Mirror] = Field([], description="More repositories (other registries) that get the same tags; "
+                               "dockerfile and buildpacks.")
     layer_cache: bool = Field(False, description="dockerfile: import and export a registry cache at "
                               "<image>:buildcache.")
+
+
+    @model_validator(mode="after")
+    def _one_repository_for_ko(self) -> ImageInputs:
+        if self.also and self.builder == "ko":
+            raise ValueError("`also` needs builder dockerfile or buildpacks: ko pushes to one repository")
+        return self
 
 
 def _expand(inputs: ImageInputs, call: Call) -> Fields:
@@ -91,10 +108,16 @@ def _expand(inputs: ImageInputs, call: Call) -> Fields:
         **registry.env(call, inputs.username, inputs.password),
     }
     names = []
+    repos = ["$IMAGE"] + [f"$MIRROR_{n}_IMAGE" for n in range(len(inputs.also))]
+    for n, mirror in enumerate(inputs.also):
+        env[f"MIRROR_{n}_IMAGE"] = call.take(("also", n, "image"), ("env", f"MIRROR_{n}_IMAGE"))
+        env[f"MIRROR_{n}_USERNAME"] = mirror.username
+        if mirror.password is not None:
+            env[f"MIRROR_{n}_PASSWORD"] = {"secret": mirror.password.secret, "key": mirror.password.key}
     for i, tag in enumerate(inputs.tags):
         key = f"IMAGE_TAG_{i}"
         env[key] = call.take(("tags", i), ("env", key)) if call.given("tags") else tag
-        names.append(f"$IMAGE:${key}")
+        names += [f"{repo}:${key}" for repo in repos]
     tags = f'names="{",".join(names)}"\n'  # `image:tag,image:tag`, each part from env
     body = {"dockerfile": _DOCKERFILE, "buildpacks": _BUILDPACKS, "ko": _KO}[inputs.builder]
     steps: list[dict[str, object]] = []
@@ -107,7 +130,7 @@ def _expand(inputs: ImageInputs, call: Call) -> Fields:
     if inputs.builder == "buildpacks":
         steps.append({"name": "setup-pack", "uses": pins.action("setup-pack").native({}, "skip")})
     # login in the build's own step: steps share the working directory, not $HOME, on every engine
-    steps.append({"name": "build", "run": registry.LOGIN + tags + body + _RESULTS})
+    steps.append({"name": "build", "run": registry.login(len(inputs.also)) + tags + body + _RESULTS})
     image = {"dockerfile": pins.IMAGES["buildkit"], "buildpacks": inputs.builder_image,
              "ko": pins.IMAGES["ko"]}[inputs.builder]
     fields: Fields = {"image": image, "env": env, "steps": steps, "github": {"container": False},

@@ -8,15 +8,27 @@ from typing import Any
 from .base import Call
 from .notify import SecretInput
 
-LOGIN = """\
-registry="${REGISTRY_HOST:-${IMAGE%%/*}}"
-mkdir -p "$HOME/.docker"
-if [ -n "${REGISTRY_PASSWORD:-}" ]; then
-  auth=$(printf '%s:%s' "$REGISTRY_USERNAME" "$REGISTRY_PASSWORD" | base64 | tr -d '\\n')
-  printf '{"auths":{"%s":{"auth":"%s"}}}' "$registry" "$auth" > "$HOME/.docker/config.json"
-  chmod 600 "$HOME/.docker/config.json"
-fi
-"""
+
+def login(mirrors: int = 0) -> str:
+    """sh that writes $HOME/.docker/config.json with the auth of the main registry and of each mirror
+    (MIRROR_<n>_IMAGE, _USERNAME, _PASSWORD), all read from env."""
+    lines = ["auths=\"\"",
+             "add_auth() {",
+             "  [ -n \"$3\" ] || return 0",
+             "  case \"$1\" in docker.io) set -- https://index.docker.io/v1/ \"$2\" \"$3\" ;; esac",
+             "  auth=$(printf '%s:%s' \"$2\" \"$3\" | base64 | tr -d '\\n')",
+             "  auths=\"${auths:+$auths,}\\\"$1\\\":{\\\"auth\\\":\\\"$auth\\\"}\"",
+             "}",
+             'add_auth "${REGISTRY_HOST:-${IMAGE%%/*}}" "$REGISTRY_USERNAME" "${REGISTRY_PASSWORD:-}"']
+    lines += [f'add_auth "${{MIRROR_{n}_IMAGE%%/*}}" "$MIRROR_{n}_USERNAME" "${{MIRROR_{n}_PASSWORD:-}}"'
+              for n in range(mirrors)]
+    lines += ['mkdir -p "$HOME/.docker"',
+              "printf '{\"auths\":{%s}}' \"$auths\" > \"$HOME/.docker/config.json\"",
+              'chmod 600 "$HOME/.docker/config.json"']
+    return "\n".join(lines) + "\n"
+
+
+LOGIN = login()
 
 
 def env(call: Call, username: str, password: SecretInput | None) -> dict[str, Any]:

@@ -22,6 +22,19 @@ else
 fi
 """
 _SIGN = registry.LOGIN + _KEY + 'cosign sign "$@" "$IMAGE"\n'
+_PROVENANCE = registry.LOGIN + _KEY + """\
+escape() { printf '%s' "$1" | sed 's/\\\\/\\\\\\\\/g; s/"/\\\\"/g'; }
+mkdir -p "$SBOM_DIR"
+{
+  printf '{"buildDefinition":{"buildType":"https://shipspec.dev/buildtypes/pipeline/v1",'
+  printf '"externalParameters":{"repository":"%s","ref":"%s"},' "$(escape "$SOURCE_URL")" "$(escape "$SOURCE_REF")"
+  printf '"resolvedDependencies":[{"uri":"git+%s","digest":{"gitCommit":"%s"}}]},' \\
+    "$(escape "$SOURCE_URL")" "$(escape "$SOURCE_SHA")"
+  printf '"runDetails":{"builder":{"id":"%s"},"metadata":{"invocationId":"%s"}}}' \\
+    "$(escape "$BUILDER_ID")" "$(escape "$RUN_ID")"
+} > "$SBOM_DIR/provenance.json"
+cosign attest "$@" --type slsaprovenance1 --predicate "$SBOM_DIR/provenance.json" "$IMAGE"
+"""
 _SBOM = 'syft scan "registry:$IMAGE" -o "spdx-json=$SBOM_DIR/sbom.spdx.json"\n'
 _ATTEST = registry.LOGIN + _KEY + ('cosign attest "$@" --type spdxjson --predicate "$SBOM_DIR/sbom.spdx.json" '
                                    '"$IMAGE"\n')
@@ -36,6 +49,8 @@ class SignInputs(Inputs):
     key_password: SecretInput | None = Field(None, description="The key's password.")
     sbom: bool = Field(False, description="Also attest an SPDX SBOM of the image (syft); the SBOM is the "
                        "artifact `<task>-sbom`.")
+    provenance: bool = Field(False, description="Also attest SLSA v1 build provenance: the repository, ref "
+                             "and commit the run built, and the run as the builder.")
     username: str = Field("~{ run.actor }", description="The registry user.")
     password: SecretInput | None = Field(None, description="The registry password or token, by reference.")
 
@@ -51,6 +66,12 @@ def _expand(inputs: SignInputs, call: Call) -> Fields:
     fields: Fields = {"image": pins.IMAGES["cosign"], "env": env, "steps": steps}
     if inputs.sbom:
         steps += [{"name": "sbom", "image": pins.IMAGES["syft"], "run": _SBOM}, {"name": "attest", "run": _ATTEST}]
+        fields["produces"] = [{"name": f"{call.task}-sbom", "path": "/workspace/sbom"}]
+    if inputs.provenance:
+        env.update({"SOURCE_URL": "~{ run.clone_url }", "SOURCE_REF": "~{ run.ref }", "SOURCE_SHA": "~{ run.sha }",
+                    "BUILDER_ID": "~{ run.url }", "RUN_ID": "~{ run.id }"})
+        steps.append({"name": "provenance", "run": _PROVENANCE})
+    if (inputs.sbom or inputs.provenance) and "produces" not in fields:
         fields["produces"] = [{"name": f"{call.task}-sbom", "path": "/workspace/sbom"}]
     if inputs.key is None:
         fields["oidc"] = {"audience": "sigstore"}
