@@ -307,6 +307,8 @@ class Native(Model):
     argo: ArgoTemplateRef | None = Field(None, description="Argo: a template of a WorkflowTemplate.")
     outputs: list[Name] = Field([], description="Outputs later tasks read as ~{ tasks.T.outputs.NAME }: the "
                                 "action's outputs, the Tekton task's results, the template's output parameters.")
+    output_names: dict[Literal["github", "tekton", "argo"], dict[Name, str]] = Field(
+        {}, description="Where an engine's unit calls an output otherwise, e.g. {tekton: {digest: IMAGE_DIGEST}}.")
     otherwise: Literal["error", "skip"] = Field(
         "error", description="A step's unit on an engine it has no entry for (and no `run`/`command`): an "
         "error, or `skip` the step there (a setup action that only GitHub's runners need).")

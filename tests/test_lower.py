@@ -397,3 +397,16 @@ def test_a_step_needs_one_body_and_an_image_from_itself_or_its_task() -> None:
         (11, "step 'two' has nothing to run"),
         (11, "task 'a' has two steps named 'two'"),
     ]
+
+
+def test_a_native_units_outputs_take_each_engines_own_names() -> None:
+    p = _pipeline(STEPS.replace("        outputs: [IMAGE_DIGEST]", "        outputs: [digest]\n"
+                                "        outputNames: {tekton: {digest: IMAGE_DIGEST}}")
+                  .replace("outputs.IMAGE_DIGEST", "outputs.digest"))
+    tekton, github = ir.native_output_names(p, "tekton"), ir.native_output_names(p, "github")
+    assert [r.name for r in tekton.task("publish").results] == ["IMAGE_DIGEST"]
+    assert tekton.task("after").env[0].value == ir.Template((ir.ResultRef("publish", "IMAGE_DIGEST", False),))
+    assert github is p and [r.name for r in p.task("publish").results] == ["digest"]
+    bad = compile_spec(HEAD + STEPS.replace("        outputs: [IMAGE_DIGEST]", "        outputs: [IMAGE_DIGEST]\n"
+                                            "        outputNames: {argo: {digets: x}}"), "t.yaml")
+    assert [d.message for d in bad.diagnostics] == ["'digets' is not one of the unit's outputs"]

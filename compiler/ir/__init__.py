@@ -11,7 +11,7 @@ user's line. Edges between tasks name the task: names are unique (checked before
 """
 
 from .conditions import All, Any, Compare, CompareOp, Condition, Literal, Operand, condition_refs, is_list_field
-from .native import ArgoTemplateRef, GitHubAction, Native, TektonRef
+from .native import ArgoTemplateRef, GitHubAction, Native, TektonRef, native_output_names
 from .pipeline import DEFAULT_RUNS_ON, ArtifactStore, Concurrency, Pipeline, PipelineResult, Repository, RunSettings
 from .tasks import (
     CHECKOUT_RESULTS,
@@ -75,5 +75,6 @@ __all__ = [
     "Retry", "RunField", "RunRef", "Scalar", "ScriptAnchor", "SecretFile", "SecretRef", "SecurityContext",
     "Sidecar", "StatusRef", "Task", "Template", "condition_refs", "CHECKOUT_RESULTS", "OIDC_TOKEN_ENV", "Checkout",
     "Oidc", "Repository", "RunSettings", "is_list_field", "ArgoTemplateRef", "GitHubAction", "Native", "TektonRef",
-    "Step", "Combination", "env_name", "literal", "ref_text", "upper_snake",
+    "native_output_names",
+    "native_output_names", "Step", "Combination", "env_name", "literal", "ref_text", "upper_snake",
 ]

@@ -30,6 +30,11 @@ def refuse_fields(ctx: Context, t: spec.Task, site: Site, fields: tuple[str, ...
 
 
 def native(ctx: Context, n: spec.Native, site: Site) -> ir.Native:
+    for engine, names in n.output_names.items():
+        for output in names:
+            if output not in n.outputs:
+                ctx.report(rules.UNKNOWN_REFERENCE, site / "outputNames" / engine / output,
+                           f"'{output}' is not one of the unit's outputs", "list it under `outputs` first")
     if n.github is None and n.tekton is None and n.argo is None:
         ctx.report(rules.MISSING_FIELD, site, "a native unit needs an entry for at least one engine",
                    "add `github: {action: …}`, `tekton: {resolver: …}` or `argo: {name: …, template: …}`")
@@ -38,6 +43,8 @@ def native(ctx: Context, n: spec.Native, site: Site) -> ir.Native:
         tekton=_tekton(ctx, n.tekton, site / "tekton") if n.tekton else None,
         argo=_argo(ctx, n.argo, site / "argo") if n.argo else None,
         outputs=tuple(n.outputs),
+        output_names=tuple((engine, output, name) for engine, names in n.output_names.items()
+                           for output, name in names.items()),
         skip_elsewhere=n.otherwise == "skip",
         span=site.span,
     )

@@ -69,6 +69,7 @@ Json = dict[str, Any]
 
 def emit(pipeline: ir.Pipeline, options: EmitOptions) -> Emitted:
     """One document of `options.argo_kind`; what Argo cannot express is in the diagnostics."""
+    pipeline = ir.native_output_names(pipeline, "argo")  # native outputs under the unit's own names
     ctx = build(pipeline)
     kind = options.argo_kind
     if kind not in KINDS:

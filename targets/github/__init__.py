@@ -104,6 +104,7 @@ def emit(pipeline: ir.Pipeline, options: EmitOptions) -> Emitted:
     GitHub writes no by-hand defaults of run fields (`pipeline.run_default`): a run by hand has the
     `github` context too.
     """
+    pipeline = ir.native_output_names(pipeline, "github")  # native outputs under the unit's own names
     diagnostics = check(pipeline) + triggers.check(pipeline)
     scope = triggers.scope(pipeline)
     checkouts = {t.name: t.checkout for t in pipeline.all_tasks if t.checkout is not None}

@@ -92,6 +92,7 @@ def emit(pipeline: ir.Pipeline, options: EmitOptions) -> Emitted:
     its own (companion `tekton-run`); the Tekton Triggers documents or, with `options.tekton_triggers`
     "pac", the Pipelines-as-Code PipelineRun (companion `tekton-pac`). Diagnostics for what Tekton
     cannot express."""
+    pipeline = ir.native_output_names(pipeline, "tekton")  # native outputs under the unit's own names
     pac = options.tekton_triggers == "pac"
     diags: list[Diagnostic] = []
     pipeline = guards.lower(checkout.prepare(pipeline, options.tekton_checkout == "inline", diags), diags)
