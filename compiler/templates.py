@@ -6,7 +6,7 @@ the line of whichever file (template or service) wrote the value.
 The template's params are its inputs: `with:` gives them values (the merged pipeline's defaults);
 an unknown input is an error. The service's `metadata` is the pipeline's; each other key of the
 service's `spec` replaces the template's. References resolve from a local path, relative to the
-service's spec (this version: no package or git references yet).
+service's spec, an installed package or a pinned git revision (`template_refs`).
 """
 
 from __future__ import annotations
@@ -43,7 +43,13 @@ def apply(doc: Document, base: Path) -> None:
 
 
 def _load(doc: Document, base: Path, ref: str) -> Document:
-    path = (base / ref).resolve()
+    from .template_refs import RefError, resolve
+
+    try:
+        path = resolve(ref, base)
+    except RefError as exc:
+        raise SpecError([error(rules.UNKNOWN_REFERENCE, doc.span(("template", "ref")), exc.message,
+                               exc.hint)]) from None
     try:
         raw = path.read_bytes()
     except OSError as exc:
