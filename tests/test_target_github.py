@@ -1790,3 +1790,15 @@ def test_sidecars_of_a_task_on_the_runner_are_an_error() -> None:
     _, diagnostics = emit(pipeline(t))
     assert diagnostics == ["SS501 sidecars of task 't' on the runner is not supported on github: a job on the runner "
                            "itself reaches service containers only through ports published on localhost, not by name"]
+
+
+def test_a_native_task_naming_a_reusable_workflow_is_a_calling_job() -> None:
+    from shipspec.compiler.frontend import compile_spec
+
+    text = (Path(__file__).resolve().parent.parent / "golden_tests" / "call-workflow" / "spec.yaml").read_text()
+    result = compile_spec(text, "spec.yaml")
+    assert result.pipeline is not None
+    job = github.emit(result.pipeline, EmitOptions()).documents[0]["jobs"]["provenance"]
+    assert set(job) == {"name", "uses", "with"}  # no runs-on, steps, secrets or failfast grant
+    assert str(job["uses"]).startswith("example/platform/.github/workflows/provenance.yml@0123456789")
+    assert job["with"] == {"image": "${{ inputs.image }}"}

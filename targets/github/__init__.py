@@ -141,6 +141,11 @@ def _job(task: ir.Task, p: ir.Pipeline, ctx: JobContext, scope: gx.Scope) -> dic
     condition = _if(task, bool(needs), scope)
     if condition:
         job["if"] = condition
+    unit = task.native.github if task.native is not None else None
+    if unit is not None and native.is_reusable_workflow(unit):  # a pipeline calling a pipeline
+        if granted := permissions.job_permissions(task, p, fail_fast=False):
+            job["permissions"] = granted  # the callee's token is at most this (nothing unless granted)
+        return job | native.calling_job(unit, scope)
     job["runs-on"] = gx.escape(task.runs_on or p.runs_on)
     if task.environment is not None:
         job["environment"] = permissions.environment(task.environment)

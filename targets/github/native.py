@@ -49,3 +49,21 @@ def action_step(name: str, action: ir.GitHubAction, scope: gx.Scope, id_: str) -
 def job_outputs(task: ir.Task) -> dict[str, str]:
     """A native task's results: its action step's outputs."""
     return {r.name: gx.wrap(gx.prop(f"steps.{NATIVE_STEP}.outputs", r.name)) for r in task.results}
+
+
+_WORKFLOW = re.compile(r"^[^/]+/[^/]+/\.github/workflows/[^/]+\.ya?ml$")
+
+
+def is_reusable_workflow(action: ir.GitHubAction) -> bool:
+    """`owner/repo/.github/workflows/x.yml@sha`: another pipeline, called as a job, not a step."""
+    return bool(_WORKFLOW.match(action.action))
+
+
+def calling_job(action: ir.GitHubAction, scope: gx.Scope) -> dict[str, Any]:
+    """The job keys that call a reusable workflow: `uses` and `with` (its outputs are then the job's,
+    read as `needs.T.outputs.X`). No secrets are passed: `secrets: inherit` hands the callee every
+    secret of this repository (zizmor's secrets-inherit), and the spec names none for the call."""
+    job: dict[str, Any] = {"uses": uses(action)}
+    if action.inputs:
+        job["with"] = {key: gx.template(value, scope) for key, value in action.inputs}
+    return job

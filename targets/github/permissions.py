@@ -26,8 +26,9 @@ CHECKOUT = {"contents": Commented("read", "actions/checkout clones with the job'
 """What actions/checkout needs of the platform token (used when a checkout names no token)."""
 
 
-def job_permissions(task: ir.Task, p: ir.Pipeline) -> dict[str, Any] | None:
-    """The job's `permissions`, in scope order; None when it needs none (the workflow's `{}` holds)."""
+def job_permissions(task: ir.Task, p: ir.Pipeline, fail_fast: bool = True) -> dict[str, Any] | None:
+    """The job's `permissions`, in scope order; None when it needs none (the workflow's `{}` holds).
+    `fail_fast`: the job has the step that cancels the run (a job calling a workflow has no steps)."""
     granted: dict[str, Any] = dict(p.permissions)
     granted.update(task.permissions)
     if task.oidc is not None:
@@ -36,7 +37,7 @@ def job_permissions(task: ir.Task, p: ir.Pipeline) -> dict[str, Any] | None:
         for scope, level in CHECKOUT.items():
             if _ORDER[str(granted.get(scope, "none"))] < _ORDER[str(level)]:
                 granted[scope] = level
-    if not task.is_finally:
+    if fail_fast and not task.is_finally:
         for scope, level in failfast.PERMISSIONS.items():
             if _ORDER[str(granted.get(scope, "none"))] <= _ORDER[str(level)]:
                 granted[scope] = level
