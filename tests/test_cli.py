@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from shipspec.compiler.cli import main, schema_text
+from shipspec.compiler.cli import main
+from shipspec.compiler.schema import schema_text
 
 ROOT = Path(__file__).resolve().parent.parent
 HELLO = ROOT / "examples" / "hello-world.yaml"
