@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -309,24 +309,33 @@ def compile_one(text: str | bytes, source: str, targets: Sequence[str],
 
     `source` names the spec in diagnostics and in the generated header. Tests call this too.
     """
-    from ..targets import yamlout
     from ..targets.base import EmitOptions
+
+    per_target, diagnostics = compile_each(text, source, {t: options or EmitOptions() for t in targets})
+    return {name: text for files in per_target.values() for name, text in files.items()}, diagnostics
+
+
+def compile_each(text: str | bytes, source: str,
+                 options: Mapping[str, EmitOptions]) -> tuple[dict[str, dict[str, str]], list[Diagnostic]]:
+    """The spec checked once, then emitted for each target with its own options: per clean target its
+    files (the target's own and its companions, by name), and every diagnostic, sorted."""
+    from ..targets import yamlout
     from .diagnostics import has_errors, sort_unique
     from .frontend import compile_spec
 
     result = compile_spec(text, source)
     diagnostics = list(result.diagnostics)
     ignored = ignores(text)
-    texts: dict[str, str] = {}
+    files: dict[str, dict[str, str]] = {}
     if result.ok and result.pipeline is not None:
-        for target in targets:
-            emitted = _backend(target).emit(result.pipeline, options or EmitOptions())
+        for target, target_options in options.items():
+            emitted = _backend(target).emit(result.pipeline, target_options)
             diagnostics += emitted.diagnostics
             if not has_errors(emitted.diagnostics):
-                texts[target] = yamlout.dump(emitted.documents, result.pipeline.source, target)
+                files[target] = {target: yamlout.dump(emitted.documents, result.pipeline.source, target)}
                 for name, documents in emitted.companions.items():
-                    texts[name] = yamlout.dump(documents, result.pipeline.source, target)
-    return texts, [d for d in sort_unique(diagnostics) if d.rule.code not in ignored.get(d.span.line, ())]
+                    files[target][name] = yamlout.dump(documents, result.pipeline.source, target)
+    return files, [d for d in sort_unique(diagnostics) if d.rule.code not in ignored.get(d.span.line, ())]
 
 
 def ignores(text: str | bytes) -> dict[int, frozenset[str]]:

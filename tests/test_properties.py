@@ -282,7 +282,9 @@ spec:
           command: [sh, -c, 'echo "~{ params.text }"']
     - name: native
       uses:
-        github: {action: actions/setup-go@b7ad1dad31e06c5925ef5d2fc7ad053ef454303e, with: {go-version: "~{ params.text }"}}
+        github:
+          action: actions/setup-go@b7ad1dad31e06c5925ef5d2fc7ad053ef454303e
+          with: {go-version: "~{ params.text }"}
         tekton: {resolver: cluster, resource: {kind: task, name: t}, params: {v: "~{ params.text }"}}
         argo: {name: wt, template: t, arguments: {v: "~{ params.text }"}}
     - name: version
