@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
 from ..loader import Loc
@@ -59,3 +59,14 @@ class Block:
     results: tuple[tuple[str, str], ...]  # name, meaning
     expand: Callable[[Any, Call], Fields]
     extra: tuple[str, ...] = ()  # task fields the user may still write besides the block's (env, consumes…)
+
+
+class SecretInput(Inputs):
+    """A key of a secret, by reference (its value never appears in the spec)."""
+
+    secret: str = Field(description="The secret's name.")
+    key: str = Field(description="The key in the secret.")
+
+    def env_value(self) -> dict[str, str]:
+        """The reference as a task's env value writes it: `{secret, key}`."""
+        return {"secret": self.secret, "key": self.key}

@@ -15,8 +15,7 @@ from typing import Annotated, Literal
 from pydantic import Field, model_validator
 
 from . import pins, registry
-from .base import Block, Call, Fields, Inputs
-from .notify import SecretInput
+from .base import Block, Call, Fields, Inputs, SecretInput
 
 _DOCKERFILE = """\
 digest_file=/tmp/shipspec-image-metadata.json
@@ -113,7 +112,7 @@ def _expand(inputs: ImageInputs, call: Call) -> Fields:
         env[f"MIRROR_{n}_IMAGE"] = call.take(("also", n, "image"), ("env", f"MIRROR_{n}_IMAGE"))
         env[f"MIRROR_{n}_USERNAME"] = mirror.username
         if mirror.password is not None:
-            env[f"MIRROR_{n}_PASSWORD"] = {"secret": mirror.password.secret, "key": mirror.password.key}
+            env[f"MIRROR_{n}_PASSWORD"] = mirror.password.env_value()
     for i, tag in enumerate(inputs.tags):
         key = f"IMAGE_TAG_{i}"
         env[key] = call.take(("tags", i), ("env", key)) if call.given("tags") else tag

@@ -6,20 +6,13 @@ from __future__ import annotations
 from pydantic import Field
 
 from . import pins
-from .base import Block, Call, Fields, Inputs
+from .base import Block, Call, Fields, Inputs, SecretInput
 
 _SCRIPT = """\
 escape() { printf '%s' "$1" | sed 's/\\\\/\\\\\\\\/g; s/"/\\\\"/g'; }
 text="$(escape "$TITLE"): $(escape "$STATUS") ($(escape "$RUN_URL"))"
 curl -fsS --retry 3 -X POST -H 'Content-Type: application/json' --data "{\\"text\\": \\"$text\\"}" "$WEBHOOK_URL"
 """
-
-
-class SecretInput(Inputs):
-    """A key of a secret, by reference (its value never appears in the spec)."""
-
-    secret: str = Field(description="The secret's name.")
-    key: str = Field(description="The key in the secret.")
 
 
 class NotifyInputs(Inputs):
@@ -32,7 +25,7 @@ class NotifyInputs(Inputs):
 def _expand(inputs: NotifyInputs, call: Call) -> Fields:
     return {
         "image": pins.IMAGES["curl"],
-        "env": {"WEBHOOK_URL": {"secret": inputs.webhook.secret, "key": inputs.webhook.key},
+        "env": {"WEBHOOK_URL": inputs.webhook.env_value(),
                 "TITLE": call.take("title", ("env", "TITLE")) if call.given("title") else inputs.title,
                 "STATUS": "~{ pipeline.status }", "RUN_URL": "~{ run.url }"},
         "run": _SCRIPT,

@@ -8,8 +8,7 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from . import pins, registry
-from .base import Block, Call, Fields, Inputs
-from .notify import SecretInput
+from .base import Block, Call, Fields, Inputs, SecretInput
 
 _HTTP = """\
 for file in $FILES; do
@@ -45,7 +44,7 @@ def _expand(inputs: PublishInputs, call: Call) -> Fields:
     if inputs.to == "http":
         env["TARGET_SUFFIX_FILENAME"] = "true" if inputs.target.endswith("/") else ""
         if inputs.token is not None:
-            env["TOKEN"] = {"secret": inputs.token.secret, "key": inputs.token.key}
+            env["TOKEN"] = inputs.token.env_value()
         return {"image": pins.IMAGES["curl"], "env": env, "run": _HTTP}
     env["REGISTRY_HOST"] = inputs.target.split("/", 1)[0]
     env.update(registry.env(call, inputs.username, inputs.password))

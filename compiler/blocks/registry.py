@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .base import Call
-from .notify import SecretInput
+from .base import Call, SecretInput
 
 
 def login(mirrors: int = 0) -> str:
@@ -36,5 +35,5 @@ def env(call: Call, username: str, password: SecretInput | None) -> dict[str, An
     out: dict[str, Any] = {"REGISTRY_USERNAME": call.take("username", ("env", "REGISTRY_USERNAME"))
                            if call.given("username") else username}
     if password is not None:
-        out["REGISTRY_PASSWORD"] = {"secret": password.secret, "key": password.key}
+        out["REGISTRY_PASSWORD"] = password.env_value()
     return out

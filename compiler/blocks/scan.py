@@ -7,8 +7,7 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from . import pins, registry
-from .base import Block, Call, Fields, Inputs
-from .notify import SecretInput
+from .base import Block, Call, Fields, Inputs, SecretInput
 
 _SCRIPT = """\
 set -- --no-progress --severity "$SEVERITY" --exit-code "$EXIT_CODE"

@@ -8,8 +8,7 @@ from typing import Annotated
 from pydantic import Field
 
 from . import pins, registry
-from .base import Block, Call, Fields, Inputs
-from .notify import SecretInput
+from .base import Block, Call, Fields, Inputs, SecretInput
 
 _KEY = """\
 set -- --yes
@@ -59,9 +58,9 @@ def _expand(inputs: SignInputs, call: Call) -> Fields:
     env: dict[str, object] = {"IMAGE": call.take("image", ("env", "IMAGE")), "SBOM_DIR": "/workspace/sbom",
                               **registry.env(call, inputs.username, inputs.password)}
     if inputs.key is not None:
-        env["COSIGN_KEY"] = {"secret": inputs.key.secret, "key": inputs.key.key}
+        env["COSIGN_KEY"] = inputs.key.env_value()
     if inputs.key_password is not None:
-        env["COSIGN_PASSWORD"] = {"secret": inputs.key_password.secret, "key": inputs.key_password.key}
+        env["COSIGN_PASSWORD"] = inputs.key_password.env_value()
     steps: list[dict[str, object]] = [{"name": "sign", "run": _SIGN}]
     fields: Fields = {"image": pins.IMAGES["cosign"], "env": env, "steps": steps}
     if inputs.sbom:
